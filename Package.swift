@@ -1,0 +1,111 @@
+// swift-tools-version:6.2
+import PackageDescription
+
+let swiftSettings: [SwiftSetting] = [
+    .enableUpcomingFeature("ExistentialAny"),
+]
+
+let package = Package(
+    name: "guest-access",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "guest-access", targets: ["guest-access"]),
+        .library(name: "GuestAccessHTTP", targets: ["GuestAccessHTTP"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
+        .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-configuration.git", from: "1.4.0"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
+        .package(url: "https://github.com/swift-server/async-http-client.git", from: "1.37.0"),
+        .package(url: "https://github.com/groue/GRDB.swift.git", from: "7.10.0"),
+        .package(url: "https://github.com/jpsim/Yams.git", from: "6.2.2"),
+        .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
+    ],
+    targets: [
+        /// OpenSSL's libcrypto (HMAC, RAND_bytes, CRYPTO_memcmp, SHA-256) from the system.
+        .systemLibrary(
+            name: "COpenSSL",
+            pkgConfig: "libcrypto",
+            providers: [.apt(["libssl-dev"])]
+        ),
+        /// Primitives and the keyring: no knowledge of orders or HTTP.
+        .target(
+            name: "GuestAccessCrypto",
+            dependencies: ["COpenSSL"],
+            swiftSettings: swiftSettings
+        ),
+        /// Domain, policy and ports. No I/O, no Hummingbird, no SQLite.
+        .target(
+            name: "GuestAccessCore",
+            dependencies: [.product(name: "Yams", package: "Yams")],
+            swiftSettings: swiftSettings
+        ),
+        /// SQLite (WAL) adapters of the core's store ports.
+        .target(
+            name: "GuestAccessStorage",
+            dependencies: ["GuestAccessCore", .product(name: "GRDB", package: "GRDB.swift")],
+            swiftSettings: swiftSettings
+        ),
+        /// Order-detail provider adapters: embedded JSON file and HTTP.
+        .target(
+            name: "GuestAccessProviders",
+            dependencies: [
+                "GuestAccessCore",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        /// Mailer adapters.
+        .target(
+            name: "GuestAccessMail",
+            dependencies: ["GuestAccessCore", .product(name: "Logging", package: "swift-log")],
+            swiftSettings: swiftSettings
+        ),
+        /// The HTTP service: routes, middleware, application assembly.
+        .target(
+            name: "GuestAccessHTTP",
+            dependencies: [
+                "GuestAccessCore", "GuestAccessCrypto", "GuestAccessStorage",
+                "GuestAccessProviders", "GuestAccessMail",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdCore", package: "hummingbird"),
+                .product(name: "Configuration", package: "swift-configuration"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "UnixSignals", package: "swift-service-lifecycle"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        /// The command line: keys, policy, serve, demo.
+        .target(
+            name: "GuestAccessCLI",
+            dependencies: [
+                "GuestAccessHTTP", "GuestAccessCore", "GuestAccessCrypto", "GuestAccessStorage",
+                .product(name: "Configuration", package: "swift-configuration"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .executableTarget(
+            name: "guest-access",
+            dependencies: ["GuestAccessCLI"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "GuestAccessTests",
+            dependencies: [
+                "guest-access", "GuestAccessCLI", "GuestAccessHTTP",
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+    ],
+    swiftLanguageModes: [.v6]
+)

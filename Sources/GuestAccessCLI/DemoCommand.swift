@@ -1,0 +1,87 @@
+import ArgumentParser
+import Configuration
+import Foundation
+import GuestAccessCore
+import GuestAccessCrypto
+import GuestAccessHTTP
+import GuestAccessStorage
+
+/// `guest-access demo`: one command from clone to a running service with
+/// demo orders, a file mailer and tracking tokens, printing the `curl` lines to try.
+struct DemoCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "demo", abstract: "Run the service on a temporary data directory with demo orders.")
+
+    @Option var host = "127.0.0.1"
+    @Option var port = 8080
+    @Option(name: .customLong("data-dir"), help: "Data directory (default: a new temporary directory).")
+    var dataDirectory: String?
+
+    func run() async throws {
+        LogBootstrap.bootstrap(level: "info")
+        let directory = try dataDirectory ?? Self.makeTemporaryDirectory()
+        try FileManager.default.createDirectory(
+            atPath: directory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+        let keyring = KeyringFile(dataDirectory: directory)
+        if !FileManager.default.fileExists(atPath: keyring.path) { _ = try keyring.create() }
+        let ordersPath = directory + "/demo-orders.json"
+        try Data(DemoOrders.json.utf8).write(to: URL(fileURLWithPath: ordersPath))
+        let adminKeyPath = directory + "/admin-key"
+        guard FileManager.default.createFile(
+            atPath: adminKeyPath, contents: Data(AdminKey.generate().utf8), attributes: [.posixPermissions: 0o600])
+        else { throw ValidationError("cannot write \(adminKeyPath)") }
+        let outbox = directory + "/outbox.jsonl"
+
+        var tokens = [(String, String)]()
+        do {
+            let database = try GuestAccessDatabase(path: directory + "/" + GuestAccessDatabase.fileName, synchronous: .full)
+            let minter = TrackingTokens(store: SQLiteTrackingTokenStore(database: database), clock: SystemWallClock(), ttlDays: 30)
+            for number in ["ORD-2026-0042", "ORD-2026-0043", "ORD-2026-0044"] {
+                tokens.append((number, try await minter.mint(orderNumber: number)))
+            }
+        }
+        printBanner(directory: directory, adminKeyPath: adminKeyPath, outbox: outbox, tokens: tokens)
+
+        let values: [AbsoluteConfigKey: ConfigValue] = [
+            "http.host": .init(.string(host), isSecret: false),
+            "http.port": .init(.int(port), isSecret: false),
+            "data.dir": .init(.string(directory), isSecret: false),
+            "orders.file": .init(.string(ordersPath), isSecret: false),
+            "mailer": .init(.string("file:" + outbox), isSecret: false),
+            "admin.keyFile": .init(.string(adminKeyPath), isSecret: false),
+        ]
+        try await ServeCommand.run(reader: ConfigReader(provider: InMemoryProvider(name: "demo", values: values)))
+    }
+
+    private func printBanner(directory: String, adminKeyPath: String, outbox: String, tokens: [(String, String)]) {
+        let base = "http://\(host):\(port)"
+        var lines = [
+            "guest-access demo: data in \(directory) (demo orders, file mailer at \(outbox))",
+            "",
+            "Public tracking view (minimized, masked) for each demo order:",
+        ]
+        for (number, token) in tokens { lines.append("  curl -s \(base)/v1/tracking/\(token)    # \(number)") }
+        lines += [
+            "",
+            "An unknown token gets the same 404 as a revoked one:",
+            "  curl -s \(base)/v1/tracking/gt_AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA",
+            "",
+            "Mint a tracking token and revoke an order (storefront backend, admin API key):",
+            "  curl -s -X POST \(base)/v1/admin/tracking-tokens -H \"Authorization: Bearer $(cat \(adminKeyPath))\" \\",
+            "       -H 'Content-Type: application/json' -d '{\"orderNumber\":\"ORD-2026-0042\"}'",
+            "  curl -s -X POST \(base)/v1/admin/orders/ORD-2026-0042/revoke -H \"Authorization: Bearer $(cat \(adminKeyPath))\"",
+            "",
+            "Operations: curl -s \(base)/healthz ; curl -s \(base)/readyz",
+            "Keys: guest-access keys list --data-dir \(directory)",
+            "Ctrl-C stops the service; the data directory is kept.",
+            "",
+        ]
+        FileHandle.standardOutput.write(Data((lines.joined(separator: "\n") + "\n").utf8))
+    }
+
+    static func makeTemporaryDirectory() throws -> String {
+        var template = Array((NSTemporaryDirectory() + "/guest-access-demo-XXXXXX").utf8CString)
+        guard let result = mkdtemp(&template) else { throw ValidationError("cannot create a temporary directory") }
+        return String(cString: result)
+    }
+}

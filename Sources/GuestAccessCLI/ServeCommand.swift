@@ -1,0 +1,74 @@
+import ArgumentParser
+import Configuration
+import Foundation
+import GuestAccessHTTP
+import Hummingbird
+import Logging
+
+/// `guest-access serve`: parses flags into configuration and runs `buildApplication`.
+struct ServeCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "serve",
+        abstract: "Run the service.",
+        discussion: """
+            Secrets may come from the environment: GUEST_ACCESS_ADMIN_KEY (instead of \
+            --admin-key-file) and GUEST_ACCESS_PROVIDER_CREDENTIAL (instead of \
+            --provider-credential-file). SIGHUP or a change of keyring.json reloads the keyring.
+            """)
+
+    @Option var host = "127.0.0.1"
+    @Option var port = 8080
+    @Option(name: .customLong("data-dir")) var dataDirectory: String
+    @Option(help: "Policy file (default: the compiled-in copy of policy/default.yaml).") var policy: String?
+    @Option(help: "Embedded provider: a JSON array of OrderDetail.") var orders: String?
+    @Option(name: .customLong("provider-url"), help: "HTTP provider base URL: GET {URL}/orders/{orderNumber}.")
+    var providerURL: String?
+    @Option(name: .customLong("provider-credential-file"), help: "File holding the provider's bearer credential.")
+    var providerCredentialFile: String?
+    @Option(help: "file:PATH (development only), smtp://HOST:PORT or webhook:URL.") var mailer: String?
+    @Option(name: .customLong("admin-key-file"), help: "File holding the admin API key (mode 0600).")
+    var adminKeyFile: String?
+    @Option(name: .customLong("log-level")) var logLevel = "info"
+
+    func run() async throws {
+        LogBootstrap.bootstrap(level: logLevel)
+        var values: [AbsoluteConfigKey: ConfigValue] = [
+            "http.host": .init(.string(host), isSecret: false),
+            "http.port": .init(.int(port), isSecret: false),
+            "data.dir": .init(.string(dataDirectory), isSecret: false),
+            "log.level": .init(.string(logLevel), isSecret: false),
+        ]
+        let environment = ProcessInfo.processInfo.environment
+        values["policy.file"] = policy.map { .init(.string($0), isSecret: false) }
+        values["orders.file"] = orders.map { .init(.string($0), isSecret: false) }
+        values["provider.url"] = providerURL.map { .init(.string($0), isSecret: false) }
+        values["mailer"] = mailer.map { .init(.string($0), isSecret: false) }
+        values["admin.keyFile"] = adminKeyFile.map { .init(.string($0), isSecret: false) }
+        if adminKeyFile == nil, let key = environment["GUEST_ACCESS_ADMIN_KEY"] {
+            values["admin.key"] = .init(.string(key), isSecret: true)
+        }
+        if let file = providerCredentialFile {
+            do {
+                values["provider.credential"] = .init(.string(try ServiceSettings.readSecretFile(file, what: "provider credential file")), isSecret: true)
+            } catch {
+                reportFailure(error.description)
+                throw ExitCode.failure
+            }
+        } else if let credential = environment["GUEST_ACCESS_PROVIDER_CREDENTIAL"] {
+            values["provider.credential"] = .init(.string(credential), isSecret: true)
+        }
+        try await Self.run(reader: ConfigReader(provider: InMemoryProvider(name: "command line", values: values)))
+    }
+
+    /// Builds and runs the service, turning a refusal to start into one line and exit 1.
+    static func run(reader: ConfigReader) async throws {
+        let app: any ApplicationProtocol
+        do {
+            app = try await buildApplication(reader: reader)
+        } catch let error as StartupError {
+            reportFailure(error.message)
+            throw ExitCode.failure
+        }
+        try await app.runService()
+    }
+}

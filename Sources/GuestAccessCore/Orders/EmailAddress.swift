@@ -1,0 +1,36 @@
+import Foundation
+
+/// Rules for email addresses: what is accepted, how two are compared, how one is shown.
+public enum EmailAddress {
+    /// RFC 5321 path limit.
+    public static let maxLength = 254
+    public static let maxLocalLength = 64
+
+    /// Trimmed, Unicode NFC, lower-cased: the form two addresses are compared in.
+    public static func normalized(_ email: String) -> String {
+        email.trimmingCharacters(in: .whitespaces).precomposedStringWithCanonicalMapping.lowercased()
+    }
+
+    /// One `@`, a 1–64 byte local part, a dotted or single-label domain of
+    /// non-empty labels, no whitespace, controls or header-significant characters.
+    /// Unicode (IDN, SMTPUTF8) is accepted.
+    public static func isAcceptable(_ email: String) -> Bool {
+        guard email.utf8.count <= maxLength else { return false }
+        let forbidden: Set<Unicode.Scalar> = ["<", ">", ",", ";", "\"", "\\", "(", ")", "[", "]", ":"]
+        for scalar in email.unicodeScalars {
+            if scalar.properties.isWhitespace || scalar.properties.generalCategory == .control
+                || scalar.properties.generalCategory == .format || forbidden.contains(scalar)
+            {
+                return false
+            }
+        }
+        let parts = email.split(separator: "@", omittingEmptySubsequences: false)
+        guard parts.count == 2 else { return false }
+        let local = parts[0]
+        let domain = parts[1]
+        guard !local.isEmpty, local.utf8.count <= maxLocalLength else { return false }
+        guard !domain.isEmpty, domain.utf8.count <= 253 else { return false }
+        let labels = domain.split(separator: ".", omittingEmptySubsequences: false)
+        return labels.allSatisfy { !$0.isEmpty && $0.utf8.count <= 63 && !$0.hasPrefix("-") && !$0.hasSuffix("-") }
+    }
+}

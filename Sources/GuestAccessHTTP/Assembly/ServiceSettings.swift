@@ -1,0 +1,75 @@
+import Configuration
+import Foundation
+import GuestAccessMail
+
+/// What `serve` is told, read from a `ConfigReader` (command line, environment
+/// or, in tests, memory) and checked before anything starts.
+///
+/// Keys: `http.host`, `http.port`, `data.dir`, `policy.file`, `orders.file`,
+/// `provider.url`, `provider.credential` (secret), `mailer`, `admin.key`
+/// (secret), `admin.keyFile`, `keyring.pollMilliseconds`, `log.level`.
+public struct ServiceSettings: Sendable {
+    public enum OrderSource: Sendable, Equatable {
+        case file(String)
+        case http(url: String, credential: String?)
+    }
+
+    public var host: String
+    public var port: Int
+    public var dataDirectory: String
+    public var policyFile: String?
+    public var orders: OrderSource
+    public var mailer: MailerSpec?
+    public var adminKey: String
+    public var keyringPollInterval: Duration
+
+    public init(reader: ConfigReader) throws(StartupError) {
+        host = reader.string(forKey: "http.host", default: "127.0.0.1")
+        port = reader.int(forKey: "http.port", default: 8080)
+        guard (0...65535).contains(port) else { throw StartupError("port \(port) is out of range") }
+        guard let dataDirectory = reader.string(forKey: "data.dir"), !dataDirectory.isEmpty else {
+            throw StartupError("a data directory is required (--data-dir)")
+        }
+        self.dataDirectory = dataDirectory
+        policyFile = reader.string(forKey: "policy.file")
+        let ordersFile = reader.string(forKey: "orders.file")
+        let providerURL = reader.string(forKey: "provider.url")
+        switch (ordersFile, providerURL) {
+        case (let file?, nil): orders = .file(file)
+        case (nil, let url?):
+            guard let parsed = URL(string: url), ["http", "https"].contains(parsed.scheme ?? ""), parsed.host != nil else {
+                throw StartupError("--provider-url must be an http or https URL")
+            }
+            orders = .http(url: url, credential: reader.string(forKey: "provider.credential", isSecret: true))
+        case (nil, nil): throw StartupError("an order source is required: --orders FILE.json or --provider-url URL")
+        case (.some, .some): throw StartupError("give either --orders or --provider-url, not both")
+        }
+        if let spec = reader.string(forKey: "mailer") {
+            do { mailer = try MailerSpec(parsing: spec) } catch { throw StartupError("--mailer: \(error)") }
+        } else {
+            mailer = nil
+        }
+        if let key = reader.string(forKey: "admin.key", isSecret: true) {
+            adminKey = key
+        } else if let path = reader.string(forKey: "admin.keyFile") {
+            adminKey = try Self.readSecretFile(path, what: "admin key file")
+        } else {
+            throw StartupError("an admin key is required: --admin-key-file FILE or GUEST_ACCESS_ADMIN_KEY")
+        }
+        keyringPollInterval = .milliseconds(reader.int(forKey: "keyring.pollMilliseconds", default: 1000))
+    }
+
+    /// Reads a secret from a file that group and others cannot read.
+    public static func readSecretFile(_ path: String, what: String) throws(StartupError) -> String {
+        guard let attributes = try? FileManager.default.attributesOfItem(atPath: path),
+            let permissions = attributes[.posixPermissions] as? Int
+        else { throw StartupError("\(what) \(path) cannot be read") }
+        guard permissions & 0o077 == 0 else {
+            throw StartupError("\(what) \(path) is readable by group or others (mode \(String(permissions, radix: 8))): run `chmod 600 \(path)`")
+        }
+        guard let data = FileManager.default.contents(atPath: path), data.count <= 4096,
+            let text = String(data: data, encoding: .utf8)
+        else { throw StartupError("\(what) \(path) cannot be read") }
+        return text.trimmingCharacters(in: .whitespacesAndNewlines)
+    }
+}

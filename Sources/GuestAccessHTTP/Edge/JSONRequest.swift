@@ -1,0 +1,48 @@
+import Foundation
+import Hummingbird
+import NIOCore
+
+/// Reads a JSON request body under the policy's limits: content type first
+/// (415), then size (413) within the request deadline (503), then shape (400).
+/// Every outcome depends only on the request's own bytes.
+public struct JSONRequest: Sendable {
+    public let maxBodyBytes: Int
+    public let timeoutSeconds: Int
+
+    public init(maxBodyBytes: Int, timeoutSeconds: Int) {
+        self.maxBodyBytes = maxBodyBytes
+        self.timeoutSeconds = timeoutSeconds
+    }
+
+    public func decode<T: Decodable>(_ type: T.Type, from request: Request) async throws -> T {
+        guard Self.isJSON(request.headers[.contentType]) else { throw APIError.unsupportedMediaType }
+        if let length = request.headers[.contentLength].flatMap(Int.init), length > maxBodyBytes {
+            throw APIError.payloadTooLarge
+        }
+        let body = request.body
+        let limit = maxBodyBytes
+        let buffer: ByteBuffer
+        do {
+            buffer = try await withDeadline(.seconds(timeoutSeconds)) { try await body.collect(upTo: limit) }
+        } catch is DeadlineExceeded {
+            throw APIError.unavailable
+        } catch let error as HTTPError where error.status == .contentTooLarge {
+            throw APIError.payloadTooLarge
+        } catch {
+            throw APIError.invalidRequest("The request body could not be read.")
+        }
+        do {
+            return try JSONDecoder().decode(T.self, from: Data(buffer.readableBytesView))
+        } catch {
+            throw APIError.invalidRequest("The request body is not the expected JSON object.")
+        }
+    }
+
+    /// `application/json`, optionally with `charset=utf-8`, and nothing else.
+    static func isJSON(_ value: String?) -> Bool {
+        guard let value else { return false }
+        let parts = value.split(separator: ";").map { $0.trimmingCharacters(in: .whitespaces).lowercased() }
+        guard parts.first == "application/json" else { return false }
+        return parts.dropFirst().allSatisfy { $0 == "charset=utf-8" || $0 == "charset=\"utf-8\"" }
+    }
+}

@@ -1,0 +1,54 @@
+import Foundation
+import GuestAccessCore
+import GuestAccessCrypto
+
+/// Minting and resolving public tracking tokens.
+///
+/// A token is `gt_` and 192 random bits in base64url. Only
+/// SHA-256("guest-access/v1/tracking-token\0" ‖ token) is stored: with 192 bits
+/// of entropy nobody holding the database can find a token from its digest,
+/// and no keyring key is involved, so rotation never breaks a mailed link.
+public struct TrackingTokens<Store: TrackingTokenStore>: Sendable {
+    public static var prefix: String { "gt_" }
+    static var randomBytes: Int { 24 }
+    /// Exact length of a well-formed token.
+    public static var length: Int { prefix.count + 32 }
+
+    let store: Store
+    let clock: any WallClock
+    let ttl: TimeInterval
+
+    public init(store: Store, clock: any WallClock, ttlDays: Int) {
+        self.store = store
+        self.clock = clock
+        self.ttl = TimeInterval(ttlDays) * 86400
+    }
+
+    /// Mints a token for `orderNumber`, stores its digest, returns the token.
+    public func mint(orderNumber: String) async throws(StoreError) -> String {
+        let token = Self.prefix + Base64URL.encode(SecureRandom.bytes(Self.randomBytes))
+        let now = clock.now()
+        try await store.insert(
+            TrackingTokenRecord(digest: Self.digest(token), orderNumber: orderNumber, createdAt: now, expiresAt: now + ttl))
+        return token
+    }
+
+    /// The order number of a live token, or nil for malformed, unknown,
+    /// expired and revoked tokens alike.
+    public func resolve(_ token: String) async throws(StoreError) -> String? {
+        guard Self.isWellFormed(token) else { return nil }
+        guard let record = try await store.find(digest: Self.digest(token)), record.isLive(at: clock.now()) else {
+            return nil
+        }
+        return record.orderNumber
+    }
+
+    static func isWellFormed(_ token: String) -> Bool {
+        token.utf8.count == length && token.hasPrefix(prefix)
+            && Base64URL.decode(token.dropFirst(prefix.count))?.count == randomBytes
+    }
+
+    static func digest(_ token: String) -> [UInt8] {
+        SHA256.hash(Array("guest-access/v1/tracking-token".utf8) + [0] + Array(token.utf8))
+    }
+}
