@@ -1,0 +1,153 @@
+import AsyncHTTPClient
+import Foundation
+import GuestAccessCrypto
+import NIOCore
+import NIOHTTP1
+import Testing
+
+@Suite("The guest-access executable, as an operator runs it")
+struct BinaryTests {
+    @Test("keys init, rotate, list and retire manage keyring.json and never print a secret")
+    func keysLifecycle() async throws {
+        let directory = try TestEnvironment.temporaryDirectory() + "/data"
+        let initResult = try await BinaryRunner.run(["keys", "init", "--data-dir", directory])
+        #expect(initResult.status == 0)
+        let keyring = KeyringFile(dataDirectory: directory)
+        let mode = try FileManager.default.attributesOfItem(atPath: keyring.path)[.posixPermissions] as? Int
+        #expect(mode == 0o600)
+        #expect(try await BinaryRunner.run(["keys", "init", "--data-dir", directory]).status != 0)
+
+        #expect(try await BinaryRunner.run(["keys", "rotate", "--data-dir", directory]).status == 0)
+        let document = try keyring.load()
+        #expect(document.keys.map(\.status) == [.active, .verify])
+        let list = try await BinaryRunner.run(["keys", "list", "--data-dir", directory])
+        #expect(list.status == 0)
+        for key in document.keys {
+            #expect(list.stdout.contains(key.kid))
+            #expect(!list.stdout.contains(key.secret!))
+            #expect(!list.stderr.contains(key.secret!))
+        }
+        let active = document.keys[0].kid
+        let old = document.keys[1].kid
+        let refuse = try await BinaryRunner.run(["keys", "retire", active, "--data-dir", directory])
+        #expect(refuse.status != 0 && refuse.stderr.contains("rotate"))
+        #expect(try await BinaryRunner.run(["keys", "retire", old, "--data-dir", directory]).status == 0)
+        #expect(try keyring.load().keys[1].secret == nil)
+        let unknown = try await BinaryRunner.run(["keys", "retire", "nope", "--data-dir", directory])
+        #expect(unknown.status != 0 && unknown.stderr.contains("no key with id"))
+    }
+
+    @Test(
+        "serve refuses a bad start with one line naming the reason",
+        arguments: [
+            ("chmod-keyring", "readable or writable by group or others"),
+            ("no-keyring", "keyring not found"),
+            ("broken-keyring", "keyring is malformed"),
+            ("bad-policy", "codes.ttlSeconds"),
+            ("no-data-dir", "does not exist"),
+            ("bad-orders", "entry 0"),
+            ("no-admin-key", "admin key is required"),
+            ("short-admin-key", "at least 32 characters"),
+        ])
+    func refusals(scenario: String, expected: String) async throws {
+        let env = try TestEnvironment()
+        var dataDir = env.directory
+        var extra: [String] = ["--admin-key-file", env.adminKeyPath]
+        var environment: [String: String] = [:]
+        switch scenario {
+        case "chmod-keyring": chmod(env.keyringPath, 0o644)
+        case "no-keyring": try FileManager.default.removeItem(atPath: env.keyringPath)
+        case "broken-keyring": try Data("{".utf8).write(to: URL(fileURLWithPath: env.keyringPath))
+        case "bad-policy":
+            let policy = try String(contentsOfFile: PolicyTests.defaultPath, encoding: .utf8).replacingOccurrences(of: "ttlSeconds: 600", with: "ttlSeconds: 1")
+            try Data(policy.utf8).write(to: URL(fileURLWithPath: env.directory + "/policy.yaml"))
+            extra += ["--policy", env.directory + "/policy.yaml"]
+        case "no-data-dir": dataDir = env.directory + "/missing"
+        case "bad-orders": try Data(#"[{"orderNumber":"X"}]"#.utf8).write(to: URL(fileURLWithPath: env.ordersPath))
+        case "no-admin-key": extra = []
+        case "short-admin-key":
+            extra = []
+            environment["GUEST_ACCESS_ADMIN_KEY"] = "short"
+        default: Issue.record("unknown scenario")
+        }
+        let result = try await BinaryRunner.run(
+            ["serve", "--port", "0", "--data-dir", dataDir, "--orders", env.ordersPath] + extra, environment: environment)
+        #expect(result.status == 1)
+        let lines = result.stderr.split(separator: "\n")
+        #expect(lines.count == 1, "\(result.stderr)")
+        #expect(result.stderr.hasPrefix("guest-access: error: "))
+        #expect(result.stderr.contains(expected), "\(result.stderr)")
+        #expect(!result.stderr.contains(env.adminKey))
+    }
+
+    @Test("A running service reloads the keyring on rotate and SIGHUP, keeps it on a broken file, and logs no secret")
+    func liveReloadAndLogs() async throws {
+        let env = try TestEnvironment()
+        let process = try RunningProcess(
+            ["serve", "--port", "0", "--data-dir", env.directory, "--orders", env.ordersPath, "--admin-key-file", env.adminKeyPath,
+             "--mailer", "file:" + env.directory + "/outbox.jsonl"])
+        defer { process.signal(SIGKILL) }
+        let port = try await process.waitForPort()
+        let base = "http://127.0.0.1:\(port)"
+        var secrets = [env.adminKey, "wrong-admin-key-0123456789abcdef"] + Fixtures.orders.map(\.email)
+        secrets += try KeyringFile(path: env.keyringPath).load().keys.compactMap(\.secret)
+
+        // Traffic of every kind.
+        for order in Fixtures.orders {
+            let (status, body) = try await Self.request(base + "/v1/admin/tracking-tokens", method: .POST, bearer: env.adminKey, body: #"{"orderNumber":"\#(order.orderNumber)"}"#)
+            #expect(status == 201)
+            let token = try #require((try? JSONSerialization.jsonObject(with: Data(body.utf8)) as? [String: Any])?["trackingToken"] as? String)
+            secrets.append(token)
+            #expect(try await Self.request(base + "/v1/tracking/\(token)").0 == 200)
+        }
+        #expect(try await Self.request(base + "/v1/admin/orders/ORD-2026-0042/revoke", method: .POST, bearer: env.adminKey).0 == 204)
+        #expect(try await Self.request(base + "/v1/tracking/\(secrets[secrets.count - 4])").0 == 404)
+        #expect(try await Self.request(base + "/v1/admin/tracking-tokens", method: .POST, bearer: secrets[1], body: "{}").0 == 401)
+        #expect(try await Self.request(base + "/v1/tracking/gt_not-a-real-token-but-looks-close").0 == 404)
+
+        // Rotation is picked up by the file watcher.
+        #expect(try await BinaryRunner.run(["keys", "rotate", "--data-dir", env.directory]).status == 0)
+        let rotated = try KeyringFile(path: env.keyringPath).load()
+        secrets += rotated.keys.compactMap(\.secret)
+        _ = try await process.waitForLog("\"active_kid\":\"\(rotated.keys[0].kid)\"")
+
+        // A broken file is refused and the service keeps serving.
+        let good = try Data(contentsOf: URL(fileURLWithPath: env.keyringPath))
+        try Data("{ definitely broken".utf8).write(to: URL(fileURLWithPath: env.keyringPath))
+        _ = try await process.waitForLog("keyring reload refused")
+        #expect(try await Self.request(base + "/readyz").0 == 200)
+        #expect(try await Self.request(base + "/healthz").0 == 200)
+
+        // Restoring it and sending SIGHUP reloads it.
+        try good.write(to: URL(fileURLWithPath: env.keyringPath))
+        chmod(env.keyringPath, 0o600)
+        try await Task.sleep(for: .milliseconds(1500))
+        process.signal(SIGHUP)
+        _ = try await process.waitForLog("\"trigger\":\"SIGHUP\"")
+        #expect(process.process.isRunning)
+
+        process.signal(SIGTERM)
+        let status = try await process.wait(timeout: .seconds(20))
+        #expect(status == 0)
+        let logs = process.stderr
+        #expect(logs.contains("DEVELOPMENT MAILER"))
+        #expect(logs.contains("\"route\":\"/v1/tracking/{trackingToken}\""))
+        for secret in secrets { #expect(!logs.contains(secret), "a log line holds a secret") }
+        for line in logs.split(separator: "\n") {
+            #expect((try? JSONSerialization.jsonObject(with: Data(line.utf8))) != nil, "not a JSON log line: \(line)")
+        }
+    }
+
+    static func request(_ url: String, method: HTTPMethod = .GET, bearer: String? = nil, body: String? = nil) async throws -> (Int, String) {
+        var request = HTTPClientRequest(url: url)
+        request.method = method
+        if let bearer { request.headers.add(name: "Authorization", value: "Bearer \(bearer)") }
+        if let body {
+            request.headers.add(name: "Content-Type", value: "application/json")
+            request.body = .bytes(ByteBuffer(string: body))
+        }
+        let response = try await HTTPClient.shared.execute(request, timeout: .seconds(10))
+        let bytes = try await response.body.collect(upTo: 1 << 20)
+        return (Int(response.status.code), String(buffer: bytes))
+    }
+}

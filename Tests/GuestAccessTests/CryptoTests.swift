@@ -1,0 +1,84 @@
+import Foundation
+import GuestAccessCrypto
+import Testing
+
+@Suite("Crypto primitives through OpenSSL")
+struct CryptoTests {
+    private func hex(_ bytes: [UInt8]) -> String { bytes.map { String(format: "%02x", $0) }.joined() }
+
+    @Test("HMAC-SHA256 matches RFC 4231 test cases 1 and 2")
+    func hmacVectors() {
+        let key1 = [UInt8](repeating: 0x0b, count: 20)
+        #expect(hex(HMACKey(secret: key1).authenticate("Hi There"))
+            == "b0344c61d8db38535ca8afceaf0bf12b881dc200c9833da726e9376c2e32cff7")
+        #expect(hex(HMACKey(secret: Array("Jefe".utf8)).authenticate("what do ya want for nothing?"))
+            == "5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843")
+    }
+
+    @Test("SHA-256 of 'abc' is the FIPS 180-2 value")
+    func sha256Vector() {
+        #expect(hex(SHA256.hash("abc")) == "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad")
+    }
+
+    @Test("HMAC verification refuses a tag with one flipped bit")
+    func hmacVerify() {
+        let key = HMACKey(secret: SecureRandom.bytes(32))
+        var tag = key.authenticate("message")
+        #expect(key.verify(tag, for: Array("message".utf8)))
+        tag[31] ^= 1
+        #expect(!key.verify(tag, for: Array("message".utf8)))
+    }
+
+    @Test("Constant-time comparison answers equality and refuses unequal lengths")
+    func constantTime() {
+        #expect(ConstantTime.equals([1, 2, 3], [1, 2, 3]))
+        #expect(!ConstantTime.equals([1, 2, 3], [1, 2, 4]))
+        #expect(!ConstantTime.equals([1, 2, 3], [1, 2]))
+        #expect(ConstantTime.secretsEqual(Array("abc".utf8), Array("abc".utf8)))
+        #expect(!ConstantTime.secretsEqual(Array("abc".utf8), Array("abcd".utf8)))
+    }
+
+    @Test("base64url round-trips every length and refuses padding, foreign characters and non-canonical tails")
+    func base64url() {
+        for length in 0..<40 {
+            let bytes = SecureRandom.bytes(length)
+            let text = Base64URL.encode(bytes)
+            #expect(!text.contains("=") && !text.contains("+") && !text.contains("/"))
+            #expect(Base64URL.decode(text) == bytes)
+        }
+        #expect(Base64URL.decode("AA==") == nil)
+        #expect(Base64URL.decode("A+/B") == nil)
+        #expect(Base64URL.decode("A") == nil)
+        #expect(Base64URL.decode("AB") == nil)  // trailing bits set: not canonical
+        #expect(Base64URL.decode("AA") == [0])
+    }
+
+    @Test("RAND_bytes never repeats a 32-byte value and 6-digit codes are 6 digits")
+    func randomness() {
+        var seen = Set<[UInt8]>()
+        for _ in 0..<1000 { seen.insert(SecureRandom.bytes(32)) }
+        #expect(seen.count == 1000)
+        for _ in 0..<1000 {
+            let code = SecureRandom.decimalCode(digits: 6)
+            #expect(code.count == 6 && code.allSatisfy(\.isNumber))
+        }
+    }
+
+    @Test("uniform(below:) fills every bucket evenly (chi-square well under the 0.999 quantile)")
+    func uniformity() {
+        let buckets = 10
+        let draws = 100_000
+        var counts = [Int](repeating: 0, count: buckets)
+        for _ in 0..<draws { counts[Int(SecureRandom.uniform(below: UInt32(buckets)))] += 1 }
+        let expected = Double(draws) / Double(buckets)
+        let chiSquare = counts.reduce(0.0) { $0 + pow(Double($1) - expected, 2) / expected }
+        #expect(chiSquare < 27.88)  // χ²(9) at p = 0.999
+    }
+
+    @Test("Each purpose derives a different subkey from the same keyring key")
+    func domainSeparation() throws {
+        let keyring = try Keyring(document: .generate())
+        let macs = KeyPurpose.allCases.map { keyring.active.mac(for: $0).authenticate("same input") }
+        #expect(Set(macs).count == KeyPurpose.allCases.count)
+    }
+}

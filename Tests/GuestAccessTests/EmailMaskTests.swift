@@ -1,0 +1,44 @@
+import GuestAccessCore
+import Testing
+
+@Suite("Fixed-width email masks")
+struct EmailMaskTests {
+    @Test(
+        "The mask keeps only the first characters and the domain from its last dot",
+        arguments: [
+            ("jane.doe@example.com", "j***@e***.com"),  // the contract's example
+            ("a@b.io", "a***@b***.io"),  // one-letter local part and label
+            ("x@mail.shop.example.co.uk", "x***@m***.uk"),  // subdomains never leak
+            ("renée.müller@bücher.example.de", "r***@b***.de"),  // IDN, whole characters
+            ("émile@exämple.fr", "é***@e***.fr"),
+            ("bob@localhost", "b***@l***"),  // single-label domain
+            ("a.very.long.local.part.indeed@example.museum", "a***@e***.museum"),
+            ("trailing@example.com.", "t***@e***.com"),
+            ("no-at-sign", "***"),
+            ("@example.com", "***"),
+            ("user@", "***"),
+        ])
+    func masks(email: String, masked: String) {
+        #expect(EmailMask.mask(email) == masked)
+    }
+
+    @Test("Two addresses of different lengths on one domain mask to the same width")
+    func fixedWidth() {
+        #expect(EmailMask.mask("j@example.com").count == EmailMask.mask("jxxxxxxxxxxxxxxxxxxx@example.com").count)
+        #expect(EmailMask.mask("j@e.com") == EmailMask.mask("jane@enormous-domain.com"))
+    }
+
+    @Test("Acceptable emails refuse CR/LF, controls, header characters and over-long parts")
+    func acceptable() {
+        #expect(EmailAddress.isAcceptable("jane.doe@example.com"))
+        #expect(EmailAddress.isAcceptable("renée@bücher.de"))
+        #expect(!EmailAddress.isAcceptable("jane@example.com\r\nBcc: x@y.z"))
+        #expect(!EmailAddress.isAcceptable("jane@exa\u{0}mple.com"))
+        #expect(!EmailAddress.isAcceptable("<jane@example.com>"))
+        #expect(!EmailAddress.isAcceptable("a@b@c"))
+        #expect(!EmailAddress.isAcceptable(String(repeating: "a", count: 65) + "@example.com"))
+        #expect(!EmailAddress.isAcceptable("a@" + String(repeating: "b", count: 250) + ".com"))
+        #expect(!EmailAddress.isAcceptable("a@example..com"))
+        #expect(EmailAddress.normalized("  Jane.Doe@Example.COM ") == "jane.doe@example.com")
+    }
+}

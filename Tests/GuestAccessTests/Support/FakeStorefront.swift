@@ -1,0 +1,86 @@
+import Foundation
+import GuestAccessCore
+import Hummingbird
+import Logging
+import NIOCore
+import ServiceLifecycle
+import Synchronization
+
+/// A real HTTP server on a loopback port playing a storefront's order provider,
+/// with one misbehaviour per order number:
+/// `HANG` sleeps past any timeout, `BOOM` answers 500, `GARBAGE` answers
+/// non-JSON, `OTHER` answers another order, `HUGE` answers 2 MiB, and
+/// `REDIRECT` points elsewhere. It records the Authorization headers it saw.
+final class FakeStorefront: Sendable {
+    let orders: [String: OrderDetail]
+    let credential: String
+    let seenAuthorization = SeenValues()
+
+    init(orders: [OrderDetail], credential: String) {
+        self.orders = Dictionary(uniqueKeysWithValues: orders.map { ($0.orderNumber, $0) })
+        self.credential = credential
+    }
+
+    func router() -> Router<BasicRequestContext> {
+        let router = Router()
+        router.get("/orders/{number}") { request, context -> Response in
+            self.seenAuthorization.append(request.headers[.authorization] ?? "")
+            guard request.headers[.authorization] == "Bearer \(self.credential)" else { return Response(status: .unauthorized) }
+            let number = context.parameters.get("number") ?? ""
+            switch number {
+            case "HANG":
+                try await Task.sleep(for: .seconds(4))
+                return Response(status: .ok)
+            case "BOOM": return Response(status: .internalServerError, body: .init(byteBuffer: ByteBuffer(string: "stack trace here")))
+            case "GARBAGE": return Response(status: .ok, body: .init(byteBuffer: ByteBuffer(string: "<html>not json")))
+            case "OTHER":
+                return try Self.json(Fixtures.order("ORD-SOMEONE-ELSE", email: "other@example.com"))
+            case "HUGE":
+                return Response(status: .ok, body: .init(byteBuffer: ByteBuffer(repeating: UInt8(ascii: "a"), count: 2 << 20)))
+            case "REDIRECT":
+                return Response(status: .found, headers: [.location: "http://127.0.0.1:9/orders/x"])
+            default:
+                guard let order = self.orders[number] else { return Response(status: .notFound) }
+                return try Self.json(order)
+            }
+        }
+        router.head("/") { _, _ in Response(status: .ok) }
+        return router
+    }
+
+    static func json(_ order: OrderDetail) throws -> Response {
+        Response(status: .ok, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(bytes: try JSONEncoder().encode(order))))
+    }
+
+    /// Runs the server on 127.0.0.1 and an ephemeral port for the duration of `body`.
+    func run<T: Sendable>(_ body: @Sendable (Int) async throws -> T) async throws -> T {
+        try await LoopbackServer.run(router: router(), body)
+    }
+}
+
+/// Thread-safe list of strings.
+final class SeenValues: Sendable {
+    private let values = Mutex<[String]>([])
+    func append(_ value: String) { values.withLock { $0.append(value) } }
+    var all: [String] { values.withLock { $0 } }
+}
+
+/// Runs any router as a real server on a loopback port.
+enum LoopbackServer {
+    static func run<T: Sendable, Context: RequestContext>(
+        router: Router<Context>, _ body: @Sendable (Int) async throws -> T
+    ) async throws -> T where Context.Source == ApplicationRequestContextSource {
+        let (ports, continuation) = AsyncStream<Int>.makeStream()
+        let app = Application(
+            router: router, configuration: .init(address: .hostname("127.0.0.1", port: 0)),
+            onServerRunning: { continuation.yield($0.localAddress?.port ?? 0) },
+            logger: Logger(label: "fake-storefront"))
+        return try await withThrowingTaskGroup(of: Void.self) { group in
+            group.addTask { try await app.run() }
+            var iterator = ports.makeAsyncIterator()
+            guard let port = await iterator.next() else { throw CancellationError() }
+            defer { group.cancelAll() }
+            return try await body(port)
+        }
+    }
+}

@@ -1,0 +1,197 @@
+import Foundation
+import GuestAccessCore
+import GuestAccessHTTP
+import HTTPTypes
+import Hummingbird
+import HummingbirdTesting
+import Testing
+
+@Suite("Public tracking and the admin API over real HTTP")
+struct TrackingAPITests {
+    static let allowedFields: Set<String> = [
+        "orderNumber", "status", "paymentStatus", "fulfillmentStatus", "currency", "grandTotal",
+        "emailMasked", "shippingCity", "shippingCountry", "items", "createdAt",
+    ]
+    /// Values of fields the public view must never show.
+    static let forbidden = [
+        "742 Evergreen Terrace", "Apt 9Z", "99999-0000", "ZZ-REGION", "Secret Recipient", "+1 503 555 0199",
+        "Billing", "Billtown", "SKU-SECRET", "7777", "1ZSECRET", "UPS", "subtotal", "phone", "billingAddress",
+        "shippingAddress", "unitPrice", "sku", "fulfillments", "updatedAt", "taxAmount", "discountAmount",
+    ]
+
+    private func mint(_ client: some TestClientProtocol, _ env: TestEnvironment, _ number: String) async throws -> String {
+        let response = try await client.postJSON(
+            "/v1/admin/tracking-tokens", #"{"orderNumber":"\#(number)"}"#, headers: bearer(env.adminKey))
+        #expect(response.status == .created)
+        return try #require(response.json["trackingToken"] as? String)
+    }
+
+    @Test("The tracking view holds exactly the allowed fields, masked, for every order")
+    func allowList() async throws {
+        TestLogs.start()
+        let env = try TestEnvironment()
+        let app = try await buildApplication(reader: env.reader())
+        try await app.test(.live) { client in
+            for order in Fixtures.orders {
+                let token = try await mint(client, env, order.orderNumber)
+                #expect(token.hasPrefix("gt_") && token.count == 35)
+                let response = try await client.get("/v1/tracking/\(token)")
+                #expect(response.status == .ok)
+                let json = response.json
+                #expect(Set(json.keys) == Self.allowedFields)
+                #expect(json["orderNumber"] as? String == order.orderNumber)
+                #expect(json["status"] as? String == order.status.rawValue)
+                #expect(json["emailMasked"] as? String == EmailMask.mask(order.email))
+                #expect(json["shippingCity"] as? String == order.shippingAddress?.city)
+                #expect(json["grandTotal"] as? Int == order.grandTotal)
+                let items = try #require(json["items"] as? [[String: Any]])
+                #expect(items.count == order.items.count)
+                for item in items { #expect(Set(item.keys) == ["name", "quantity", "imageUrl"]) }
+                for secret in Self.forbidden + [order.email] {
+                    #expect(!response.text.contains(secret), "tracking view leaks \(secret)")
+                }
+                #expect(response.headers[.init("Referrer-Policy")!] == "no-referrer")
+                #expect(response.headers[.cacheControl] == "no-store")
+                #expect(response.headers[.contentType] == "application/json; charset=utf-8")
+            }
+        }
+    }
+
+    @Test("Revoked, random, malformed and unknown-route lookups give byte-identical 404s")
+    func identical404s() async throws {
+        TestLogs.start()
+        let env = try TestEnvironment()
+        let app = try await buildApplication(reader: env.reader())
+        try await app.test(.live) { client in
+            let token = try await mint(client, env, "ORD-2026-0042")
+            let other = try await mint(client, env, "ORD-2026-0043")
+            #expect(try await client.get("/v1/tracking/\(token)").status == .ok)
+            let revoke = try await client.execute(
+                uri: "/v1/admin/orders/ORD-2026-0042/revoke", method: .post, headers: bearer(env.adminKey))
+            #expect(revoke.status == .noContent)
+            #expect(try await client.get("/v1/tracking/\(other)").status == .ok)  // other orders unaffected
+
+            let probes = [
+                "/v1/tracking/\(token)",  // revoked
+                "/v1/tracking/gt_" + String(repeating: "A", count: 32),  // random, well-formed
+                "/v1/tracking/gt_short", "/v1/tracking/..%2F..%2Fetc%2Fpasswd", "/v1/tracking/" + String(repeating: "x", count: 2000),
+                "/v1/tracking/\(token.dropLast())B",  // one character off
+                "/v1/nope", "/",
+            ]
+            var bodies = Set<String>()
+            var headerSets = Set<[String]>()
+            for probe in probes {
+                let response = try await client.get(probe)
+                #expect(response.status == .notFound, "\(probe)")
+                bodies.insert(response.text)
+                headerSets.insert(
+                    response.headers.filter { ![.date, HTTPField.Name("X-Request-Id")!].contains($0.name) }
+                        .map { "\($0.name.canonicalName): \($0.value)" }.sorted())
+            }
+            #expect(bodies == [#"{"error":{"code":"not_found","message":"Not found."}}"#])
+            #expect(headerSets.count == 1)
+        }
+    }
+
+    @Test("The admin API refuses missing, malformed and wrong keys with one 401")
+    func adminAuth() async throws {
+        TestLogs.start()
+        let env = try TestEnvironment()
+        let app = try await buildApplication(reader: env.reader())
+        try await app.test(.live) { client in
+            let attempts: [HTTPFields] = [
+                [:], bearer("wrong-key-wrong-key-wrong-key-wrong-key"), bearer(env.adminKey + "x"),
+                bearer(String(env.adminKey.dropLast())), [.authorization: "Basic \(env.adminKey)"],
+                [.authorization: env.adminKey], bearer(""), bearer(String(repeating: "k", count: 9000)),
+            ]
+            var bodies = Set<String>()
+            for headers in attempts {
+                let mint = try await client.postJSON("/v1/admin/tracking-tokens", #"{"orderNumber":"ORD-2026-0042"}"#, headers: headers)
+                let revoke = try await client.execute(uri: "/v1/admin/orders/ORD-2026-0042/revoke", method: .post, headers: headers)
+                #expect(mint.status == .unauthorized && revoke.status == .unauthorized)
+                bodies.insert(mint.text)
+                bodies.insert(revoke.text)
+            }
+            #expect(bodies == [#"{"error":{"code":"unauthorized","message":"Missing or invalid credentials."}}"#])
+            // Lower-case scheme is accepted; unknown orders are 404 for a trusted caller.
+            let ok = try await client.postJSON(
+                "/v1/admin/tracking-tokens", #"{"orderNumber":"ORD-2026-0042"}"#, headers: [.authorization: "bearer \(env.adminKey)"])
+            #expect(ok.status == .created)
+            let unknown = try await client.postJSON("/v1/admin/tracking-tokens", #"{"orderNumber":"ORD-1999-0001"}"#, headers: bearer(env.adminKey))
+            #expect(unknown.status == .notFound && unknown.errorCode == "not_found")
+        }
+    }
+
+    @Test("Every failure at the edge uses the contract's envelope and headers")
+    func edgeErrors() async throws {
+        TestLogs.start()
+        let env = try TestEnvironment()
+        let app = try await buildApplication(reader: env.reader())
+        try await app.test(.live) { client in
+            let auth = bearer(env.adminKey)
+            var cases: [(TestResponse, HTTPResponse.Status, String)] = []
+            cases.append((try await client.postJSON("/v1/admin/tracking-tokens", "{bad json", headers: auth), .badRequest, "invalid_request"))
+            cases.append((try await client.postJSON("/v1/admin/tracking-tokens", "{}", headers: auth), .badRequest, "invalid_request"))
+            cases.append((try await client.postJSON("/v1/admin/tracking-tokens", #"{"orderNumber":42}"#, headers: auth), .badRequest, "invalid_request"))
+            cases.append((try await client.postJSON("/v1/admin/tracking-tokens", #"{"orderNumber":"a/../b"}"#, headers: auth), .badRequest, "invalid_request"))
+            cases.append((try await client.postJSON("/v1/admin/tracking-tokens", "[]", headers: auth), .badRequest, "invalid_request"))
+            let big = #"{"orderNumber":""# + String(repeating: "A", count: 9000) + #""}"#
+            cases.append((try await client.postJSON("/v1/admin/tracking-tokens", big, headers: auth), .contentTooLarge, "payload_too_large"))
+            var textHeaders = auth
+            textHeaders[.contentType] = "text/plain"
+            cases.append((try await client.postJSON("/v1/admin/tracking-tokens", "x", headers: textHeaders), .unsupportedMediaType, "unsupported_media_type"))
+            textHeaders[.contentType] = "application/json; charset=latin-1"
+            cases.append((try await client.postJSON("/v1/admin/tracking-tokens", "{}", headers: textHeaders), .unsupportedMediaType, "unsupported_media_type"))
+            cases.append((try await client.execute(uri: "/v1/tracking/abc", method: .delete), .notFound, "not_found"))
+            cases.append((try await client.execute(uri: "/v1/admin/tracking-tokens", method: .get, headers: auth), .notFound, "not_found"))
+            cases.append((try await client.execute(uri: "/v1/admin/orders/%0D%0A/revoke", method: .post, headers: auth), .badRequest, "invalid_request"))
+            var huge: HTTPFields = [:]
+            huge[HTTPField.Name("X-Padding")!] = String(repeating: "p", count: 20000)
+            cases.append((try await client.get("/healthz", headers: huge), .badRequest, "invalid_request"))
+            var many: HTTPFields = [:]
+            for index in 0..<80 { many.append(HTTPField(name: HTTPField.Name("X-H\(index)")!, value: "v")) }
+            cases.append((try await client.get("/healthz", headers: many), .badRequest, "invalid_request"))
+
+            for (response, status, code) in cases {
+                #expect(response.status == status, "\(response.text)")
+                #expect(response.errorCode == code)
+                #expect(Set(response.json.keys) == ["error"])
+                #expect(response.headers[.contentType] == "application/json; charset=utf-8")
+                #expect(response.headers[.cacheControl] == "no-store")
+                #expect(response.headers[.init("X-Content-Type-Options")!] == "nosniff")
+                #expect(response.headers[.init("X-Request-Id")!]?.count == 16)
+            }
+            let ids = try await (0..<5).asyncMap { _ in try await client.get("/healthz").headers[.init("X-Request-Id")!] }
+            #expect(Set(ids).count == 5)
+        }
+    }
+
+    @Test("Health and readiness answer, and the database holds token digests, never tokens")
+    func healthAndStorage() async throws {
+        TestLogs.start()
+        let env = try TestEnvironment()
+        let app = try await buildApplication(reader: env.reader())
+        let token = try await app.test(.live) { client in
+            #expect(try await client.get("/healthz").json["status"] as? String == "ok")
+            #expect(try await client.get("/readyz").json["status"] as? String == "ready")
+            return try await mint(client, env, "ORD-2026-0044")
+        }
+        var database = Data()
+        for suffix in ["", "-wal"] {
+            database += (try? Data(contentsOf: URL(fileURLWithPath: env.directory + "/guest-access.sqlite" + suffix))) ?? Data()
+        }
+        #expect(database.count > 0)
+        #expect(database.range(of: Data(token.utf8)) == nil)
+        #expect(database.range(of: Data(token.dropFirst(3).utf8)) == nil)
+        let logs = TestLogs.sink.captured.joined()
+        #expect(!logs.contains(token) && !logs.contains(env.adminKey))
+    }
+}
+
+extension Sequence {
+    func asyncMap<T>(_ transform: (Element) async throws -> T) async rethrows -> [T] {
+        var out = [T]()
+        for element in self { out.append(try await transform(element)) }
+        return out
+    }
+}
