@@ -27,8 +27,9 @@ struct DemoCommand: AsyncParsableCommand {
         let ordersPath = directory + "/demo-orders.json"
         try Data(DemoOrders.json.utf8).write(to: URL(fileURLWithPath: ordersPath))
         let adminKeyPath = directory + "/admin-key"
-        guard FileManager.default.createFile(
-            atPath: adminKeyPath, contents: Data(AdminKey.generate().utf8), attributes: [.posixPermissions: 0o600])
+        guard
+            FileManager.default.createFile(
+                atPath: adminKeyPath, contents: Data(AdminKey.generate().utf8), attributes: [.posixPermissions: 0o600])
         else { throw ValidationError("cannot write \(adminKeyPath)") }
         let outbox = directory + "/outbox.jsonl"
 

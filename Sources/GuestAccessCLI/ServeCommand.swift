@@ -49,7 +49,8 @@ struct ServeCommand: AsyncParsableCommand {
         }
         if let file = providerCredentialFile {
             do {
-                values["provider.credential"] = .init(.string(try ServiceSettings.readSecretFile(file, what: "provider credential file")), isSecret: true)
+                values["provider.credential"] = .init(
+                    .string(try ServiceSettings.readSecretFile(file, what: "provider credential file")), isSecret: true)
             } catch {
                 reportFailure(error.description)
                 throw ExitCode.failure

@@ -2,7 +2,7 @@ import Foundation
 import GuestAccessCore
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// Development mailer: appends one JSON object per message to a file

@@ -75,7 +75,8 @@ public struct HTTPOrderProvider: OrderDetailProvider {
             do {
                 order = try OrderDetailDecoding.decode(Data(body.readableBytesView))
             } catch {
-                return .failure(.unavailable(reason: "response breaks the order contract at \(error.field.isEmpty ? "top level" : error.field)"))
+                return .failure(
+                    .unavailable(reason: "response breaks the order contract at \(error.field.isEmpty ? "top level" : error.field)"))
             }
             guard order.orderNumber == number else {
                 return .failure(.unavailable(reason: "response is for another order number"))

@@ -28,7 +28,9 @@ enum OrderDetailDecoding {
         case .typeMismatch(_, let context), .valueNotFound(_, let context):
             return .init(field: path(context.codingPath), reason: "has the wrong type or is null")
         case .dataCorrupted(let context):
-            return .init(field: path(context.codingPath), reason: context.codingPath.isEmpty ? "is not valid JSON" : "has a value the contract does not allow")
+            return .init(
+                field: path(context.codingPath),
+                reason: context.codingPath.isEmpty ? "is not valid JSON" : "has a value the contract does not allow")
         @unknown default:
             return .init(field: "", reason: "cannot be decoded")
         }

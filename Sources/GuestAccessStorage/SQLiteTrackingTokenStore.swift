@@ -15,23 +15,26 @@ public struct SQLiteTrackingTokenStore: TrackingTokenStore {
                     INSERT INTO tracking_tokens (digest, order_number, created_at_ms, expires_at_ms, revoked_at_ms)
                     VALUES (?, ?, ?, ?, NULL)
                     """,
-                arguments: [Data(record.digest), record.orderNumber, record.createdAt.millisecondsSince1970,
-                            record.expiresAt.millisecondsSince1970])
+                arguments: [
+                    Data(record.digest), record.orderNumber, record.createdAt.millisecondsSince1970,
+                    record.expiresAt.millisecondsSince1970,
+                ])
         }
     }
 
     public func find(digest: [UInt8]) async throws(StoreError) -> TrackingTokenRecord? {
         try await database.read { db -> TrackingTokenRecord? in
-            guard let row = try Row.fetchOne(
-                db,
-                sql: """
-                    SELECT t.order_number, t.created_at_ms, t.expires_at_ms,
-                           COALESCE(t.revoked_at_ms,
-                                    (SELECT r.revoked_at_ms FROM order_revocations r
-                                     WHERE r.order_number = t.order_number AND r.revoked_at_ms >= t.created_at_ms)) AS revoked
-                    FROM tracking_tokens t WHERE t.digest = ?
-                    """,
-                arguments: [Data(digest)])
+            guard
+                let row = try Row.fetchOne(
+                    db,
+                    sql: """
+                        SELECT t.order_number, t.created_at_ms, t.expires_at_ms,
+                               COALESCE(t.revoked_at_ms,
+                                        (SELECT r.revoked_at_ms FROM order_revocations r
+                                         WHERE r.order_number = t.order_number AND r.revoked_at_ms >= t.created_at_ms)) AS revoked
+                        FROM tracking_tokens t WHERE t.digest = ?
+                        """,
+                    arguments: [Data(digest)])
             else { return nil }
             let revoked: Int64? = row["revoked"]
             return TrackingTokenRecord(

@@ -59,7 +59,8 @@ struct BinaryTests {
         case "no-keyring": try FileManager.default.removeItem(atPath: env.keyringPath)
         case "broken-keyring": try Data("{".utf8).write(to: URL(fileURLWithPath: env.keyringPath))
         case "bad-policy":
-            let policy = try String(contentsOfFile: PolicyTests.defaultPath, encoding: .utf8).replacingOccurrences(of: "ttlSeconds: 600", with: "ttlSeconds: 1")
+            let policy = try String(contentsOfFile: PolicyTests.defaultPath, encoding: .utf8).replacingOccurrences(
+                of: "ttlSeconds: 600", with: "ttlSeconds: 1")
             try Data(policy.utf8).write(to: URL(fileURLWithPath: env.directory + "/policy.yaml"))
             extra += ["--policy", env.directory + "/policy.yaml"]
         case "no-data-dir": dataDir = env.directory + "/missing"
@@ -84,8 +85,10 @@ struct BinaryTests {
     func liveReloadAndLogs() async throws {
         let env = try TestEnvironment()
         let process = try RunningProcess(
-            ["serve", "--port", "0", "--data-dir", env.directory, "--orders", env.ordersPath, "--admin-key-file", env.adminKeyPath,
-             "--mailer", "file:" + env.directory + "/outbox.jsonl"])
+            [
+                "serve", "--port", "0", "--data-dir", env.directory, "--orders", env.ordersPath, "--admin-key-file", env.adminKeyPath,
+                "--mailer", "file:" + env.directory + "/outbox.jsonl",
+            ])
         defer { process.signal(SIGKILL) }
         let port = try await process.waitForPort()
         let base = "http://127.0.0.1:\(port)"
@@ -94,9 +97,11 @@ struct BinaryTests {
 
         // Traffic of every kind.
         for order in Fixtures.orders {
-            let (status, body) = try await Self.request(base + "/v1/admin/tracking-tokens", method: .POST, bearer: env.adminKey, body: #"{"orderNumber":"\#(order.orderNumber)"}"#)
+            let (status, body) = try await Self.request(
+                base + "/v1/admin/tracking-tokens", method: .POST, bearer: env.adminKey, body: #"{"orderNumber":"\#(order.orderNumber)"}"#)
             #expect(status == 201)
-            let token = try #require((try? JSONSerialization.jsonObject(with: Data(body.utf8)) as? [String: Any])?["trackingToken"] as? String)
+            let token = try #require(
+                (try? JSONSerialization.jsonObject(with: Data(body.utf8)) as? [String: Any])?["trackingToken"] as? String)
             secrets.append(token)
             #expect(try await Self.request(base + "/v1/tracking/\(token)").0 == 200)
         }
@@ -138,7 +143,8 @@ struct BinaryTests {
         }
     }
 
-    static func request(_ url: String, method: HTTPMethod = .GET, bearer: String? = nil, body: String? = nil) async throws -> (Int, String) {
+    static func request(_ url: String, method: HTTPMethod = .GET, bearer: String? = nil, body: String? = nil) async throws -> (Int, String)
+    {
         var request = HTTPClientRequest(url: url)
         request.method = method
         if let bearer { request.headers.add(name: "Authorization", value: "Bearer \(bearer)") }

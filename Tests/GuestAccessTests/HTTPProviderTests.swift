@@ -80,20 +80,24 @@ struct HTTPProviderTests {
     @Test("The service serves tracking views from an HTTP provider and answers 503, not 500, when it fails")
     func endToEnd() async throws {
         TestLogs.start()
-        let storefront = FakeStorefront(orders: Fixtures.orders + [Fixtures.order("BOOM", email: "b@example.com")], credential: Self.credential)
+        let storefront = FakeStorefront(
+            orders: Fixtures.orders + [Fixtures.order("BOOM", email: "b@example.com")], credential: Self.credential)
         try await storefront.run { port in
             let env = try TestEnvironment()
             let app = try await buildApplication(
                 reader: env.reader(["provider.url": "http://127.0.0.1:\(port)", "provider.credential": Self.credential]))
             try await app.test(.live) { client in
-                let mint = try await client.postJSON("/v1/admin/tracking-tokens", #"{"orderNumber":"ORD-2026-0043"}"#, headers: bearer(env.adminKey))
+                let mint = try await client.postJSON(
+                    "/v1/admin/tracking-tokens", #"{"orderNumber":"ORD-2026-0043"}"#, headers: bearer(env.adminKey))
                 let token = try #require(mint.json["trackingToken"] as? String)
                 let view = try await client.get("/v1/tracking/\(token)")
                 #expect(view.status == .ok)
                 #expect(view.json["emailMasked"] as? String == "x***@m***.uk")
-                let unknown = try await client.postJSON("/v1/admin/tracking-tokens", #"{"orderNumber":"ORD-404"}"#, headers: bearer(env.adminKey))
+                let unknown = try await client.postJSON(
+                    "/v1/admin/tracking-tokens", #"{"orderNumber":"ORD-404"}"#, headers: bearer(env.adminKey))
                 #expect(unknown.status == .notFound)
-                let failing = try await client.postJSON("/v1/admin/tracking-tokens", #"{"orderNumber":"HANG"}"#, headers: bearer(env.adminKey))
+                let failing = try await client.postJSON(
+                    "/v1/admin/tracking-tokens", #"{"orderNumber":"HANG"}"#, headers: bearer(env.adminKey))
                 #expect(failing.status == .serviceUnavailable)
                 #expect(failing.errorCode == "unavailable")
                 #expect(failing.headers[.retryAfter] != nil)

@@ -117,7 +117,8 @@ struct TrackingAPITests {
             let ok = try await client.postJSON(
                 "/v1/admin/tracking-tokens", #"{"orderNumber":"ORD-2026-0042"}"#, headers: [.authorization: "bearer \(env.adminKey)"])
             #expect(ok.status == .created)
-            let unknown = try await client.postJSON("/v1/admin/tracking-tokens", #"{"orderNumber":"ORD-1999-0001"}"#, headers: bearer(env.adminKey))
+            let unknown = try await client.postJSON(
+                "/v1/admin/tracking-tokens", #"{"orderNumber":"ORD-1999-0001"}"#, headers: bearer(env.adminKey))
             #expect(unknown.status == .notFound && unknown.errorCode == "not_found")
         }
     }
@@ -130,21 +131,43 @@ struct TrackingAPITests {
         try await app.test(.live) { client in
             let auth = bearer(env.adminKey)
             var cases: [(TestResponse, HTTPResponse.Status, String)] = []
-            cases.append((try await client.postJSON("/v1/admin/tracking-tokens", "{bad json", headers: auth), .badRequest, "invalid_request"))
+            cases.append(
+                (try await client.postJSON("/v1/admin/tracking-tokens", "{bad json", headers: auth), .badRequest, "invalid_request"))
             cases.append((try await client.postJSON("/v1/admin/tracking-tokens", "{}", headers: auth), .badRequest, "invalid_request"))
-            cases.append((try await client.postJSON("/v1/admin/tracking-tokens", #"{"orderNumber":42}"#, headers: auth), .badRequest, "invalid_request"))
-            cases.append((try await client.postJSON("/v1/admin/tracking-tokens", #"{"orderNumber":"a/../b"}"#, headers: auth), .badRequest, "invalid_request"))
+            cases.append(
+                (
+                    try await client.postJSON("/v1/admin/tracking-tokens", #"{"orderNumber":42}"#, headers: auth), .badRequest,
+                    "invalid_request"
+                ))
+            cases.append(
+                (
+                    try await client.postJSON("/v1/admin/tracking-tokens", #"{"orderNumber":"a/../b"}"#, headers: auth), .badRequest,
+                    "invalid_request"
+                ))
             cases.append((try await client.postJSON("/v1/admin/tracking-tokens", "[]", headers: auth), .badRequest, "invalid_request"))
             let big = #"{"orderNumber":""# + String(repeating: "A", count: 9000) + #""}"#
-            cases.append((try await client.postJSON("/v1/admin/tracking-tokens", big, headers: auth), .contentTooLarge, "payload_too_large"))
+            cases.append(
+                (try await client.postJSON("/v1/admin/tracking-tokens", big, headers: auth), .contentTooLarge, "payload_too_large"))
             var textHeaders = auth
             textHeaders[.contentType] = "text/plain"
-            cases.append((try await client.postJSON("/v1/admin/tracking-tokens", "x", headers: textHeaders), .unsupportedMediaType, "unsupported_media_type"))
+            cases.append(
+                (
+                    try await client.postJSON("/v1/admin/tracking-tokens", "x", headers: textHeaders), .unsupportedMediaType,
+                    "unsupported_media_type"
+                ))
             textHeaders[.contentType] = "application/json; charset=latin-1"
-            cases.append((try await client.postJSON("/v1/admin/tracking-tokens", "{}", headers: textHeaders), .unsupportedMediaType, "unsupported_media_type"))
+            cases.append(
+                (
+                    try await client.postJSON("/v1/admin/tracking-tokens", "{}", headers: textHeaders), .unsupportedMediaType,
+                    "unsupported_media_type"
+                ))
             cases.append((try await client.execute(uri: "/v1/tracking/abc", method: .delete), .notFound, "not_found"))
             cases.append((try await client.execute(uri: "/v1/admin/tracking-tokens", method: .get, headers: auth), .notFound, "not_found"))
-            cases.append((try await client.execute(uri: "/v1/admin/orders/%0D%0A/revoke", method: .post, headers: auth), .badRequest, "invalid_request"))
+            cases.append(
+                (
+                    try await client.execute(uri: "/v1/admin/orders/%0D%0A/revoke", method: .post, headers: auth), .badRequest,
+                    "invalid_request"
+                ))
             var huge: HTTPFields = [:]
             huge[HTTPField.Name("X-Padding")!] = String(repeating: "p", count: 20000)
             cases.append((try await client.get("/healthz", headers: huge), .badRequest, "invalid_request"))

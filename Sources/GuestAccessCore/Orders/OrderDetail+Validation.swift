@@ -29,11 +29,15 @@ extension OrderDetail {
                 throw .init(field: "items[\(index)]", reason: "quantity and prices must not be negative")
             }
         }
-        guard fulfillments.count <= Self.maxLines else { throw .init(field: "fulfillments", reason: "more than \(Self.maxLines) fulfillments") }
+        guard fulfillments.count <= Self.maxLines else {
+            throw .init(field: "fulfillments", reason: "more than \(Self.maxLines) fulfillments")
+        }
         for (index, fulfillment) in fulfillments.enumerated() {
             let path = "fulfillments[\(index)]"
             try Self.text(fulfillment.status, "\(path).status", required: true)
-            for (name, value) in [("carrier", fulfillment.carrier), ("trackingNumber", fulfillment.trackingNumber), ("trackingUrl", fulfillment.trackingUrl)] {
+            for (name, value) in [
+                ("carrier", fulfillment.carrier), ("trackingNumber", fulfillment.trackingNumber), ("trackingUrl", fulfillment.trackingUrl),
+            ] {
                 try Self.text(value, "\(path).\(name)")
             }
             try Self.timestamp(fulfillment.shippedAt, "\(path).shippedAt")

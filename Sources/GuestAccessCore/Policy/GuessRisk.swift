@@ -23,8 +23,10 @@ public struct GuessRisk: Sendable, Equatable {
         let candidates: [(Int, String)] = [
             (policy.failureBudget.consecutivePerOrder, "failureBudget.consecutivePerOrder (then code access locks)"),
             (policy.failureBudget.dailyPerOrder * 365, "failureBudget.dailyPerOrder × 365"),
-            (policy.codes.perOrderLimit * (yearSeconds / policy.codes.perOrderWindowSeconds) * policy.codes.maxAttempts,
-             "codes.perOrderLimit per window × codes.maxAttempts"),
+            (
+                policy.codes.perOrderLimit * (yearSeconds / policy.codes.perOrderWindowSeconds) * policy.codes.maxAttempts,
+                "codes.perOrderLimit per window × codes.maxAttempts"
+            ),
         ]
         let binding = candidates.min { $0.0 < $1.0 }!
         guessesPerYear = binding.0

@@ -91,7 +91,8 @@ func buildRouter<Store: TrackingTokenStore, Provider: OrderDetailProvider>(
     policy: Policy, store: Store, provider: Provider, adminKey: AdminKey, readiness: Readiness, logger: Logger
 ) -> Router<AppRequestContext> {
     let router = Router(context: AppRequestContext.self)
-    router.add(middleware: EdgeMiddleware(maxHeaderBytes: policy.http.maxHeaderBytes, maxHeaderCount: policy.http.maxHeaderCount, logger: logger))
+    router.add(
+        middleware: EdgeMiddleware(maxHeaderBytes: policy.http.maxHeaderBytes, maxHeaderCount: policy.http.maxHeaderCount, logger: logger))
     let clock = SystemWallClock()
     let tokens = TrackingTokens(store: store, clock: clock, ttlDays: policy.trackingTokens.ttlDays)
     let json = JSONRequest(maxBodyBytes: policy.http.maxBodyBytes, timeoutSeconds: policy.http.requestTimeoutSeconds)

@@ -65,7 +65,8 @@ public struct ServiceSettings: Sendable {
             let permissions = attributes[.posixPermissions] as? Int
         else { throw StartupError("\(what) \(path) cannot be read") }
         guard permissions & 0o077 == 0 else {
-            throw StartupError("\(what) \(path) is readable by group or others (mode \(String(permissions, radix: 8))): run `chmod 600 \(path)`")
+            throw StartupError(
+                "\(what) \(path) is readable by group or others (mode \(String(permissions, radix: 8))): run `chmod 600 \(path)`")
         }
         guard let data = FileManager.default.contents(atPath: path), data.count <= 4096,
             let text = String(data: data, encoding: .utf8)

@@ -24,7 +24,8 @@ public struct APIError: Error, HTTPResponseError, Sendable, Equatable {
     }
     public static let unauthorized = APIError(status: .unauthorized, code: "unauthorized", message: "Missing or invalid credentials.")
     public static let notFound = APIError(status: .notFound, code: "not_found", message: "Not found.")
-    public static let payloadTooLarge = APIError(status: .contentTooLarge, code: "payload_too_large", message: "The request body is too large.")
+    public static let payloadTooLarge = APIError(
+        status: .contentTooLarge, code: "payload_too_large", message: "The request body is too large.")
     public static let unsupportedMediaType = APIError(
         status: .unsupportedMediaType, code: "unsupported_media_type", message: "The request body must be application/json.")
     public static let unavailable = APIError(

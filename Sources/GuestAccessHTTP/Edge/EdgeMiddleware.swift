@@ -51,7 +51,8 @@ public struct EdgeMiddleware: RouterMiddleware {
                 "method": "\(request.method.rawValue.prefix(16))",
                 "route": "\(context.endpointPath ?? "unmatched")",
                 "status": "\(response.status.code)",
-                "duration_ms": "\(String(format: "%.2f", Double(elapsed.components.attoseconds) / 1e15 + Double(elapsed.components.seconds) * 1000))",
+                "duration_ms":
+                    "\(String(format: "%.2f", Double(elapsed.components.attoseconds) / 1e15 + Double(elapsed.components.seconds) * 1000))",
             ])
         return response
     }

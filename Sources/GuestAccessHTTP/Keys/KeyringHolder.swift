@@ -34,7 +34,9 @@ public final class KeyringHolder: Sendable {
             reloads.add(1, ordering: .relaxed)
             logger.info(
                 "keyring reloaded",
-                metadata: ["trigger": "\(trigger)", "active_kid": "\(fresh.active.kid)", "keys": "\(fresh.keys.count)", "changed": "\(changed)"])
+                metadata: [
+                    "trigger": "\(trigger)", "active_kid": "\(fresh.active.kid)", "keys": "\(fresh.keys.count)", "changed": "\(changed)",
+                ])
             return true
         } catch {
             refusals.add(1, ordering: .relaxed)

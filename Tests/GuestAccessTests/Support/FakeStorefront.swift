@@ -49,7 +49,9 @@ final class FakeStorefront: Sendable {
     }
 
     static func json(_ order: OrderDetail) throws -> Response {
-        Response(status: .ok, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(bytes: try JSONEncoder().encode(order))))
+        Response(
+            status: .ok, headers: [.contentType: "application/json"],
+            body: .init(byteBuffer: ByteBuffer(bytes: try JSONEncoder().encode(order))))
     }
 
     /// Runs the server on 127.0.0.1 and an ephemeral port for the duration of `body`.

@@ -19,8 +19,9 @@ enum Fixtures {
                 name: "Billing Person", line1: "1 Billing Plaza", city: "Billtown", region: "BR",
                 postalCode: "11111", country: "CA"),
             items: (0..<items).map {
-                OrderItem(name: "Item \($0)", sku: "SKU-SECRET-\($0)", quantity: $0 + 1, unitPrice: 7777, total: 7777 * ($0 + 1),
-                          imageUrl: "https://img.example.com/\($0).png")
+                OrderItem(
+                    name: "Item \($0)", sku: "SKU-SECRET-\($0)", quantity: $0 + 1, unitPrice: 7777, total: 7777 * ($0 + 1),
+                    imageUrl: "https://img.example.com/\($0).png")
             },
             fulfillments: [Fulfillment(status: "SHIPPED", carrier: "UPS", trackingNumber: "1ZSECRET", shippedAt: "2026-03-24T09:00:00Z")],
             createdAt: "2026-03-23T14:30:00Z", updatedAt: "2026-03-24T09:00:00Z")

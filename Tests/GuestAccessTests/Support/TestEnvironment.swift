@@ -1,7 +1,7 @@
 import Configuration
 import Foundation
-import GuestAccessCrypto
 import GuestAccessCore
+import GuestAccessCrypto
 import GuestAccessHTTP
 
 /// A fresh data directory with a keyring, an orders file and an admin key file.
