@@ -103,6 +103,7 @@ let package = Package(
             dependencies: [
                 "guest-access", "GuestAccessCLI", "GuestAccessHTTP",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "GRDB", package: "GRDB.swift"),
             ],
             swiftSettings: swiftSettings
         ),

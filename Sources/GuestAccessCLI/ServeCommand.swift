@@ -28,6 +28,8 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: "file:PATH (development only), smtp://HOST:PORT or webhook:URL.") var mailer: String?
     @Option(name: .customLong("admin-key-file"), help: "File holding the admin API key (mode 0600).")
     var adminKeyFile: String?
+    @Option(name: .customLong("trusted-proxies"), help: "Comma-separated CIDRs whose X-Forwarded-For is honoured.")
+    var trustedProxies: String?
     @Option(name: .customLong("log-level")) var logLevel = "info"
 
     func run() async throws {
@@ -44,6 +46,7 @@ struct ServeCommand: AsyncParsableCommand {
         values["provider.url"] = providerURL.map { .init(.string($0), isSecret: false) }
         values["mailer"] = mailer.map { .init(.string($0), isSecret: false) }
         values["admin.keyFile"] = adminKeyFile.map { .init(.string($0), isSecret: false) }
+        values["proxies.trusted"] = trustedProxies.map { .init(.string($0), isSecret: false) }
         if adminKeyFile == nil, let key = environment["GUEST_ACCESS_ADMIN_KEY"] {
             values["admin.key"] = .init(.string(key), isSecret: true)
         }

@@ -22,6 +22,53 @@ extension GuestAccessDatabase {
                     ) WITHOUT ROWID;
                     """)
         }
+        migrator.registerMigration("v2-access-codes") { db in
+            try db.execute(
+                sql: """
+                    CREATE TABLE code_requests (
+                        id INTEGER PRIMARY KEY AUTOINCREMENT,
+                        order_number TEXT NOT NULL,
+                        email_digest BLOB NOT NULL,
+                        email_kid TEXT NOT NULL,
+                        requested_at_ms INTEGER NOT NULL,
+                        next_attempt_at_ms INTEGER NOT NULL,
+                        delivery_attempts INTEGER NOT NULL DEFAULT 0,
+                        outcome TEXT
+                    );
+                    CREATE INDEX code_requests_due ON code_requests(next_attempt_at_ms) WHERE outcome IS NULL;
+                    CREATE INDEX code_requests_by_order ON code_requests(order_number) WHERE outcome IS NULL;
+                    CREATE TABLE access_codes (
+                        order_key TEXT PRIMARY KEY NOT NULL,
+                        code_digest BLOB NOT NULL,
+                        email_digest BLOB NOT NULL,
+                        kid TEXT NOT NULL,
+                        expires_at_ms INTEGER NOT NULL,
+                        attempts INTEGER NOT NULL DEFAULT 0,
+                        used INTEGER NOT NULL DEFAULT 0
+                    ) WITHOUT ROWID;
+                    INSERT INTO access_codes (order_key, code_digest, email_digest, kid, expires_at_ms, attempts, used)
+                    VALUES ('', randomblob(32), randomblob(32), '', 0, 0, 0);
+                    CREATE TABLE order_budgets (
+                        order_key TEXT PRIMARY KEY NOT NULL,
+                        consecutive_failures INTEGER NOT NULL DEFAULT 0,
+                        day INTEGER NOT NULL DEFAULT 0,
+                        day_failures INTEGER NOT NULL DEFAULT 0
+                    ) WITHOUT ROWID;
+                    INSERT INTO order_budgets (order_key) VALUES ('');
+                    CREATE TABLE code_issuance (
+                        request_id INTEGER PRIMARY KEY NOT NULL,
+                        order_number TEXT NOT NULL,
+                        email_digest BLOB NOT NULL,
+                        issued_at_ms INTEGER NOT NULL
+                    );
+                    CREATE INDEX code_issuance_by_order ON code_issuance(order_number, issued_at_ms);
+                    CREATE INDEX code_issuance_by_email ON code_issuance(email_digest, issued_at_ms);
+                    CREATE TABLE revoked_access_tokens (
+                        jti TEXT PRIMARY KEY NOT NULL,
+                        expires_at_ms INTEGER NOT NULL
+                    ) WITHOUT ROWID;
+                    """)
+        }
         return migrator
     }
 }

@@ -50,6 +50,24 @@ public final class GuestAccessDatabase: Sendable {
         do { return try await pool.write(body) } catch { throw StoreError(error) }
     }
 
+    /// Runs `body` in a transaction that takes the write lock before its first
+    /// read (`BEGIN IMMEDIATE`), so a read-decide-write cannot interleave with
+    /// another writer, in this process or another.
+    func writeImmediate<T: Sendable>(_ body: @escaping @Sendable (Database) throws -> T) async throws(StoreError) -> T {
+        do {
+            return try await pool.writeWithoutTransaction { db in
+                var result: T?
+                try db.inTransaction(.immediate) {
+                    result = try body(db)
+                    return .commit
+                }
+                return result!
+            }
+        } catch {
+            throw StoreError(error)
+        }
+    }
+
     /// Runs `body` on a read-only snapshot.
     func read<T: Sendable>(_ body: @escaping @Sendable (Database) throws -> T) async throws(StoreError) -> T {
         do { return try await pool.read(body) } catch { throw StoreError(error) }

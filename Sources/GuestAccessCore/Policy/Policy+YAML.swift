@@ -83,9 +83,6 @@ extension Policy {
 
     /// Rules that span keys.
     func validateRelations() throws(PolicyError) {
-        if failureBudget.dailyPerOrder > failureBudget.consecutivePerOrder {
-            throw PolicyError(key: "failureBudget.dailyPerOrder", reason: "must not exceed failureBudget.consecutivePerOrder")
-        }
         if codes.maxAttempts > failureBudget.consecutivePerOrder {
             throw PolicyError(key: "codes.maxAttempts", reason: "must not exceed failureBudget.consecutivePerOrder")
         }

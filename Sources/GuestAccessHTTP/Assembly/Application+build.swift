@@ -3,6 +3,7 @@ import Configuration
 import Foundation
 import GuestAccessCore
 import GuestAccessCrypto
+import GuestAccessMail
 import GuestAccessProviders
 import GuestAccessStorage
 import Hummingbird
@@ -50,22 +51,33 @@ public func buildApplication(reader: ConfigReader) async throws -> some Applicat
                 client: client, baseURL: url, credential: credential, timeoutSeconds: policy.provider.timeoutSeconds,
                 maxResponseBytes: policy.provider.maxResponseBytes, logger: logger))
     }
+    let mailer: (any Mailer)?
     switch settings.mailer {
     case .file(let path)?:
         logger.warning(
             "DEVELOPMENT MAILER: one-time codes and full email addresses are written in clear to a local file; never use file: in production",
             metadata: ["mailer": "file", "path": "\(path)"])
+        mailer = FileMailer(path: path)
     case .smtp?, .webhook?:
         throw StartupError("--mailer: smtp:// and webhook: delivery are not available in this version yet; use file:PATH for development")
     case nil:
         logger.warning("no mailer configured: one-time codes cannot be delivered")
+        mailer = nil
     }
 
     let readiness = Readiness(checks: [{ await database.isReachable() }, { await provider.isReachable() }])
     services.append(ReadinessService(readiness: readiness))
+    let stores = Stores(
+        tracking: SQLiteTrackingTokenStore(database: database), codes: SQLiteAccessCodeStore(database: database),
+        queue: SQLiteCodeRequestQueue(database: database), revocations: SQLiteAccessTokenRevocationStore(database: database))
+    let clock = SystemWallClock()
+    services.append(
+        CodeDeliveryWorker(
+            codes: stores.codes, queue: stores.queue, provider: provider, mailer: mailer, keyring: keyring, policy: policy,
+            clock: clock, logger: logger))
     let router = buildRouter(
-        policy: policy, store: SQLiteTrackingTokenStore(database: database), provider: provider,
-        adminKey: adminKey, readiness: readiness, logger: logger)
+        policy: policy, stores: stores, provider: provider, keyring: keyring, adminKey: adminKey,
+        clients: ClientAddress(trustedProxies: settings.trustedProxies), readiness: readiness, clock: clock, logger: logger)
 
     var http1 = HTTP1Channel.Configuration(idleTimeout: .seconds(Int64(policy.http.idleTimeoutSeconds)))
     http1.httpDecoder = .init(
@@ -86,19 +98,46 @@ public func buildApplication(reader: ConfigReader) async throws -> some Applicat
         logger: logger)
 }
 
+/// The store adapters, generic so routes stay free of existentials.
+struct Stores<Tracking: TrackingTokenStore, Codes: AccessCodeStore, Queue: CodeRequestQueue, Revocations: AccessTokenRevocationStore>:
+    Sendable
+{
+    let tracking: Tracking
+    let codes: Codes
+    let queue: Queue
+    let revocations: Revocations
+}
+
 /// The routes and middleware, generic over the store and provider adapters.
-func buildRouter<Store: TrackingTokenStore, Provider: OrderDetailProvider>(
-    policy: Policy, store: Store, provider: Provider, adminKey: AdminKey, readiness: Readiness, logger: Logger
+func buildRouter<Tracking, Codes, Queue, Revocations, Provider: OrderDetailProvider>(
+    policy: Policy, stores: Stores<Tracking, Codes, Queue, Revocations>, provider: Provider, keyring: KeyringHolder,
+    adminKey: AdminKey, clients: ClientAddress, readiness: Readiness, clock: any WallClock, logger: Logger
 ) -> Router<AppRequestContext> {
     let router = Router(context: AppRequestContext.self)
     router.add(
         middleware: EdgeMiddleware(maxHeaderBytes: policy.http.maxHeaderBytes, maxHeaderCount: policy.http.maxHeaderCount, logger: logger))
-    let clock = SystemWallClock()
-    let tokens = TrackingTokens(store: store, clock: clock, ttlDays: policy.trackingTokens.ttlDays)
+    let tokens = TrackingTokens(store: stores.tracking, clock: clock, ttlDays: policy.trackingTokens.ttlDays)
     let json = JSONRequest(maxBodyBytes: policy.http.maxBodyBytes, timeoutSeconds: policy.http.requestTimeoutSeconds)
+    let issuer = AccessTokenIssuer(policy: policy.accessTokens)
     HealthController(readiness: readiness).addRoutes(to: router)
-    TrackingController(tokens: tokens, provider: provider, logger: logger).addRoutes(to: router.group("/v1"))
-    AdminController(tokens: tokens, store: store, provider: provider, json: json, clock: clock, logger: logger)
-        .addRoutes(to: router.group("/v1/admin").add(middleware: AdminAuthMiddleware(key: adminKey)))
+
+    let guest = router.group("/v1").add(
+        middleware: RateLimitMiddleware(
+            limiter: RateLimiter(burst: policy.rateLimits.perClientBurst, perSecond: policy.rateLimits.perClientPerSecond),
+            clients: clients))
+    TrackingController(tokens: tokens, provider: provider, logger: logger).addRoutes(to: guest)
+    AccessCodeController(
+        codes: stores.codes, queue: stores.queue, provider: provider, keyring: keyring, issuer: issuer, json: json, policy: policy,
+        clock: clock, logger: logger
+    ).addRoutes(to: guest)
+    GuestController(
+        issuer: issuer, keyring: keyring, revocations: stores.revocations, orderRevocations: stores.tracking, provider: provider,
+        clock: clock, logger: logger
+    ).addRoutes(to: guest)
+
+    AdminController(
+        tokens: tokens, store: stores.tracking, codes: stores.codes, provider: provider, json: json, clock: clock, logger: logger
+    )
+    .addRoutes(to: router.group("/v1/admin").add(middleware: AdminAuthMiddleware(key: adminKey)))
     return router
 }

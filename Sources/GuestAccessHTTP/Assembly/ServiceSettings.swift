@@ -7,7 +7,7 @@ import GuestAccessMail
 ///
 /// Keys: `http.host`, `http.port`, `data.dir`, `policy.file`, `orders.file`,
 /// `provider.url`, `provider.credential` (secret), `mailer`, `admin.key`
-/// (secret), `admin.keyFile`, `keyring.pollMilliseconds`, `log.level`.
+/// (secret), `admin.keyFile`, `proxies.trusted`, `keyring.pollMilliseconds`, `log.level`.
 public struct ServiceSettings: Sendable {
     public enum OrderSource: Sendable, Equatable {
         case file(String)
@@ -22,6 +22,8 @@ public struct ServiceSettings: Sendable {
     public var mailer: MailerSpec?
     public var adminKey: String
     public var keyringPollInterval: Duration
+    /// Peers whose `X-Forwarded-For` is honoured for per-client limits.
+    public var trustedProxies: [CIDR]
 
     public init(reader: ConfigReader) throws(StartupError) {
         host = reader.string(forKey: "http.host", default: "127.0.0.1")
@@ -57,6 +59,13 @@ public struct ServiceSettings: Sendable {
             throw StartupError("an admin key is required: --admin-key-file FILE or GUEST_ACCESS_ADMIN_KEY")
         }
         keyringPollInterval = .milliseconds(reader.int(forKey: "keyring.pollMilliseconds", default: 1000))
+        var proxies = [CIDR]()
+        for entry in (reader.string(forKey: "proxies.trusted") ?? "").split(separator: ",") {
+            let text = entry.trimmingCharacters(in: .whitespaces)
+            guard let cidr = CIDR(text) else { throw StartupError("--trusted-proxies: \(text.prefix(64)) is not an IP address or CIDR") }
+            proxies.append(cidr)
+        }
+        trustedProxies = proxies
     }
 
     /// Reads a secret from a file that group and others cannot read.

@@ -4,21 +4,24 @@ import Hummingbird
 import Logging
 
 /// Service-to-service routes for storefront backends, behind `AdminAuthMiddleware`:
-/// minting tracking tokens and revoking an order's access.
-public struct AdminController<Store: TrackingTokenStore, Provider: OrderDetailProvider>: Sendable {
+/// minting tracking tokens and revoking an order's access (its tracking
+/// tokens, pending codes and every access token issued so far).
+public struct AdminController<Store: TrackingTokenStore, Codes: AccessCodeStore, Provider: OrderDetailProvider>: Sendable {
     let tokens: TrackingTokens<Store>
     let store: Store
+    let codes: Codes
     let provider: Provider
     let json: JSONRequest
     let clock: any WallClock
     let logger: Logger
 
     public init(
-        tokens: TrackingTokens<Store>, store: Store, provider: Provider, json: JSONRequest,
+        tokens: TrackingTokens<Store>, store: Store, codes: Codes, provider: Provider, json: JSONRequest,
         clock: any WallClock, logger: Logger
     ) {
         self.tokens = tokens
         self.store = store
+        self.codes = codes
         self.provider = provider
         self.json = json
         self.clock = clock
@@ -60,6 +63,7 @@ public struct AdminController<Store: TrackingTokenStore, Provider: OrderDetailPr
         }
         do {
             try await store.revokeOrder(orderNumber, at: clock.now())
+            try await codes.revokeCodes(orderNumber: orderNumber)
         } catch {
             logger.error("order revoke failed", metadata: ["reason": "\(error)"])
             throw APIError.unavailable

@@ -11,8 +11,22 @@ struct TestEnvironment {
     let ordersPath: String
     let adminKeyPath: String
 
-    init(orders: [Any]? = nil, typedOrders: [OrderDetail] = Fixtures.orders) throws {
+    /// Policy keys to change from `policy/default.yaml` (by key name, e.g. `responseFloorMilliseconds`).
+    let policyPath: String?
+
+    init(orders: [Any]? = nil, typedOrders: [OrderDetail] = Fixtures.orders, policy: [String: String] = [:]) throws {
         directory = try Self.temporaryDirectory()
+        if policy.isEmpty {
+            policyPath = nil
+        } else {
+            var text = try String(contentsOfFile: PolicyTests.defaultPath, encoding: .utf8)
+            for (key, value) in policy {
+                let pattern = try Regex("(?m)^(\\s*\(key)): .*$")
+                text = text.replacing(pattern) { match in "\(match.output[1].substring ?? ""): \(value)" }
+            }
+            policyPath = directory + "/policy.yaml"
+            try Data(text.utf8).write(to: URL(fileURLWithPath: policyPath!))
+        }
         _ = try KeyringFile(dataDirectory: directory).create()
         ordersPath = directory + "/orders.json"
         if let orders {
@@ -27,6 +41,29 @@ struct TestEnvironment {
     }
 
     var keyringPath: String { directory + "/keyring.json" }
+    var outboxPath: String { directory + "/outbox.jsonl" }
+
+    /// A policy for tests of verified access: no response floor, no rate limit in the way.
+    static let fastPolicy = ["responseFloorMilliseconds": "0", "perClientBurst": "100000", "perClientPerSecond": "100000"]
+
+    /// Messages the file mailer wrote, oldest first.
+    func outbox() -> [[String: String]] {
+        guard let text = try? String(contentsOfFile: outboxPath, encoding: .utf8) else { return [] }
+        return text.split(separator: "\n").compactMap {
+            (try? JSONSerialization.jsonObject(with: Data($0.utf8))) as? [String: String]
+        }
+    }
+
+    /// Waits until the outbox holds `count` messages for `orderNumber`; returns the newest code.
+    func waitForCode(_ orderNumber: String, count: Int = 1, timeout: Duration = .seconds(10)) async throws -> String {
+        let deadline = ContinuousClock.now + timeout
+        while ContinuousClock.now < deadline {
+            let messages = outbox().filter { $0["orderNumber"] == orderNumber }
+            if messages.count >= count, let code = messages.last?["code"] { return code }
+            try await Task.sleep(for: .milliseconds(25))
+        }
+        throw CocoaError(.fileReadNoSuchFile, userInfo: [NSLocalizedDescriptionKey: "no code for \(orderNumber) in the outbox"])
+    }
 
     /// Configuration for an in-process service on an ephemeral loopback port.
     func reader(_ extra: [String: String] = [:]) -> ConfigReader {
@@ -35,9 +72,11 @@ struct TestEnvironment {
             "orders.file": .init(.string(ordersPath), isSecret: false),
             "admin.keyFile": .init(.string(adminKeyPath), isSecret: false),
             "keyring.pollMilliseconds": 100,
+            "mailer": .init(.string("file:" + outboxPath), isSecret: false),
         ]
+        if let policyPath { values["policy.file"] = .init(.string(policyPath), isSecret: false) }
         for (key, value) in extra {
-            values[AbsoluteConfigKey(ConfigKey(key))] = .init(.string(value), isSecret: false)
+            values[AbsoluteConfigKey(ConfigKey(key))] = value.isEmpty ? nil : .init(.string(value), isSecret: false)
         }
         if extra["provider.url"] != nil { values["orders.file"] = nil }
         return ConfigReader(provider: InMemoryProvider(values: values))

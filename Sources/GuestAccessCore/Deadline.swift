@@ -1,8 +1,12 @@
 /// The operation outlived its deadline.
-struct DeadlineExceeded: Error {}
+public struct DeadlineExceeded: Error, Sendable {
+    public init() {}
+}
 
 /// Runs `operation`, cancelling it and throwing `DeadlineExceeded` after `limit`.
-func withDeadline<T: Sendable>(_ limit: Duration, _ operation: @escaping @Sendable () async throws -> T) async throws -> T {
+///
+/// Used wherever a peer controls how long we wait: request bodies, provider calls.
+public func withDeadline<T: Sendable>(_ limit: Duration, _ operation: @escaping @Sendable () async throws -> T) async throws -> T {
     try await withThrowingTaskGroup(of: T.self) { group in
         group.addTask { try await operation() }
         group.addTask {

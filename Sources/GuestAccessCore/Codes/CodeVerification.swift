@@ -1,0 +1,35 @@
+import Foundation
+
+/// The rules of one verify attempt, without I/O: the caller computes whether
+/// the email and the code match (in constant time, on every path) and this
+/// decides, so every path runs the same store operations.
+///
+/// Only attempts whose email matches the order's count against the code and
+/// the order's failure budget: an attempt with another email cannot succeed,
+/// and counting it would let anyone who knows an order number burn its
+/// owner's codes and lock the order.
+public enum CodeVerification {
+    public static func decide(
+        code: StoredCode, budget: OrderBudget, emailMatches: Bool, codeMatches: Bool, now: Date, policy: Policy
+    ) -> VerifyDecision {
+        let day = Int(now.timeIntervalSince1970 / 86400)
+        let live = !code.isDecoy && !code.used && now < code.expiresAt && code.attempts < policy.codes.maxAttempts
+        let locked = budget.isLocked(on: day, policy: policy.failureBudget)
+        let counts = emailMatches && !code.isDecoy && !code.used
+        let success = live && !locked && emailMatches && codeMatches
+
+        if success {
+            return VerifyDecision(
+                success: true, attempts: code.attempts + 1, used: true,
+                budget: OrderBudget(orderKey: budget.orderKey, consecutiveFailures: 0, day: day, dayFailures: budget.failures(on: day)))
+        }
+        guard counts else {
+            return VerifyDecision(success: false, attempts: code.attempts, used: code.used, budget: budget)
+        }
+        return VerifyDecision(
+            success: false, attempts: min(code.attempts + 1, policy.codes.maxAttempts), used: false,
+            budget: OrderBudget(
+                orderKey: budget.orderKey, consecutiveFailures: budget.consecutiveFailures + 1, day: day,
+                dayFailures: budget.failures(on: day) + 1))
+    }
+}

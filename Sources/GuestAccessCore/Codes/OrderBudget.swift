@@ -1,0 +1,24 @@
+/// Verify failures counted against one order across all its codes.
+public struct OrderBudget: Sendable, Equatable {
+    /// The order number, or `""` for the decoy.
+    public let orderKey: String
+    public let consecutiveFailures: Int
+    /// UTC day number (days since 1970) that `dayFailures` counts.
+    public let day: Int
+    public let dayFailures: Int
+
+    public init(orderKey: String, consecutiveFailures: Int, day: Int, dayFailures: Int) {
+        self.orderKey = orderKey
+        self.consecutiveFailures = consecutiveFailures
+        self.day = day
+        self.dayFailures = dayFailures
+    }
+
+    /// Failures today, as of `day`.
+    public func failures(on day: Int) -> Int { day == self.day ? dayFailures : 0 }
+
+    /// Whether code access for the order is locked by `policy`.
+    public func isLocked(on day: Int, policy: FailureBudgetPolicy) -> Bool {
+        consecutiveFailures >= policy.consecutivePerOrder || failures(on: day) >= policy.dailyPerOrder
+    }
+}

@@ -1,0 +1,17 @@
+/// What one verify attempt decided, and the state to write back. The store
+/// writes it in the same transaction that read the state.
+public struct VerifyDecision: Sendable, Equatable {
+    public let success: Bool
+    /// The code row after the attempt.
+    public let attempts: Int
+    public let used: Bool
+    /// The budget row after the attempt.
+    public let budget: OrderBudget
+
+    public init(success: Bool, attempts: Int, used: Bool, budget: OrderBudget) {
+        self.success = success
+        self.attempts = attempts
+        self.used = used
+        self.budget = budget
+    }
+}

@@ -1,0 +1,27 @@
+import Foundation
+
+/// Durable one-time codes, their failure budgets and issuance counts.
+public protocol AccessCodeStore: Sendable {
+    /// Replaces the order's code (a new code supersedes the old one) and
+    /// records one issuance for `requestID` (counted once however often a
+    /// delivery is retried).
+    func storeCode(_ code: StoredCode, requestID: Int64, emailDigest: [UInt8], at date: Date) async throws(StoreError)
+
+    /// Codes issued for the order, and for the email digest, since `date`.
+    func issuedCount(orderNumber: String, since date: Date) async throws(StoreError) -> Int
+    func issuedCount(emailDigest: [UInt8], since date: Date) async throws(StoreError) -> Int
+
+    /// The order's failure budget, if it has one.
+    func budget(orderNumber: String) async throws(StoreError) -> OrderBudget?
+
+    /// One verify attempt in one write transaction that takes the write lock
+    /// first: read the order's code and budget (or the decoys), let `decide`
+    /// judge them, write the decision back. The same statements run whether
+    /// or not the order, its code or its budget exist.
+    func attempt(
+        orderNumber: String, decide: @escaping @Sendable (StoredCode, OrderBudget) -> VerifyDecision
+    ) async throws(StoreError) -> VerifyDecision
+
+    /// Deletes the order's code and pending code requests (admin revoke).
+    func revokeCodes(orderNumber: String) async throws(StoreError)
+}

@@ -1,0 +1,34 @@
+import Foundation
+
+/// A code request as queued: the email only as a keyed digest.
+public struct CodeRequest: Sendable, Equatable {
+    public let id: Int64
+    public let orderNumber: String
+    public let emailDigest: [UInt8]
+    public let emailKid: String
+    public let requestedAt: Date
+    public let deliveryAttempts: Int
+
+    public init(id: Int64, orderNumber: String, emailDigest: [UInt8], emailKid: String, requestedAt: Date, deliveryAttempts: Int) {
+        self.id = id
+        self.orderNumber = orderNumber
+        self.emailDigest = emailDigest
+        self.emailKid = emailKid
+        self.requestedAt = requestedAt
+        self.deliveryAttempts = deliveryAttempts
+    }
+}
+
+/// The durable queue between `POST /v1/access-codes` and the delivery worker.
+/// A request is committed before the caller gets its 202, and stays pending
+/// until it is delivered or given up, across restarts.
+public protocol CodeRequestQueue: Sendable {
+    func enqueue(orderNumber: String, emailDigest: [UInt8], emailKid: String, at date: Date) async throws(StoreError)
+    /// The oldest pending request due at `date`.
+    func nextDue(at date: Date) async throws(StoreError) -> CodeRequest?
+    func reschedule(id: Int64, to date: Date) async throws(StoreError)
+    /// Ends the request; `outcome` is a short word for the log and tests.
+    func finish(id: Int64, outcome: String) async throws(StoreError)
+    /// How many requests are still pending.
+    func pendingCount() async throws(StoreError) -> Int
+}

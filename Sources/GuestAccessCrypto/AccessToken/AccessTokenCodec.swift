@@ -1,0 +1,55 @@
+import Foundation
+
+/// Compact JWS (RFC 7515) with `alg` pinned to HS256, signed through OpenSSL
+/// with the keyring's access-token subkeys.
+///
+/// Verification order: size, shape, header (exactly `alg` HS256, `kid`, and
+/// optionally `typ` JWT — `jwk`, `jku`, `x5u`, `crit` and everything else
+/// refused), key by `kid` (never a default), MAC in constant time, and only
+/// then the claims are parsed.
+public enum AccessTokenCodec {
+    /// Tokens longer than this are refused before any parsing.
+    public static let maxLength = 4096
+
+    struct Header: Codable {
+        let alg: String
+        let kid: String
+        let typ: String?
+    }
+
+    /// Signs `claims` with the keyring's active key.
+    public static func sign(_ claims: AccessTokenClaims, keyring: Keyring) -> String {
+        let key = keyring.active
+        let header = #"{"alg":"HS256","kid":"\#(key.kid)","typ":"JWT"}"#
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        let payload = (try? encoder.encode(claims)).map { [UInt8]($0) } ?? []
+        let signingInput = Base64URL.encode(Array(header.utf8)) + "." + Base64URL.encode(payload)
+        let mac = key.mac(for: .accessToken).authenticate(Array(signingInput.utf8))
+        return signingInput + "." + Base64URL.encode(mac)
+    }
+
+    /// The verified claims (signature only; call `claims.verify` for time and audience).
+    public static func verifySignature(_ token: String, keyring: Keyring) throws(AccessTokenError) -> AccessTokenClaims {
+        guard token.utf8.count <= maxLength else { throw .tooLarge }
+        let parts = token.split(separator: ".", omittingEmptySubsequences: false)
+        guard parts.count == 3, !parts[0].isEmpty, !parts[1].isEmpty else { throw .malformed }
+        guard let headerBytes = Base64URL.decode(parts[0]), let payloadBytes = Base64URL.decode(parts[1]),
+            let signature = Base64URL.decode(parts[2])
+        else { throw .malformed }
+        guard let headerObject = (try? JSONSerialization.jsonObject(with: Data(headerBytes))) as? [String: Any] else {
+            throw .malformed
+        }
+        guard headerObject["alg"] as? String == "HS256" else { throw .unsupportedAlgorithm }
+        guard Set(headerObject.keys).isSubset(of: ["alg", "kid", "typ"]) else { throw .forbiddenHeader }
+        guard let header = try? JSONDecoder().decode(Header.self, from: Data(headerBytes)),
+            header.typ == nil || header.typ == "JWT"
+        else { throw .malformed }
+        guard KeyringDocument.isWellFormedKid(header.kid), let key = keyring.key(kid: header.kid) else { throw .unknownKey }
+        guard signature.count == 32 else { throw .badSignature }
+        let signingInput = Array(token.utf8.prefix(parts[0].utf8.count + 1 + parts[1].utf8.count))
+        guard key.mac(for: .accessToken).verify(signature, for: signingInput) else { throw .badSignature }
+        guard let claims = try? JSONDecoder().decode(AccessTokenClaims.self, from: Data(payloadBytes)) else { throw .malformed }
+        return claims
+    }
+}

@@ -1,0 +1,113 @@
+import Foundation
+import GuestAccessCore
+import GuestAccessCrypto
+import Hummingbird
+import Logging
+
+/// `POST /v1/access-codes` (always 202 once well-formed) and
+/// `POST /v1/access-codes/verify` (one 401 for every failure).
+public struct AccessCodeController<Codes: AccessCodeStore, Queue: CodeRequestQueue, Provider: OrderDetailProvider>: Sendable {
+    let codes: Codes
+    let queue: Queue
+    let provider: Provider
+    let keyring: KeyringHolder
+    let issuer: AccessTokenIssuer
+    let json: JSONRequest
+    let policy: Policy
+    let clock: any WallClock
+    let logger: Logger
+
+    public init(
+        codes: Codes, queue: Queue, provider: Provider, keyring: KeyringHolder, issuer: AccessTokenIssuer,
+        json: JSONRequest, policy: Policy, clock: any WallClock, logger: Logger
+    ) {
+        self.codes = codes
+        self.queue = queue
+        self.provider = provider
+        self.keyring = keyring
+        self.issuer = issuer
+        self.json = json
+        self.policy = policy
+        self.clock = clock
+        self.logger = logger
+    }
+
+    public func addRoutes(to group: RouterGroup<AppRequestContext>) {
+        group.post("/access-codes", use: request)
+        group.post("/access-codes/verify", use: verify)
+    }
+
+    /// Records the request durably and answers at once: finding the order,
+    /// comparing the email, creating and sending the code happen in
+    /// `CodeDeliveryWorker`, so the answer cannot depend on them.
+    @Sendable func request(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let body = try await json.decode(CodeRequestBody.self, from: request)
+        try body.validate(requireCode: false)
+        let key = keyring.keyring.active
+        do {
+            try await queue.enqueue(
+                orderNumber: body.orderNumber, emailDigest: Digests.email(body.email, key: key), emailKid: key.kid, at: clock.now())
+        } catch {
+            logger.error("code request could not be queued", metadata: ["reason": "\(error)"])
+            throw APIError.unavailable
+        }
+        return try JSONResponse.make(["status": "accepted"], status: .accepted)
+    }
+
+    struct VerifyResponse: Encodable {
+        let accessToken: String
+        let tokenType: String
+        let expiresIn: Int
+        let order: OrderDetail
+    }
+
+    /// Verifies in one write transaction (see `AccessCodeStore.attempt`); the
+    /// email and code digests are computed and compared on every path, and
+    /// every failure is padded to the policy's response floor.
+    @Sendable func verify(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let started = ContinuousClock.now
+        let body = try await json.decode(CodeRequestBody.self, from: request)
+        try body.validate(requireCode: true)
+        let keyring = keyring.keyring
+        let policy = policy
+        let now = clock.now()
+        let email = body.email
+        let orderNumber = body.orderNumber
+        let code = body.code ?? ""
+        let decision: VerifyDecision
+        do {
+            decision = try await codes.attempt(orderNumber: orderNumber) { stored, budget in
+                let known = keyring.key(kid: stored.kid)
+                let key = known ?? keyring.active
+                let emailMatches = ConstantTime.equals(Digests.email(email, key: key), stored.emailDigest)
+                let codeMatches = ConstantTime.equals(Digests.code(code, orderNumber: orderNumber, key: key), stored.codeDigest)
+                return CodeVerification.decide(
+                    code: stored, budget: budget, emailMatches: emailMatches && known != nil,
+                    codeMatches: codeMatches && known != nil, now: now, policy: policy)
+            }
+        } catch {
+            logger.error("verify could not be recorded", metadata: ["reason": "\(error)"])
+            throw APIError.unavailable
+        }
+        guard decision.success else {
+            try await pad(since: started)
+            throw APIError.invalidCode
+        }
+        let order: OrderDetail?
+        do { order = try await provider.order(number: orderNumber) } catch { throw APIError.unavailable }
+        guard let order else {
+            try await pad(since: started)
+            throw APIError.invalidCode
+        }
+        let token = issuer.issue(orderNumber: orderNumber, keyring: keyring, now: now)
+        logger.info("access token issued", metadata: ["request_id": "\(context.requestID)", "kid": "\(keyring.active.kid)"])
+        try await pad(since: started)
+        return try JSONResponse.make(VerifyResponse(accessToken: token, tokenType: "Bearer", expiresIn: issuer.ttlSeconds, order: order))
+    }
+
+    private func pad(since started: ContinuousClock.Instant) async throws {
+        let floor = Duration.milliseconds(policy.codes.responseFloorMilliseconds)
+        let elapsed = ContinuousClock.now - started
+        if elapsed < floor { try await Task.sleep(for: floor - elapsed) }
+    }
+}

@@ -1,0 +1,117 @@
+import Foundation
+import GuestAccessCore
+import GuestAccessCrypto
+import Logging
+import ServiceLifecycle
+
+/// Works through the durable code-request queue, off the request path:
+/// finds the order, compares the email digest, applies the issuance limits
+/// and the failure budget, creates the code (stored as a digest only) and
+/// sends it to the email on record.
+///
+/// A failed delivery is retried with backoff while a code could still be
+/// valid, each retry with a fresh code that supersedes the last (so no code
+/// ever rests in the database in clear); after that the request is given up.
+public struct CodeDeliveryWorker<Codes: AccessCodeStore, Queue: CodeRequestQueue, Provider: OrderDetailProvider>: Service {
+    let codes: Codes
+    let queue: Queue
+    let provider: Provider
+    let mailer: (any Mailer)?
+    let keyring: KeyringHolder
+    let policy: Policy
+    let clock: any WallClock
+    let pollInterval: Duration
+    let logger: Logger
+
+    public init(
+        codes: Codes, queue: Queue, provider: Provider, mailer: (any Mailer)?, keyring: KeyringHolder, policy: Policy,
+        clock: any WallClock, pollInterval: Duration = .milliseconds(100), logger: Logger
+    ) {
+        self.codes = codes
+        self.queue = queue
+        self.provider = provider
+        self.mailer = mailer
+        self.keyring = keyring
+        self.policy = policy
+        self.clock = clock
+        self.pollInterval = pollInterval
+        self.logger = logger
+    }
+
+    public func run() async throws {
+        await cancelWhenGracefulShutdown {
+            while !Task.isCancelled {
+                do {
+                    if let request = try await queue.nextDue(at: clock.now()) {
+                        try await process(request)
+                        continue
+                    }
+                } catch {
+                    logger.error("code delivery worker: storage error", metadata: ["reason": "\(error)"])
+                }
+                try? await Task.sleep(for: pollInterval)
+            }
+        }
+    }
+
+    /// Handles one request to its next resting point (finished or rescheduled).
+    func process(_ request: CodeRequest) async throws(StoreError) {
+        let now = clock.now()
+        let ttl = TimeInterval(policy.codes.ttlSeconds)
+        guard now < request.requestedAt + ttl else { return try await finish(request, "expired") }
+        let keys = keyring.keyring
+        guard let requestKey = keys.key(kid: request.emailKid) else { return try await finish(request, "key-retired") }
+        let order: OrderDetail?
+        do {
+            order = try await provider.order(number: request.orderNumber)
+        } catch {
+            return try await retry(request, reason: "provider unavailable")
+        }
+        guard let order else { return try await finish(request, "no-order") }
+        guard ConstantTime.equals(Digests.email(order.email, key: requestKey), request.emailDigest) else {
+            return try await finish(request, "mismatch")
+        }
+        let day = Int(now.timeIntervalSince1970 / 86400)
+        if let budget = try await codes.budget(orderNumber: request.orderNumber), budget.isLocked(on: day, policy: policy.failureBudget) {
+            return try await finish(request, "locked")
+        }
+        let perOrder = try await codes.issuedCount(
+            orderNumber: request.orderNumber, since: now - TimeInterval(policy.codes.perOrderWindowSeconds))
+        let perEmail = try await codes.issuedCount(
+            emailDigest: request.emailDigest, since: now - TimeInterval(policy.codes.perEmailWindowSeconds))
+        // A retry of this same request was counted already (issuance is recorded per request).
+        let counted = request.deliveryAttempts > 0 ? 1 : 0
+        if perOrder - counted >= policy.codes.perOrderLimit || perEmail - counted >= policy.codes.perEmailLimit {
+            return try await finish(request, "limited")
+        }
+        guard EmailAddress.isAcceptable(order.email) else { return try await finish(request, "bad-recipient") }
+        guard let mailer else { return try await finish(request, "no-mailer") }
+
+        let active = keys.active
+        let code = SecureRandom.decimalCode(digits: 6)
+        let expiresAt = now + ttl
+        try await codes.storeCode(
+            StoredCode(
+                orderKey: request.orderNumber, codeDigest: Digests.code(code, orderNumber: request.orderNumber, key: active),
+                emailDigest: Digests.email(order.email, key: active), kid: active.kid, expiresAt: expiresAt, attempts: 0, used: false),
+            requestID: request.id, emailDigest: request.emailDigest, at: now)
+        do {
+            try await mailer.deliver(AccessCodeMessage(to: order.email, orderNumber: order.orderNumber, code: code, expiresAt: expiresAt))
+        } catch {
+            return try await retry(request, reason: "delivery failed: \(error)")
+        }
+        try await finish(request, "sent")
+    }
+
+    private func finish(_ request: CodeRequest, _ outcome: String) async throws(StoreError) {
+        try await queue.finish(id: request.id, outcome: outcome)
+        logger.info("code request finished", metadata: ["request": "\(request.id)", "outcome": "\(outcome)"])
+    }
+
+    private func retry(_ request: CodeRequest, reason: String) async throws(StoreError) {
+        let delay = min(pow(2.0, Double(request.deliveryAttempts)), 30)
+        try await queue.reschedule(id: request.id, to: clock.now() + delay)
+        logger.warning(
+            "code request will be retried", metadata: ["request": "\(request.id)", "reason": "\(reason)", "in_seconds": "\(delay)"])
+    }
+}

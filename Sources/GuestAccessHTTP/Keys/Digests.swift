@@ -1,0 +1,15 @@
+import GuestAccessCore
+import GuestAccessCrypto
+
+/// Keyed digests stored instead of emails and codes, each under its own subkey.
+public enum Digests {
+    /// HMAC(email subkey, normalized email): trimmed, NFC, lower-cased.
+    public static func email(_ email: String, key: Keyring.Key) -> [UInt8] {
+        key.mac(for: .emailDigest).authenticate(EmailAddress.normalized(email))
+    }
+
+    /// HMAC(code subkey, order number ‖ 0 ‖ code): a code digest is bound to its order.
+    public static func code(_ code: String, orderNumber: String, key: Keyring.Key) -> [UInt8] {
+        key.mac(for: .codeDigest).authenticate(Array(orderNumber.utf8) + [0] + Array(code.utf8))
+    }
+}
