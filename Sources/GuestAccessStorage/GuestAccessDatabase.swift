@@ -11,11 +11,21 @@ public final class GuestAccessDatabase: Sendable {
     let pool: DatabasePool
 
     /// Opens (creating if needed) and migrates the database at `path`.
-    public init(path: String, synchronous: StoragePolicy.Synchronous) throws(StoreError) {
+    /// `statementObserver`, if given, sees the SQL text (never the arguments)
+    /// of every statement run: tests use it to show that every verify path
+    /// runs the same statements.
+    public init(
+        path: String, synchronous: StoragePolicy.Synchronous, statementObserver: (@Sendable (String) -> Void)? = nil
+    ) throws(StoreError) {
         var configuration = Configuration()
         configuration.busyMode = .timeout(5)
         configuration.prepareDatabase { db in
             try db.execute(sql: synchronous == .full ? "PRAGMA synchronous = FULL" : "PRAGMA synchronous = NORMAL")
+            if let statementObserver {
+                db.trace(options: .statement) { event in
+                    if case .statement(let statement) = event { statementObserver(statement.sql) }
+                }
+            }
         }
         do {
             pool = try DatabasePool(path: path, configuration: configuration)

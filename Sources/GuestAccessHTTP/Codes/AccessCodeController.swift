@@ -69,22 +69,12 @@ public struct AccessCodeController<Codes: AccessCodeStore, Queue: CodeRequestQue
         let body = try await json.decode(CodeRequestBody.self, from: request)
         try body.validate(requireCode: true)
         let keyring = keyring.keyring
-        let policy = policy
         let now = clock.now()
-        let email = body.email
         let orderNumber = body.orderNumber
-        let code = body.code ?? ""
         let decision: VerifyDecision
         do {
-            decision = try await codes.attempt(orderNumber: orderNumber) { stored, budget in
-                let known = keyring.key(kid: stored.kid)
-                let key = known ?? keyring.active
-                let emailMatches = ConstantTime.equals(Digests.email(email, key: key), stored.emailDigest)
-                let codeMatches = ConstantTime.equals(Digests.code(code, orderNumber: orderNumber, key: key), stored.codeDigest)
-                return CodeVerification.decide(
-                    code: stored, budget: budget, emailMatches: emailMatches && known != nil,
-                    codeMatches: codeMatches && known != nil, now: now, policy: policy)
-            }
+            decision = try await CodeVerifier(codes: codes, policy: policy).verify(
+                orderNumber: orderNumber, email: body.email, code: body.code ?? "", keyring: keyring, now: now)
         } catch {
             logger.error("verify could not be recorded", metadata: ["reason": "\(error)"])
             throw APIError.unavailable

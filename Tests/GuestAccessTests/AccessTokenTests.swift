@@ -1,0 +1,129 @@
+import Foundation
+import GuestAccessCore
+import GuestAccessCrypto
+import GuestAccessHTTP
+import Testing
+
+@Suite("Access tokens: HS256 only, kid without fallback, and the attack corpus")
+struct AccessTokenTests {
+    static let policy = Policy.default.accessTokens
+    let keyring: Keyring
+    let issuer = AccessTokenIssuer(policy: AccessTokenTests.policy)
+    let now = Date(timeIntervalSince1970: 1_790_000_000)
+
+    init() throws { keyring = try Keyring(document: .generate()) }
+
+    private func b64(_ text: String) -> String { Base64URL.encode(Array(text.utf8)) }
+
+    /// Signs arbitrary header and payload JSON with a real key, as an attacker who had the key would.
+    private func forge(header: String, payload: String, key: Keyring.Key? = nil) -> String {
+        let input = b64(header) + "." + b64(payload)
+        return input + "." + Base64URL.encode((key ?? keyring.active).mac(for: .accessToken).authenticate(Array(input.utf8)))
+    }
+
+    private func claimsJSON(sub: String = "ORD-A", aud: String? = nil, exp: Int64? = nil) -> String {
+        let iat = Int64(now.timeIntervalSince1970)
+        return
+            #"{"aud":"\#(aud ?? Self.policy.audience)","exp":\#(exp ?? iat + 1800),"iat":\#(iat),"iss":"\#(Self.policy.issuer)","jti":"\#(Base64URL.encode(SecureRandom.bytes(16)))","scope":"order:read","sub":"\#(sub)"}"#
+    }
+
+    private func check(_ token: String) throws -> AccessTokenClaims {
+        let claims = try AccessTokenCodec.verifySignature(token, keyring: keyring)
+        try claims.verify(issuer: Self.policy.issuer, audience: Self.policy.audience, now: now, leeway: 30)
+        return claims
+    }
+
+    @Test("A token it issued verifies, carries kid and alg HS256, and is scoped to one order")
+    func roundTrip() throws {
+        let token = issuer.issue(orderNumber: "ORD-A", keyring: keyring, now: now)
+        let header = String(decoding: Base64URL.decode(token.split(separator: ".")[0])!, as: UTF8.self)
+        #expect(header == #"{"alg":"HS256","kid":"\#(keyring.active.kid)","typ":"JWT"}"#)
+        let claims = try check(token)
+        #expect(claims.sub == "ORD-A" && claims.scope == "order:read" && claims.exp - claims.iat == 1800)
+        #expect(Base64URL.decode(claims.jti)?.count == 16)
+    }
+
+    @Test(
+        "Forged and damaged tokens are refused for the right reason",
+        arguments: [
+            "alg none", "alg HS384", "alg RS256", "jwk header", "jku header", "crit header", "flipped signature bit",
+            "truncated signature", "empty signature", "unknown kid", "path kid", "expired", "wrong aud", "wrong iss",
+            "other order's payload", "5 KiB token", "two parts", "not base64",
+        ])
+    func corpus(attack: String) throws {
+        let kid = keyring.active.kid
+        let good = issuer.issue(orderNumber: "ORD-A", keyring: keyring, now: now)
+        let parts = good.split(separator: ".").map(String.init)
+        let token: String
+        let expected: AccessTokenError
+        switch attack {
+        case "alg none":
+            token = b64(#"{"alg":"none","kid":"\#(kid)"}"#) + "." + parts[1] + "."
+            expected = .unsupportedAlgorithm
+        case "alg HS384":
+            (token, expected) = (forge(header: #"{"alg":"HS384","kid":"\#(kid)"}"#, payload: claimsJSON()), .unsupportedAlgorithm)
+        case "alg RS256":
+            (token, expected) = (forge(header: #"{"alg":"RS256","kid":"\#(kid)"}"#, payload: claimsJSON()), .unsupportedAlgorithm)
+        case "jwk header":
+            (token, expected) = (
+                forge(header: #"{"alg":"HS256","kid":"\#(kid)","jwk":{"kty":"oct","k":"AAAA"}}"#, payload: claimsJSON()), .forbiddenHeader
+            )
+        case "jku header":
+            (token, expected) = (
+                forge(header: #"{"alg":"HS256","kid":"\#(kid)","jku":"https://evil.example/keys"}"#, payload: claimsJSON()),
+                .forbiddenHeader
+            )
+        case "crit header":
+            (token, expected) = (forge(header: #"{"alg":"HS256","kid":"\#(kid)","crit":["exp"]}"#, payload: claimsJSON()), .forbiddenHeader)
+        case "flipped signature bit":
+            var signature = Base64URL.decode(parts[2])!
+            signature[0] ^= 0x01
+            (token, expected) = (parts[0] + "." + parts[1] + "." + Base64URL.encode(signature), .badSignature)
+        case "truncated signature": (token, expected) = (parts[0] + "." + parts[1] + "." + parts[2].prefix(20), .badSignature)
+        case "empty signature": (token, expected) = (parts[0] + "." + parts[1] + ".", .badSignature)
+        case "unknown kid":
+            (token, expected) = (forge(header: #"{"alg":"HS256","kid":"k0000000000000000"}"#, payload: claimsJSON()), .unknownKey)
+        case "path kid":
+            (token, expected) = (forge(header: #"{"alg":"HS256","kid":"../../keyring.json"}"#, payload: claimsJSON()), .unknownKey)
+        case "expired":
+            let exp = Int64(now.timeIntervalSince1970) - 31
+            (token, expected) = (forge(header: #"{"alg":"HS256","kid":"\#(kid)"}"#, payload: claimsJSON(exp: exp)), .expired)
+        case "wrong aud":
+            (token, expected) = (
+                forge(header: #"{"alg":"HS256","kid":"\#(kid)"}"#, payload: claimsJSON(aud: "someone-else")), .wrongAudience
+            )
+        case "wrong iss":
+            let payload = claimsJSON().replacingOccurrences(of: #""iss":"\#(Self.policy.issuer)""#, with: #""iss":"evil""#)
+            (token, expected) = (forge(header: #"{"alg":"HS256","kid":"\#(kid)"}"#, payload: payload), .wrongIssuer)
+        case "other order's payload":
+            (token, expected) = (parts[0] + "." + b64(claimsJSON(sub: "ORD-B")) + "." + parts[2], .badSignature)
+        case "5 KiB token": (token, expected) = (good + String(repeating: "A", count: 5 * 1024), .tooLarge)
+        case "two parts": (token, expected) = (parts[0] + "." + parts[1], .malformed)
+        default: (token, expected) = ("!!!." + parts[1] + "." + parts[2], .malformed)
+        }
+        #expect(throws: expected) { try check(token) }
+    }
+
+    @Test("A retired key's tokens are refused; a rotated-out but not retired key's still verify")
+    func rotation() throws {
+        let first = KeyringDocument.generate()
+        let old = try Keyring(document: first)
+        let token = issuer.issue(orderNumber: "ORD-A", keyring: old, now: now)
+        let rotated = first.rotated()
+        let afterRotation = try Keyring(document: rotated)
+        #expect(try AccessTokenCodec.verifySignature(token, keyring: afterRotation).sub == "ORD-A")
+        let fresh = issuer.issue(orderNumber: "ORD-A", keyring: afterRotation, now: now)
+        let freshHeader = String(decoding: Base64URL.decode(fresh.split(separator: ".")[0])!, as: UTF8.self)
+        #expect(freshHeader.contains(afterRotation.active.kid) && afterRotation.active.kid != old.active.kid)
+        let retired = try Keyring(document: rotated.retiring(kid: first.keys[0].kid))
+        #expect(throws: AccessTokenError.unknownKey) { try AccessTokenCodec.verifySignature(token, keyring: retired) }
+        #expect(try AccessTokenCodec.verifySignature(fresh, keyring: retired).sub == "ORD-A")
+    }
+
+    @Test("Expiry allows at most the configured leeway")
+    func leeway() throws {
+        let exp = Int64(now.timeIntervalSince1970) - 29
+        let token = forge(header: #"{"alg":"HS256","kid":"\#(keyring.active.kid)"}"#, payload: claimsJSON(exp: exp))
+        #expect(try check(token).sub == "ORD-A")
+    }
+}
