@@ -12,8 +12,8 @@ struct ServeCommand: AsyncParsableCommand {
         abstract: "Run the service.",
         discussion: """
             Secrets may come from the environment: GUEST_ACCESS_ADMIN_KEY (instead of \
-            --admin-key-file) and GUEST_ACCESS_PROVIDER_CREDENTIAL (instead of \
-            --provider-credential-file). SIGHUP or a change of keyring.json reloads the keyring.
+            --admin-key-file), GUEST_ACCESS_PROVIDER_CREDENTIAL (instead of \
+            --provider-credential-file) and GUEST_ACCESS_WEBHOOK_SECRET (instead of --webhook-secret-file). SIGHUP or a change of keyring.json reloads the keyring.
             """)
 
     @Option var host = "127.0.0.1"
@@ -26,6 +26,13 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(name: .customLong("provider-credential-file"), help: "File holding the provider's bearer credential.")
     var providerCredentialFile: String?
     @Option(help: "file:PATH (development only), smtp://HOST:PORT or webhook:URL.") var mailer: String?
+    @Option(name: .customLong("mail-from"), help: "Sender address of code emails.") var mailFrom: String?
+    @Option(name: .customLong("smtp-ca-file"), help: "PEM trust roots for SMTP STARTTLS (default: the system's).")
+    var smtpCAFile: String?
+    @Flag(name: .customLong("smtp-allow-plaintext"), help: "Send over SMTP in clear when the server offers no STARTTLS.")
+    var smtpAllowPlaintext = false
+    @Option(name: .customLong("webhook-secret-file"), help: "File holding the webhook mailer's signing secret.")
+    var webhookSecretFile: String?
     @Option(name: .customLong("admin-key-file"), help: "File holding the admin API key (mode 0600).")
     var adminKeyFile: String?
     @Option(name: .customLong("trusted-proxies"), help: "Comma-separated CIDRs whose X-Forwarded-For is honoured.")
@@ -47,6 +54,13 @@ struct ServeCommand: AsyncParsableCommand {
         values["mailer"] = mailer.map { .init(.string($0), isSecret: false) }
         values["admin.keyFile"] = adminKeyFile.map { .init(.string($0), isSecret: false) }
         values["proxies.trusted"] = trustedProxies.map { .init(.string($0), isSecret: false) }
+        values["mail.from"] = mailFrom.map { .init(.string($0), isSecret: false) }
+        values["mail.smtpCAFile"] = smtpCAFile.map { .init(.string($0), isSecret: false) }
+        values["mail.smtpAllowPlaintext"] = .init(.bool(smtpAllowPlaintext), isSecret: false)
+        values["mail.webhookSecretFile"] = webhookSecretFile.map { .init(.string($0), isSecret: false) }
+        if webhookSecretFile == nil, let secret = environment["GUEST_ACCESS_WEBHOOK_SECRET"] {
+            values["mail.webhookSecret"] = .init(.string(secret), isSecret: true)
+        }
         if adminKeyFile == nil, let key = environment["GUEST_ACCESS_ADMIN_KEY"] {
             values["admin.key"] = .init(.string(key), isSecret: true)
         }

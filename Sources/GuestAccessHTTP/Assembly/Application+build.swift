@@ -10,6 +10,7 @@ import Hummingbird
 import HummingbirdCore
 import Logging
 import NIOCore
+import NIOSSL
 import ServiceLifecycle
 
 /// Builds the whole service from configuration: what `guest-access serve`
@@ -58,8 +59,17 @@ public func buildApplication(reader: ConfigReader) async throws -> some Applicat
             "DEVELOPMENT MAILER: one-time codes and full email addresses are written in clear to a local file; never use file: in production",
             metadata: ["mailer": "file", "path": "\(path)"])
         mailer = FileMailer(path: path)
-    case .smtp?, .webhook?:
-        throw StartupError("--mailer: smtp:// and webhook: delivery are not available in this version yet; use file:PATH for development")
+    case .smtp(let host, let port)?:
+        var tls = TLSConfiguration.makeClientConfiguration()
+        if let caFile = settings.smtpCAFile { tls.trustRoots = .file(caFile) }
+        mailer = SMTPMailer(host: host, port: port, from: settings.mailFrom, tls: tls, requireTLS: !settings.smtpAllowPlaintext)
+        if settings.smtpAllowPlaintext {
+            logger.warning("SMTP may send codes in clear when the server offers no STARTTLS (--smtp-allow-plaintext)")
+        }
+    case .webhook(let url)?:
+        let client = HTTPOrderProvider.makeClient()
+        services.append(HTTPClientService(client: client))
+        mailer = WebhookMailer(url: url, secret: settings.webhookSecret ?? "", client: client)
     case nil:
         logger.warning("no mailer configured: one-time codes cannot be delivered")
         mailer = nil

@@ -1,5 +1,6 @@
 import Configuration
 import Foundation
+import GuestAccessCore
 import GuestAccessMail
 
 /// What `serve` is told, read from a `ConfigReader` (command line, environment
@@ -7,7 +8,8 @@ import GuestAccessMail
 ///
 /// Keys: `http.host`, `http.port`, `data.dir`, `policy.file`, `orders.file`,
 /// `provider.url`, `provider.credential` (secret), `mailer`, `admin.key`
-/// (secret), `admin.keyFile`, `proxies.trusted`, `keyring.pollMilliseconds`, `log.level`.
+/// (secret), `admin.keyFile`, `mail.from`, `mail.smtpCAFile`, `mail.smtpAllowPlaintext`,
+/// `mail.webhookSecret` (secret), `mail.webhookSecretFile`, `proxies.trusted`, `keyring.pollMilliseconds`, `log.level`.
 public struct ServiceSettings: Sendable {
     public enum OrderSource: Sendable, Equatable {
         case file(String)
@@ -22,6 +24,14 @@ public struct ServiceSettings: Sendable {
     public var mailer: MailerSpec?
     public var adminKey: String
     public var keyringPollInterval: Duration
+    /// Sender address of code emails.
+    public var mailFrom: String
+    /// PEM trust roots for SMTP STARTTLS (default: the system's).
+    public var smtpCAFile: String?
+    /// Whether SMTP may send in clear when the server offers no STARTTLS.
+    public var smtpAllowPlaintext: Bool
+    /// Shared secret of the webhook mailer.
+    public var webhookSecret: String?
     /// Peers whose `X-Forwarded-For` is honoured for per-client limits.
     public var trustedProxies: [CIDR]
 
@@ -50,6 +60,22 @@ public struct ServiceSettings: Sendable {
             do { mailer = try MailerSpec(parsing: spec) } catch { throw StartupError("--mailer: \(error)") }
         } else {
             mailer = nil
+        }
+        mailFrom = reader.string(forKey: "mail.from", default: "no-reply@guest-access.invalid")
+        guard EmailAddress.isAcceptable(mailFrom), mailFrom.allSatisfy(\.isASCII) else {
+            throw StartupError("--mail-from must be a plain ASCII email address")
+        }
+        smtpCAFile = reader.string(forKey: "mail.smtpCAFile")
+        smtpAllowPlaintext = reader.bool(forKey: "mail.smtpAllowPlaintext", default: false)
+        if let secret = reader.string(forKey: "mail.webhookSecret", isSecret: true) {
+            webhookSecret = secret
+        } else if let path = reader.string(forKey: "mail.webhookSecretFile") {
+            webhookSecret = try Self.readSecretFile(path, what: "webhook secret file")
+        } else {
+            webhookSecret = nil
+        }
+        if case .webhook? = mailer, (webhookSecret?.utf8.count ?? 0) < 32 {
+            throw StartupError("webhook: needs a secret of at least 32 characters (--webhook-secret-file or GUEST_ACCESS_WEBHOOK_SECRET)")
         }
         if let key = reader.string(forKey: "admin.key", isSecret: true) {
             adminKey = key

@@ -49,6 +49,7 @@ final class RunningProcess: @unchecked Sendable {
         env.removeValue(forKey: "GUEST_ACCESS_ADMIN_KEY")
         for (key, value) in environment { env[key] = value }
         process.environment = env
+        process.standardInput = FileHandle.nullDevice
         process.standardOutput = try FileHandle(forWritingTo: URL(fileURLWithPath: stdoutPath))
         process.standardError = try FileHandle(forWritingTo: URL(fileURLWithPath: stderrPath))
         try process.run()

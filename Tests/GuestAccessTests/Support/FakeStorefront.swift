@@ -70,11 +70,11 @@ final class SeenValues: Sendable {
 /// Runs any router as a real server on a loopback port.
 enum LoopbackServer {
     static func run<T: Sendable, Context: RequestContext>(
-        router: Router<Context>, _ body: @Sendable (Int) async throws -> T
+        router: Router<Context>, port: Int = 0, _ body: @Sendable (Int) async throws -> T
     ) async throws -> T where Context.Source == ApplicationRequestContextSource {
         let (ports, continuation) = AsyncStream<Int>.makeStream()
         let app = Application(
-            router: router, configuration: .init(address: .hostname("127.0.0.1", port: 0)),
+            router: router, configuration: .init(address: .hostname("127.0.0.1", port: port)),
             onServerRunning: { continuation.yield($0.localAddress?.port ?? 0) },
             logger: Logger(label: "fake-storefront"))
         return try await withThrowingTaskGroup(of: Void.self) { group in

@@ -76,7 +76,8 @@ struct TestEnvironment {
         ]
         if let policyPath { values["policy.file"] = .init(.string(policyPath), isSecret: false) }
         for (key, value) in extra {
-            values[AbsoluteConfigKey(ConfigKey(key))] = value.isEmpty ? nil : .init(.string(value), isSecret: false)
+            let content: ConfigContent = value == "true" ? .bool(true) : value == "false" ? .bool(false) : .string(value)
+            values[AbsoluteConfigKey(ConfigKey(key))] = value.isEmpty ? nil : .init(content, isSecret: false)
         }
         if extra["provider.url"] != nil { values["orders.file"] = nil }
         return ConfigReader(provider: InMemoryProvider(values: values))

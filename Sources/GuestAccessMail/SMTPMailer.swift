@@ -1,0 +1,89 @@
+import Foundation
+import GuestAccessCore
+import GuestAccessCrypto
+import NIOCore
+import NIOExtras
+import NIOPosix
+import NIOSSL
+
+/// Sends codes over SMTP (RFC 5321), upgrading to TLS with STARTTLS whenever
+/// the server offers it (and refusing to send in clear when `requireTLS`).
+///
+/// One connection per message, the whole exchange bounded by `timeout`.
+/// Recipients and order numbers were validated before anything was queued,
+/// and are checked again here: no CR, LF or angle bracket reaches a command
+/// or a header.
+public struct SMTPMailer: Mailer {
+    public let kind = "smtp"
+    let host: String
+    let port: Int
+    let from: String
+    let tls: TLSConfiguration
+    let requireTLS: Bool
+    let timeout: Duration
+
+    public init(
+        host: String, port: Int, from: String, tls: TLSConfiguration = .makeClientConfiguration(), requireTLS: Bool,
+        timeout: Duration = .seconds(30)
+    ) {
+        self.host = host
+        self.port = port
+        self.from = from
+        self.tls = tls
+        self.requireTLS = requireTLS
+        self.timeout = timeout
+    }
+
+    public func deliver(_ message: AccessCodeMessage) async throws {
+        guard EmailAddress.isAcceptable(message.to), EmailAddress.isAcceptable(from), OrderNumber.isWellFormed(message.orderNumber) else {
+            throw MailError.rejected(reason: "recipient, sender or order number not acceptable")
+        }
+        let mailer = self
+        try await withDeadline(timeout) { try await mailer.send(message) }
+    }
+
+    private func send(_ message: AccessCodeMessage) async throws {
+        let channel = try await ClientBootstrap(group: MultiThreadedEventLoopGroup.singleton)
+            .connectTimeout(.seconds(10))
+            .connect(host: host, port: port) { channel in
+                channel.eventLoop.makeCompletedFuture {
+                    try channel.pipeline.syncOperations.addHandler(ByteToMessageHandler(LineBasedFrameDecoder()))
+                    return try NIOAsyncChannel<ByteBuffer, ByteBuffer>(wrappingChannelSynchronously: channel)
+                }
+            }
+        let sslContext = try NIOSSLContext(configuration: tls)
+        let serverName = Self.isIPAddress(host) ? nil : host
+        try await channel.executeThenClose { inbound, outbound in
+            var session = SMTPSession(lines: inbound.makeAsyncIterator(), outbound: outbound)
+            try await session.expect(220)
+            var capabilities = try await session.command("EHLO guest-access", expect: 250)
+            if capabilities.contains(where: { $0.uppercased().hasPrefix("STARTTLS") }) {
+                _ = try await session.command("STARTTLS", expect: 220)
+                try await channel.channel.eventLoop.submit {
+                    try channel.channel.pipeline.syncOperations.addHandler(
+                        try NIOSSLClientHandler(context: sslContext, serverHostname: serverName), position: .first)
+                }.get()
+                capabilities = try await session.command("EHLO guest-access", expect: 250)
+            } else if requireTLS {
+                throw MailError.rejected(reason: "the SMTP server does not offer STARTTLS")
+            }
+            let needsUTF8 = !message.to.allSatisfy(\.isASCII)
+            if needsUTF8 && !capabilities.contains(where: { $0.uppercased().hasPrefix("SMTPUTF8") }) {
+                throw MailError.rejected(reason: "the SMTP server does not accept internationalized addresses")
+            }
+            _ = try await session.command("MAIL FROM:<\(from)>" + (needsUTF8 ? " SMTPUTF8" : ""), expect: 250)
+            _ = try await session.command("RCPT TO:<\(message.to)>", expect: 250, 251)
+            _ = try await session.command("DATA", expect: 354)
+            try await session.write(SMTPMessage(from: from, message: message).dotStuffed + ".\r\n")
+            try await session.expect(250)
+            _ = try? await session.command("QUIT", expect: 221)
+        }
+    }
+
+    /// TLS server names must not be IP addresses (RFC 6066).
+    static func isIPAddress(_ host: String) -> Bool {
+        var v4 = in_addr()
+        var v6 = in6_addr()
+        return inet_pton(AF_INET, host, &v4) == 1 || inet_pton(AF_INET6, host, &v6) == 1
+    }
+}

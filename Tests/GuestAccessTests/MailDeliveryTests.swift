@@ -1,0 +1,177 @@
+import Foundation
+import GuestAccessCore
+import GuestAccessCrypto
+import GuestAccessHTTP
+import GuestAccessMail
+import Hummingbird
+import HummingbirdTesting
+import NIOSSL
+import Synchronization
+import Testing
+
+@Suite("Mail delivery to real receivers on loopback")
+struct MailDeliveryTests {
+    static let order = Fixtures.orders[0]
+
+    static func message(to: String = "jane.doe@example.com") -> AccessCodeMessage {
+        AccessCodeMessage(to: to, orderNumber: "ORD-2026-0042", code: "482913", expiresAt: Date() + 600)
+    }
+
+    @Test("The service sends a code over SMTP to a real server, and that code verifies")
+    func smtpEndToEnd() async throws {
+        TestLogs.start()
+        let sink = try await SMTPSink()
+        let env = try TestEnvironment(policy: TestEnvironment.fastPolicy)
+        let app = try await buildApplication(
+            reader: env.reader([
+                "mailer": "smtp://127.0.0.1:\(sink.port)", "mail.smtpAllowPlaintext": "true", "mail.from": "orders@shop.example",
+            ]))
+        try await app.test(.live) { client in
+            #expect(
+                try await client.postJSON("/v1/access-codes", VerifiedAccessTests.body(Self.order.orderNumber, "jane.doe@example.com"))
+                    .status == .accepted)
+            let messages = try await sink.waitForMessages(1)
+            #expect(messages[0]["to"] as? [String] == ["jane.doe@example.com"])
+            #expect(messages[0]["from"] as? String == "orders@shop.example")
+            let data = messages[0]["data"] as? String ?? ""
+            #expect(data.contains("Subject: Your access code for order ORD-2026-0042"))
+            let code = try #require(SMTPSink.code(in: messages[0]))
+            let verified = try await client.postJSON(
+                "/v1/access-codes/verify", VerifiedAccessTests.body(Self.order.orderNumber, "jane.doe@example.com", code))
+            #expect(verified.status == .ok)
+        }
+    }
+
+    @Test("SMTP upgrades with STARTTLS when offered, and refuses to send in clear when TLS is required")
+    func startTLS() async throws {
+        let certificate = try await SMTPSink.makeCertificate()
+        let secure = try await SMTPSink(tls: certificate)
+        var tls = TLSConfiguration.makeClientConfiguration()
+        tls.trustRoots = .file(certificate.cert)
+        let mailer = SMTPMailer(host: "localhost", port: secure.port, from: "orders@shop.example", tls: tls, requireTLS: true)
+        try await mailer.deliver(Self.message())
+        let received = try await secure.waitForMessages(1)
+        #expect(received[0]["tls"] as? Bool == true)
+
+        let untrusted = SMTPMailer(host: "localhost", port: secure.port, from: "orders@shop.example", requireTLS: true)
+        await #expect(throws: (any Error).self) { try await untrusted.deliver(Self.message()) }
+
+        let plain = try await SMTPSink()
+        let strict = SMTPMailer(host: "127.0.0.1", port: plain.port, from: "orders@shop.example", requireTLS: true)
+        await #expect(throws: MailError.self) { try await strict.deliver(Self.message()) }
+        #expect(plain.received().isEmpty)
+    }
+
+    @Test("Recipients with CR/LF or header tricks are refused before anything is sent")
+    func headerInjection() async throws {
+        let sink = try await SMTPSink()
+        let mailer = SMTPMailer(host: "127.0.0.1", port: sink.port, from: "orders@shop.example", requireTLS: false)
+        for recipient in [
+            "jane@example.com\r\nBcc: all@example.com", "jane@example.com>\r\nRCPT TO:<x@y.z", "<jane@example.com>",
+            String(repeating: "a", count: 300) + "@example.com",
+        ] {
+            await #expect(throws: MailError.self) { try await mailer.deliver(Self.message(to: recipient)) }
+        }
+        try await mailer.deliver(Self.message(to: "renée@bücher.example"))
+        let received = try await sink.waitForMessages(1)
+        #expect(received.count == 1)
+        #expect((received[0]["data"] as? String ?? "").contains("\r\n..") == false)
+    }
+
+    @Test("An SMTP server that is down delays delivery without losing it")
+    func smtpDownThenUp() async throws {
+        TestLogs.start()
+        let port = try SMTPSink.freePort()
+        let env = try TestEnvironment(policy: TestEnvironment.fastPolicy)
+        let app = try await buildApplication(reader: env.reader(["mailer": "smtp://127.0.0.1:\(port)", "mail.smtpAllowPlaintext": "true"]))
+        try await app.test(.live) { client in
+            #expect(
+                try await client.postJSON("/v1/access-codes", VerifiedAccessTests.body(Self.order.orderNumber, "jane.doe@example.com"))
+                    .status == .accepted)
+            try await Task.sleep(for: .milliseconds(1500))
+            let sink = try await SMTPSink(port: port)
+            let messages = try await sink.waitForMessages(1, timeout: .seconds(20))
+            let code = try #require(SMTPSink.code(in: messages[0]))
+            let verified = try await client.postJSON(
+                "/v1/access-codes/verify", VerifiedAccessTests.body(Self.order.orderNumber, "jane.doe@example.com", code))
+            #expect(verified.status == .ok)
+        }
+    }
+
+    /// A webhook receiver that checks the signature and keeps what it accepts.
+    final class Receiver: Sendable {
+        let secret: String
+        let accepted = Mutex<[[String: String]]>([])
+        let refused = Atomic<Int>(0)
+
+        init(secret: String) { self.secret = secret }
+
+        func router() -> Router<BasicRequestContext> {
+            let router = Router()
+            router.post("/mail") { request, _ -> Response in
+                let body = try await request.body.collect(upTo: 65536)
+                let bytes = [UInt8](body.readableBytesView)
+                guard
+                    WebhookSignature.verify(
+                        body: bytes, timestamp: request.headers[.init(WebhookSignature.timestampHeader)!] ?? "",
+                        signature: request.headers[.init(WebhookSignature.signatureHeader)!] ?? "",
+                        key: HMACKey(secret: Array(self.secret.utf8)))
+                else {
+                    self.refused.add(1, ordering: .relaxed)
+                    return Response(status: .unauthorized)
+                }
+                let payload = (try? JSONSerialization.jsonObject(with: Data(bytes))) as? [String: String] ?? [:]
+                self.accepted.withLock { $0.append(payload) }
+                return Response(status: .noContent)
+            }
+            return router
+        }
+
+        func waitForPayload(timeout: Duration = .seconds(20)) async throws -> [String: String] {
+            let deadline = ContinuousClock.now + timeout
+            while ContinuousClock.now < deadline {
+                if let first = accepted.withLock({ $0.first }) { return first }
+                try await Task.sleep(for: .milliseconds(50))
+            }
+            throw CocoaError(.fileReadNoSuchFile)
+        }
+    }
+
+    @Test("The webhook mailer signs over timestamp and body; a receiver down at first still gets the code")
+    func webhook() async throws {
+        TestLogs.start()
+        let secret = "webhook-secret-" + Base64URL.encode(SecureRandom.bytes(24))
+        let receiver = Receiver(secret: secret)
+        let port = try SMTPSink.freePort()
+        let env = try TestEnvironment(policy: TestEnvironment.fastPolicy)
+        let app = try await buildApplication(
+            reader: env.reader(["mailer": "webhook:http://127.0.0.1:\(port)/mail", "mail.webhookSecret": secret]))
+        try await app.test(.live) { client in
+            #expect(
+                try await client.postJSON("/v1/access-codes", VerifiedAccessTests.body(Self.order.orderNumber, "jane.doe@example.com"))
+                    .status == .accepted)
+            try await Task.sleep(for: .milliseconds(1200))
+            try await LoopbackServer.run(router: receiver.router(), port: port) { _ in
+                let payload = try await receiver.waitForPayload()
+                #expect(payload["to"] == "jane.doe@example.com" && payload["orderNumber"] == Self.order.orderNumber)
+                let code = try #require(payload["code"])
+                let verified = try await client.postJSON(
+                    "/v1/access-codes/verify", VerifiedAccessTests.body(Self.order.orderNumber, "jane.doe@example.com", code))
+                #expect(verified.status == .ok)
+            }
+        }
+        // A wrong secret, a stale timestamp or a changed body do not verify.
+        let key = HMACKey(secret: Array(secret.utf8))
+        let body = Array(#"{"code":"123456"}"#.utf8)
+        let now = Int64(Date().timeIntervalSince1970)
+        let signature = WebhookSignature.sign(body: body, timestamp: now, key: key)
+        #expect(WebhookSignature.verify(body: body, timestamp: String(now), signature: signature, key: key))
+        #expect(!WebhookSignature.verify(body: body + [0x20], timestamp: String(now), signature: signature, key: key))
+        #expect(
+            !WebhookSignature.verify(
+                body: body, timestamp: String(now - 301), signature: WebhookSignature.sign(body: body, timestamp: now - 301, key: key),
+                key: key))
+        #expect(
+            !WebhookSignature.verify(body: body, timestamp: String(now), signature: signature, key: HMACKey(secret: Array("other".utf8))))
+    }
+}
