@@ -69,6 +69,9 @@ extension GuestAccessDatabase {
                     ) WITHOUT ROWID;
                     """)
         }
+        migrator.registerMigration("v3-lifetime-failure-budget") { db in
+            try db.execute(sql: "ALTER TABLE order_budgets ADD COLUMN total_failures INTEGER NOT NULL DEFAULT 0")
+        }
         return migrator
     }
 }

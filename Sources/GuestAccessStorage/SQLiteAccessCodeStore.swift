@@ -45,7 +45,7 @@ public struct SQLiteAccessCodeStore: AccessCodeStore {
     public func budget(orderNumber: String) async throws(StoreError) -> OrderBudget? {
         try await database.read { db in
             try Row.fetchOne(
-                db, sql: "SELECT order_key, consecutive_failures, day, day_failures FROM order_budgets WHERE order_key = ?",
+                db, sql: "SELECT order_key, consecutive_failures, day, day_failures, total_failures FROM order_budgets WHERE order_key = ?",
                 arguments: [orderNumber]
             ).map(Self.budget)
         }
@@ -65,7 +65,7 @@ public struct SQLiteAccessCodeStore: AccessCodeStore {
             let budgetRow = try Row.fetchOne(
                 db,
                 sql: """
-                    SELECT order_key, consecutive_failures, day, day_failures FROM order_budgets
+                    SELECT order_key, consecutive_failures, day, day_failures, total_failures FROM order_budgets
                     WHERE order_key IN (?, '') ORDER BY order_key = '' LIMIT 1
                     """,
                 arguments: [orderNumber])!
@@ -83,11 +83,14 @@ public struct SQLiteAccessCodeStore: AccessCodeStore {
             let budgetKey = code.isDecoy ? "" : code.orderKey
             try db.execute(
                 sql: """
-                    INSERT INTO order_budgets (order_key, consecutive_failures, day, day_failures) VALUES (?, ?, ?, ?)
+                    INSERT INTO order_budgets (order_key, consecutive_failures, day, day_failures, total_failures) VALUES (?, ?, ?, ?, ?)
                     ON CONFLICT(order_key) DO UPDATE SET consecutive_failures = excluded.consecutive_failures,
-                        day = excluded.day, day_failures = excluded.day_failures
+                        day = excluded.day, day_failures = excluded.day_failures, total_failures = excluded.total_failures
                     """,
-                arguments: [budgetKey, decision.budget.consecutiveFailures, decision.budget.day, decision.budget.dayFailures])
+                arguments: [
+                    budgetKey, decision.budget.consecutiveFailures, decision.budget.day, decision.budget.dayFailures,
+                    decision.budget.totalFailures,
+                ])
             return decision
         }
     }
@@ -103,6 +106,6 @@ public struct SQLiteAccessCodeStore: AccessCodeStore {
     static func budget(_ row: Row) -> OrderBudget {
         OrderBudget(
             orderKey: row["order_key"], consecutiveFailures: row["consecutive_failures"], day: row["day"],
-            dayFailures: row["day_failures"])
+            dayFailures: row["day_failures"], totalFailures: row["total_failures"])
     }
 }

@@ -47,15 +47,41 @@ struct PolicyTests {
         #expect(throws: PolicyError.self) { try Policy.parse(yaml: "") }
     }
 
-    @Test("The default policy bounds one order's yearly guess chance at 1e-4 through the failure budget")
+    @Test("The default policy bounds the guess chance at 1e-4 over a year and over the access window, by the lifetime budget")
     func guessRisk() {
         let risk = GuessRisk(policy: .default)
-        #expect(risk.guessesPerYear == 100)
-        #expect(risk.probabilityPerYear <= 1e-4)
+        #expect(risk.year.guesses == 100 && risk.window.guesses == 100)
+        #expect(risk.year.probability <= 1e-4 && risk.window.probability <= 1e-4)
         #expect(risk.isWithinBound)
+        // The consecutive budget alone does not bound a year: the owner's successes reset it.
         var loose = Policy.default
-        loose.failureBudget = FailureBudgetPolicy(consecutivePerOrder: 100, dailyPerOrder: 100)
-        loose.risk = RiskPolicy(maxGuessProbabilityPerYear: 1e-5)
+        loose.failureBudget = FailureBudgetPolicy(consecutivePerOrder: 10, dailyPerOrder: 20, totalPerOrder: 100_000)
+        #expect(GuessRisk(policy: loose).year.guesses == 20 * 365)
         #expect(!GuessRisk(policy: loose).isWithinBound)
+    }
+
+    @Test("The lifetime budget locks an order whose owner keeps succeeding in between")
+    func lifetimeBudget() {
+        let policy = Policy.default
+        let now = Date(timeIntervalSince1970: 1_790_000_000)
+        var budget = OrderBudget(orderKey: "ORD-1", consecutiveFailures: 0, day: 0, dayFailures: 0)
+        for day in 0..<40 {
+            let today = now + Double(day) * 86400
+            let code = StoredCode(
+                orderKey: "ORD-1", codeDigest: [1], emailDigest: [2], kid: "k", expiresAt: today + 600, attempts: 0, used: false)
+            for _ in 0..<3 {  // three wrong guesses a day …
+                budget =
+                    CodeVerification.decide(code: code, budget: budget, emailMatches: true, codeMatches: false, now: today, policy: policy)
+                    .budget
+            }
+            // … and the owner succeeds every day, resetting the consecutive count.
+            let decision = CodeVerification.decide(
+                code: code, budget: budget, emailMatches: true, codeMatches: true, now: today, policy: policy)
+            budget = decision.budget
+            // 3 failures a day reach 99 by the end of day 32; on day 33 the 100th locks the order.
+            if day < 33 { #expect(decision.success) } else { #expect(!decision.success) }
+        }
+        #expect(budget.totalFailures >= 100)
+        #expect(budget.isLocked(on: Int((now + 40 * 86400).timeIntervalSince1970 / 86400), policy: policy.failureBudget))
     }
 }

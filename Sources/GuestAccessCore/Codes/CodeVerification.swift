@@ -21,7 +21,9 @@ public enum CodeVerification {
         if success {
             return VerifyDecision(
                 success: true, attempts: code.attempts + 1, used: true,
-                budget: OrderBudget(orderKey: budget.orderKey, consecutiveFailures: 0, day: day, dayFailures: budget.failures(on: day)))
+                budget: OrderBudget(
+                    orderKey: budget.orderKey, consecutiveFailures: 0, day: day, dayFailures: budget.failures(on: day),
+                    totalFailures: budget.totalFailures))
         }
         guard counts else {
             return VerifyDecision(success: false, attempts: code.attempts, used: code.used, budget: budget)
@@ -30,6 +32,6 @@ public enum CodeVerification {
             success: false, attempts: min(code.attempts + 1, policy.codes.maxAttempts), used: false,
             budget: OrderBudget(
                 orderKey: budget.orderKey, consecutiveFailures: budget.consecutiveFailures + 1, day: day,
-                dayFailures: budget.failures(on: day) + 1))
+                dayFailures: budget.failures(on: day) + 1, totalFailures: budget.totalFailures + 1))
     }
 }

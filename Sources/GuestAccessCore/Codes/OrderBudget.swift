@@ -6,12 +6,15 @@ public struct OrderBudget: Sendable, Equatable {
     /// UTC day number (days since 1970) that `dayFailures` counts.
     public let day: Int
     public let dayFailures: Int
+    /// Failures over the order's life; never reset.
+    public let totalFailures: Int
 
-    public init(orderKey: String, consecutiveFailures: Int, day: Int, dayFailures: Int) {
+    public init(orderKey: String, consecutiveFailures: Int, day: Int, dayFailures: Int, totalFailures: Int = 0) {
         self.orderKey = orderKey
         self.consecutiveFailures = consecutiveFailures
         self.day = day
         self.dayFailures = dayFailures
+        self.totalFailures = totalFailures
     }
 
     /// Failures today, as of `day`.
@@ -20,5 +23,6 @@ public struct OrderBudget: Sendable, Equatable {
     /// Whether code access for the order is locked by `policy`.
     public func isLocked(on day: Int, policy: FailureBudgetPolicy) -> Bool {
         consecutiveFailures >= policy.consecutivePerOrder || failures(on: day) >= policy.dailyPerOrder
+            || totalFailures >= policy.totalPerOrder
     }
 }

@@ -41,7 +41,8 @@ extension Policy {
         var budget = try root.section("failureBudget")
         let budgetPolicy = FailureBudgetPolicy(
             consecutivePerOrder: try budget.int("consecutivePerOrder", 1...100),
-            dailyPerOrder: try budget.int("dailyPerOrder", 1...1000))
+            dailyPerOrder: try budget.int("dailyPerOrder", 1...1000),
+            totalPerOrder: try budget.int("totalPerOrder", 1...100_000))
         try budget.finish()
 
         var access = try root.section("accessTokens")
@@ -83,8 +84,8 @@ extension Policy {
 
     /// Rules that span keys.
     func validateRelations() throws(PolicyError) {
-        if codes.maxAttempts > failureBudget.consecutivePerOrder {
-            throw PolicyError(key: "codes.maxAttempts", reason: "must not exceed failureBudget.consecutivePerOrder")
+        if codes.maxAttempts > failureBudget.consecutivePerOrder || codes.maxAttempts > failureBudget.totalPerOrder {
+            throw PolicyError(key: "codes.maxAttempts", reason: "must not exceed failureBudget.consecutivePerOrder or totalPerOrder")
         }
     }
 }

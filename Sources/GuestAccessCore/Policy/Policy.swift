@@ -20,7 +20,7 @@ public struct Policy: Sendable, Equatable {
         codes: CodePolicy(
             ttlSeconds: 600, maxAttempts: 5, perOrderLimit: 3, perOrderWindowSeconds: 900,
             perEmailLimit: 5, perEmailWindowSeconds: 3600, responseFloorMilliseconds: 250),
-        failureBudget: FailureBudgetPolicy(consecutivePerOrder: 100, dailyPerOrder: 20),
+        failureBudget: FailureBudgetPolicy(consecutivePerOrder: 100, dailyPerOrder: 20, totalPerOrder: 100),
         accessTokens: AccessTokenPolicy(
             ttlSeconds: 1800, leewaySeconds: 30, issuer: "guest-access", audience: "guest-access-storefront"),
         rateLimits: RateLimitPolicy(perClientBurst: 30, perClientPerSecond: 5),

@@ -1,0 +1,187 @@
+#!/usr/bin/env python3
+"""Timing probe: are verify and request-code failures indistinguishable in time?
+
+Starts the built `guest-access` on a loopback port with its own data directory,
+prepares the classes an attacker can choose between, sends randomly interleaved
+requests over one keep-alive connection, and prints Welch's t for every pair of
+classes (|t| < 4.5 is the target). Standard library only.
+
+    scripts/timing_probe.py --binary .build/release/guest-access --samples 10000
+    scripts/timing_probe.py --samples 300 --floor-ms 0        # the short CI run
+
+Verify classes (all answer the same 401):
+  right-email   the order has a code, the email is right, the code is wrong
+  wrong-email   the order has a code, the email is wrong
+  no-order      no such order
+  locked        the order's failure budget is spent
+Request-code classes (all answer the same 202): right-email, wrong-email, no-order.
+"""
+import argparse
+import http.client
+import json
+import math
+import os
+import random
+import re
+import secrets
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+
+
+def order(number, email):
+    address = {"name": "Probe", "line1": "1 Main St", "city": "Portland", "country": "US"}
+    return {
+        "orderNumber": number, "status": "SHIPPED", "paymentStatus": "PAID", "fulfillmentStatus": "FULFILLED",
+        "currency": "USD", "subtotal": 100, "shippingAmount": 0, "taxAmount": 0, "discountAmount": 0, "grandTotal": 100,
+        "email": email, "phone": None, "shippingAddress": address, "billingAddress": None,
+        "items": [{"name": "Thing", "quantity": 1, "unitPrice": 100, "total": 100}], "fulfillments": [],
+        "createdAt": "2026-01-01T00:00:00Z", "updatedAt": "2026-01-01T00:00:00Z",
+    }
+
+
+def welch(a, b):
+    va, vb = statistics.variance(a), statistics.variance(b)
+    denominator = math.sqrt(va / len(a) + vb / len(b))
+    return (statistics.fmean(a) - statistics.fmean(b)) / denominator if denominator else 0.0
+
+
+class Service:
+    def __init__(self, binary, floor_ms):
+        self.dir = tempfile.mkdtemp(prefix="guest-access-probe-")
+        subprocess.run([binary, "keys", "init", "--data-dir", self.dir], check=True, stdout=subprocess.DEVNULL)
+        with open(os.path.join(ROOT, "policy", "default.yaml")) as f:
+            policy = f.read()
+        for key, value in {"responseFloorMilliseconds": floor_ms, "perClientBurst": 100000, "perClientPerSecond": 100000,
+                           "perOrderLimit": 100, "perEmailLimit": 1000}.items():
+            policy = re.sub(rf"(?m)^(\s*{key}): .*$", rf"\g<1>: {value}", policy)
+        self.policy_path = os.path.join(self.dir, "policy.yaml")
+        with open(self.policy_path, "w") as f:
+            f.write(policy)
+        self.orders = {"live": ("ORD-PROBE-LIVE", "live@example.com"), "locked": ("ORD-PROBE-LOCKED", "locked@example.com")}
+        with open(os.path.join(self.dir, "orders.json"), "w") as f:
+            json.dump([order(n, e) for n, e in self.orders.values()], f)
+        key_path = os.path.join(self.dir, "admin-key")
+        with open(os.open(key_path, os.O_WRONLY | os.O_CREAT, 0o600), "w") as f:
+            f.write(secrets.token_urlsafe(32))
+        self.outbox = os.path.join(self.dir, "outbox.jsonl")
+        self.log_path = os.path.join(self.dir, "service.log")
+        with open(self.log_path, "w") as log:
+            self.process = subprocess.Popen(
+                [binary, "serve", "--port", "0", "--data-dir", self.dir, "--policy", self.policy_path,
+                 "--orders", os.path.join(self.dir, "orders.json"), "--admin-key-file", key_path,
+                 "--mailer", "file:" + self.outbox],
+                stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=log)
+        deadline = time.time() + 30
+        self.port = None
+        while self.port is None and time.time() < deadline and self.process.poll() is None:
+            with open(self.log_path) as f:
+                match = re.search(r'"msg":"listening".*"port":"(\d+)"', f.read())
+            if match:
+                self.port = int(match.group(1))
+            else:
+                time.sleep(0.05)
+        if self.port is None:
+            raise SystemExit("the service did not start; see " + self.log_path)
+        self.connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=30)
+
+    def post(self, path, body):
+        payload = json.dumps(body)
+        start = time.perf_counter_ns()
+        self.connection.request("POST", path, payload, {"Content-Type": "application/json"})
+        response = self.connection.getresponse()
+        response.read()
+        return response.status, time.perf_counter_ns() - start
+
+    def wait_for_code(self, number, count):
+        deadline = time.time() + 20
+        while time.time() < deadline:
+            if os.path.exists(self.outbox):
+                with open(self.outbox) as f:
+                    codes = [json.loads(l)["code"] for l in f if json.loads(l)["orderNumber"] == number]
+                if len(codes) >= count:
+                    return codes[-1]
+            time.sleep(0.05)
+        raise SystemExit("no code arrived for " + number)
+
+    def stop(self):
+        self.process.terminate()
+        self.process.wait(timeout=20)
+
+
+def measure(service, classes, path, samples, expected):
+    schedule = [name for name in classes for _ in range(samples)]
+    random.shuffle(schedule)
+    for name in list(classes) * 50:  # warm-up, not recorded
+        service.post(path, classes[name])
+    times = {name: [] for name in classes}
+    for name in schedule:
+        status, elapsed = service.post(path, classes[name])
+        if status != expected:
+            raise SystemExit(f"{path} {name}: status {status}, expected {expected}")
+        times[name].append(elapsed / 1000.0)
+    return times
+
+
+def report(title, times):
+    names = list(times)
+    print(f"\n{title}")
+    for name in names:
+        values = times[name]
+        print(f"  {name:12s} n={len(values):6d}  median {statistics.median(values):8.1f} µs  mean {statistics.fmean(values):8.1f} µs")
+    worst = 0.0
+    for i, a in enumerate(names):
+        for b in names[i + 1:]:
+            t = welch(times[a], times[b])
+            worst = max(worst, abs(t))
+            print(f"  |t| {a} vs {b}: {abs(t):.2f}")
+    return worst
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--binary", default=os.path.join(ROOT, ".build", "release", "guest-access"))
+    parser.add_argument("--samples", type=int, default=10000, help="samples per class")
+    parser.add_argument("--floor-ms", type=int, default=0, help="codes.responseFloorMilliseconds for the run")
+    parser.add_argument("--seed", type=int, default=None)
+    args = parser.parse_args()
+    random.seed(args.seed)
+    service = Service(args.binary, args.floor_ms)
+    try:
+        live_number, live_email = service.orders["live"]
+        locked_number, locked_email = service.orders["locked"]
+        # The locked order: a code, then 100 failures spend its budget.
+        service.post("/v1/access-codes", {"orderNumber": locked_number, "email": locked_email})
+        code = service.wait_for_code(locked_number, 1)
+        wrong = f"{(int(code) + 1) % 1000000:06d}"
+        for _ in range(100):
+            service.post("/v1/access-codes/verify", {"orderNumber": locked_number, "email": locked_email, "code": wrong})
+        service.post("/v1/access-codes", {"orderNumber": live_number, "email": live_email})
+        live_code = service.wait_for_code(live_number, 1)
+        live_wrong = f"{(int(live_code) + 1) % 1000000:06d}"
+        verify = {
+            "right-email": {"orderNumber": live_number, "email": live_email, "code": live_wrong},
+            "wrong-email": {"orderNumber": live_number, "email": "someone@example.org", "code": live_wrong},
+            "no-order": {"orderNumber": "ORD-PROBE-NONE", "email": live_email, "code": live_wrong},
+            "locked": {"orderNumber": locked_number, "email": locked_email, "code": wrong},
+        }
+        request = {
+            "right-email": {"orderNumber": live_number, "email": live_email},
+            "wrong-email": {"orderNumber": live_number, "email": "someone@example.org"},
+            "no-order": {"orderNumber": "ORD-PROBE-NONE", "email": live_email},
+        }
+        print(f"guest-access timing probe: {args.samples} samples per class, response floor {args.floor_ms} ms, "
+              f"binary {os.path.relpath(args.binary, ROOT)}")
+        worst_verify = report("POST /v1/access-codes/verify (401)", measure(service, verify, "/v1/access-codes/verify", args.samples, 401))
+        worst_request = report("POST /v1/access-codes (202)", measure(service, request, "/v1/access-codes", args.samples, 202))
+        print(f"\nworst |t|: verify {worst_verify:.2f}, request {worst_request:.2f} (target < 4.5)")
+    finally:
+        service.stop()
+
+
+if __name__ == "__main__":
+    main()
