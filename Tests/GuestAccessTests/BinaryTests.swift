@@ -110,6 +110,22 @@ struct BinaryTests {
         #expect(try await Self.request(base + "/v1/admin/tracking-tokens", method: .POST, bearer: secrets[1], body: "{}").0 == 401)
         #expect(try await Self.request(base + "/v1/tracking/gt_not-a-real-token-but-looks-close").0 == 404)
 
+        // Verified access: a code by the file mailer, an access token, a re-fetch, a sign-out.
+        let order = Fixtures.orders[1]
+        let codeBody = #"{"orderNumber":"\#(order.orderNumber)","email":"\#(order.email)"}"#
+        #expect(try await Self.request(base + "/v1/access-codes", method: .POST, body: codeBody).0 == 202)
+        let env2 = env
+        let code = try await env2.waitForCode(order.orderNumber)
+        secrets.append(code)
+        let verifyBody = #"{"orderNumber":"\#(order.orderNumber)","email":"\#(order.email)","code":"\#(code)"}"#
+        let (verifyStatus, verifyText) = try await Self.request(base + "/v1/access-codes/verify", method: .POST, body: verifyBody)
+        #expect(verifyStatus == 200)
+        let accessToken = try #require((try? JSONSerialization.jsonObject(with: Data(verifyText.utf8)) as? [String: Any])?["accessToken"] as? String)
+        secrets.append(accessToken)
+        #expect(try await Self.request(base + "/v1/guest/order", bearer: accessToken).0 == 200)
+        #expect(try await Self.request(base + "/v1/guest/token", method: .DELETE, bearer: accessToken).0 == 204)
+        #expect(try await Self.request(base + "/v1/access-codes/verify", method: .POST, body: verifyBody).0 == 401)
+
         // Rotation is picked up by the file watcher.
         #expect(try await BinaryRunner.run(["keys", "rotate", "--data-dir", env.directory]).status == 0)
         let rotated = try KeyringFile(path: env.keyringPath).load()

@@ -96,7 +96,9 @@ struct VerifiedAccessTests {
         }
         let logs = TestLogs.sink.captured.joined()
         for message in env.outbox() { #expect(!logs.contains(#""\#(message["code"]!)""#) && !logs.contains(message["to"]!)) }
-        #expect(DatabaseInspector(directory: env.directory).allBytes().range(of: Data("jane.doe@example.com".utf8)) == nil)
+        let database = DatabaseInspector(directory: env.directory).allBytes()
+        #expect(database.range(of: Data("jane.doe@example.com".utf8)) == nil)
+        for message in env.outbox() { #expect(database.range(of: Data(message["code"]!.utf8)) == nil) }
     }
 
     @Test("100 concurrent wrong guesses evaluate at most 5, burn the code, and the right code then fails")
@@ -232,6 +234,24 @@ struct VerifiedAccessTests {
             #expect(
                 try await client.postJSON("/v1/access-codes/verify", Self.body(Self.order.orderNumber, "jane.doe@example.com", code)).status
                     == .ok)
+        }
+    }
+
+    @Test("Codes per order are limited silently: the fourth request in the window answers 202 and sends nothing")
+    func issuanceLimit() async throws {
+        TestLogs.start()
+        let env = try TestEnvironment(policy: TestEnvironment.fastPolicy)
+        let app = try await buildApplication(reader: env.reader())
+        try await app.test(.live) { client in
+            var seen = Set<String>()
+            for count in 1...4 {
+                let response = try await client.postJSON("/v1/access-codes", Self.body(Self.order.orderNumber, "jane.doe@example.com"))
+                seen.insert(Self.comparable(response))
+                if count <= 3 { _ = try await env.waitForCode(Self.order.orderNumber, count: count) }
+            }
+            try await Task.sleep(for: .milliseconds(500))
+            #expect(seen.count == 1)
+            #expect(env.outbox().filter { $0["orderNumber"] == Self.order.orderNumber }.count == 3)
         }
     }
 
