@@ -72,6 +72,16 @@ extension GuestAccessDatabase {
         migrator.registerMigration("v3-lifetime-failure-budget") { db in
             try db.execute(sql: "ALTER TABLE order_budgets ADD COLUMN total_failures INTEGER NOT NULL DEFAULT 0")
         }
+        migrator.registerMigration("v4-verify-write-nonce") { db in
+            // Every verify attempt rewrites these with a fresh random value, so every path
+            // dirties the same pages: SQLite skips writing a row whose bytes do not change,
+            // which made uncounted attempts commit measurably faster.
+            try db.execute(
+                sql: """
+                    ALTER TABLE access_codes ADD COLUMN write_nonce INTEGER NOT NULL DEFAULT 0;
+                    ALTER TABLE order_budgets ADD COLUMN write_nonce INTEGER NOT NULL DEFAULT 0;
+                    """)
+        }
         return migrator
     }
 }

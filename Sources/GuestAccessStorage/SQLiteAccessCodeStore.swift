@@ -4,7 +4,8 @@ import GuestAccessCore
 
 /// `AccessCodeStore` on the service's SQLite database. The decoy rows (order
 /// key `""`) stand in for a missing code or budget, so every verify runs the
-/// same four statements.
+/// same four statements, and each writes a fresh `write_nonce` so every path
+/// also dirties the same pages (see migration v4).
 public struct SQLiteAccessCodeStore: AccessCodeStore {
     let database: GuestAccessDatabase
 
@@ -76,16 +77,18 @@ public struct SQLiteAccessCodeStore: AccessCodeStore {
                 used: codeRow["used"])
             let decision = decide(code, Self.budget(budgetRow))
             try db.execute(
-                sql: "UPDATE access_codes SET attempts = ?, used = ? WHERE order_key = ?",
+                sql: "UPDATE access_codes SET attempts = ?, used = ?, write_nonce = random() WHERE order_key = ?",
                 arguments: [decision.attempts, decision.used, code.orderKey])
             // A budget row is created only for an order that has a code: attacker-chosen
             // order numbers never grow the table.
             let budgetKey = code.isDecoy ? "" : code.orderKey
             try db.execute(
                 sql: """
-                    INSERT INTO order_budgets (order_key, consecutive_failures, day, day_failures, total_failures) VALUES (?, ?, ?, ?, ?)
+                    INSERT INTO order_budgets (order_key, consecutive_failures, day, day_failures, total_failures, write_nonce)
+                    VALUES (?, ?, ?, ?, ?, random())
                     ON CONFLICT(order_key) DO UPDATE SET consecutive_failures = excluded.consecutive_failures,
-                        day = excluded.day, day_failures = excluded.day_failures, total_failures = excluded.total_failures
+                        day = excluded.day, day_failures = excluded.day_failures, total_failures = excluded.total_failures,
+                        write_nonce = excluded.write_nonce
                     """,
                 arguments: [
                     budgetKey, decision.budget.consecutiveFailures, decision.budget.day, decision.budget.dayFailures,

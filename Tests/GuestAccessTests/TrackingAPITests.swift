@@ -23,7 +23,9 @@ struct TrackingAPITests {
         let response = try await client.postJSON(
             "/v1/admin/tracking-tokens", #"{"orderNumber":"\#(number)"}"#, headers: bearer(env.adminKey))
         #expect(response.status == .created)
-        return try #require(response.json["trackingToken"] as? String)
+        let token = try #require(response.json["trackingToken"] as? String)
+        TestLogs.secret(token)
+        return token
     }
 
     @Test("The tracking view holds exactly the allowed fields, masked, for every order")

@@ -80,6 +80,7 @@ struct VerifiedAccessTests {
             let orderJSON = try JSONSerialization.data(withJSONObject: try #require(ok.json["order"]))
             #expect(try JSONDecoder().decode(OrderDetail.self, from: orderJSON) == Self.order)
             let token = try #require(ok.json["accessToken"] as? String)
+            TestLogs.secret(token)
             #expect(token.split(separator: ".").count == 3)
 
             let again = try await client.postJSON(

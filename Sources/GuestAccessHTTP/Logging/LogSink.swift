@@ -1,12 +1,26 @@
 import Foundation
 import Synchronization
 
-/// Where log lines go: standard error, or a memory buffer that tests read.
+/// Where log lines go: standard error, a file (appended), or a memory buffer that tests read.
 public final class LogSink: Sendable {
     private let lines = Mutex<[String]>([])
     private let capturing: Bool
+    private let file: Mutex<FileHandle?>
 
-    private init(capturing: Bool) { self.capturing = capturing }
+    private init(capturing: Bool, file: FileHandle? = nil) {
+        self.capturing = capturing
+        self.file = Mutex(file)
+    }
+
+    /// Keeps lines in memory and also appends them to `path` (created 0600 if missing).
+    public static func capturing(alsoAppendingTo path: String) -> LogSink {
+        if !FileManager.default.fileExists(atPath: path) {
+            _ = FileManager.default.createFile(atPath: path, contents: nil, attributes: [.posixPermissions: 0o600])
+        }
+        let handle = FileHandle(forWritingAtPath: path)
+        _ = try? handle?.seekToEnd()
+        return LogSink(capturing: true, file: handle)
+    }
 
     /// Writes each line to standard error at once.
     public static let standardError = LogSink(capturing: false)
@@ -17,6 +31,7 @@ public final class LogSink: Sendable {
     func write(_ line: String) {
         if capturing {
             lines.withLock { $0.append(line) }
+            file.withLock { $0?.write(Data(line.utf8)) }
         } else {
             FileHandle.standardError.write(Data(line.utf8))
         }

@@ -71,6 +71,10 @@ final class SMTPSink: @unchecked Sendable {
         let data = message["data"] as? String ?? ""
         return data.components(separatedBy: .newlines).map { $0.trimmingCharacters(in: .whitespaces) }
             .first { $0.count == 6 && $0.allSatisfy(\.isNumber) }
+            .map { code in
+                TestLogs.secret(code)
+                return code
+            }
     }
 
     /// A free loopback port (bound, then released).

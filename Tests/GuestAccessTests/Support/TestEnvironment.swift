@@ -35,6 +35,7 @@ struct TestEnvironment {
             try Fixtures.json(typedOrders).write(to: URL(fileURLWithPath: ordersPath))
         }
         adminKey = "test-admin-" + Base64URL.encode(SecureRandom.bytes(24))
+        TestLogs.secret(adminKey)
         adminKeyPath = directory + "/admin-key"
         guard FileManager.default.createFile(atPath: adminKeyPath, contents: Data(adminKey.utf8), attributes: [.posixPermissions: 0o600])
         else { throw CocoaError(.fileWriteUnknown) }
@@ -59,7 +60,10 @@ struct TestEnvironment {
         let deadline = ContinuousClock.now + timeout
         while ContinuousClock.now < deadline {
             let messages = outbox().filter { $0["orderNumber"] == orderNumber }
-            if messages.count >= count, let code = messages.last?["code"] { return code }
+            if messages.count >= count, let code = messages.last?["code"] {
+                TestLogs.secret(code)
+                return code
+            }
             try await Task.sleep(for: .milliseconds(25))
         }
         throw CocoaError(.fileReadNoSuchFile, userInfo: [NSLocalizedDescriptionKey: "no code for \(orderNumber) in the outbox"])
