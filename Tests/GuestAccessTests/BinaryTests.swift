@@ -120,7 +120,8 @@ struct BinaryTests {
         let verifyBody = #"{"orderNumber":"\#(order.orderNumber)","email":"\#(order.email)","code":"\#(code)"}"#
         let (verifyStatus, verifyText) = try await Self.request(base + "/v1/access-codes/verify", method: .POST, body: verifyBody)
         #expect(verifyStatus == 200)
-        let accessToken = try #require((try? JSONSerialization.jsonObject(with: Data(verifyText.utf8)) as? [String: Any])?["accessToken"] as? String)
+        let accessToken = try #require(
+            (try? JSONSerialization.jsonObject(with: Data(verifyText.utf8)) as? [String: Any])?["accessToken"] as? String)
         secrets.append(accessToken)
         #expect(try await Self.request(base + "/v1/guest/order", bearer: accessToken).0 == 200)
         #expect(try await Self.request(base + "/v1/guest/token", method: .DELETE, bearer: accessToken).0 == 204)

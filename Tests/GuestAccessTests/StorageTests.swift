@@ -14,7 +14,10 @@ struct StorageTests {
     func walAndMigrations() async throws {
         let db = try database()
         #expect(try await db.journalMode() == "wal")
-        #expect(try await db.appliedMigrations() == ["v1-tracking-tokens", "v2-access-codes", "v3-lifetime-failure-budget", "v4-verify-write-nonce"])
+        #expect(
+            try await db.appliedMigrations() == [
+                "v1-tracking-tokens", "v2-access-codes", "v3-lifetime-failure-budget", "v4-verify-write-nonce",
+            ])
         #expect(try await db.integrityCheck() == "ok")
         #expect(await db.isReachable())
     }
