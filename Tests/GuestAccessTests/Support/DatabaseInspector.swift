@@ -23,4 +23,37 @@ struct DatabaseInspector {
             data += (try? Data(contentsOf: URL(fileURLWithPath: path + suffix))) ?? Data()
         }
     }
+
+    /// Opens read-write (so SQLite can recover a WAL left by a crash), runs `body`, closes.
+    func read<T>(_ body: (Database) throws -> T) throws -> T {
+        let queue = try DatabaseQueue(path: path)
+        return try queue.read(body)
+    }
+
+    func integrityCheck() throws -> String {
+        try read { db in try String.fetchOne(db, sql: "PRAGMA integrity_check") ?? "" }
+    }
+
+    /// Attempts per order's code, and lifetime failures per order.
+    func counters() throws -> (attempts: [String: Int], failures: [String: Int]) {
+        try read { db in
+            let attempts = try Row.fetchAll(db, sql: "SELECT order_key, attempts FROM access_codes WHERE order_key <> ''")
+            let failures = try Row.fetchAll(db, sql: "SELECT order_key, total_failures FROM order_budgets WHERE order_key <> ''")
+            return (
+                Dictionary(uniqueKeysWithValues: attempts.map { ($0["order_key"], $0["attempts"]) }),
+                Dictionary(uniqueKeysWithValues: failures.map { ($0["order_key"], $0["total_failures"]) })
+            )
+        }
+    }
+
+    /// Code requests: all, and those still pending.
+    func requestCounts() throws -> (all: Int, pending: Int, sent: Int) {
+        try read { db in
+            (
+                try Int.fetchOne(db, sql: "SELECT count(*) FROM code_requests") ?? 0,
+                try Int.fetchOne(db, sql: "SELECT count(*) FROM code_requests WHERE outcome IS NULL") ?? 0,
+                try Int.fetchOne(db, sql: "SELECT count(*) FROM code_requests WHERE outcome = 'sent'") ?? 0
+            )
+        }
+    }
 }
