@@ -28,10 +28,13 @@ public enum CodeVerification {
         guard counts else {
             return VerifyDecision(success: false, attempts: code.attempts, used: code.used, budget: budget)
         }
+        let attempts = min(code.attempts + 1, policy.codes.maxAttempts)
+        let after = OrderBudget(
+            orderKey: budget.orderKey, consecutiveFailures: budget.consecutiveFailures + 1, day: day,
+            dayFailures: budget.failures(on: day) + 1, totalFailures: budget.totalFailures + 1)
         return VerifyDecision(
-            success: false, attempts: min(code.attempts + 1, policy.codes.maxAttempts), used: false,
-            budget: OrderBudget(
-                orderKey: budget.orderKey, consecutiveFailures: budget.consecutiveFailures + 1, day: day,
-                dayFailures: budget.failures(on: day) + 1, totalFailures: budget.totalFailures + 1))
+            success: false, attempts: attempts, used: false, budget: after,
+            burnedCode: code.attempts < policy.codes.maxAttempts && attempts == policy.codes.maxAttempts,
+            lockedOrder: !locked && after.isLocked(on: day, policy: policy.failureBudget))
     }
 }

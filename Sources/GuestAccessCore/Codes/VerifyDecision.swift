@@ -7,11 +7,17 @@ public struct VerifyDecision: Sendable, Equatable {
     public let used: Bool
     /// The budget row after the attempt.
     public let budget: OrderBudget
+    /// This attempt burned the code (for metrics).
+    public let burnedCode: Bool
+    /// This attempt locked the order (for metrics).
+    public let lockedOrder: Bool
 
-    public init(success: Bool, attempts: Int, used: Bool, budget: OrderBudget) {
+    public init(success: Bool, attempts: Int, used: Bool, budget: OrderBudget, burnedCode: Bool = false, lockedOrder: Bool = false) {
         self.success = success
         self.attempts = attempts
         self.used = used
         self.budget = budget
+        self.burnedCode = burnedCode
+        self.lockedOrder = lockedOrder
     }
 }

@@ -23,9 +23,10 @@ public func buildApplication(reader: ConfigReader) async throws -> some Applicat
     let policy = try PolicyLoader.load(settings.policyFile)
     try DataDirectory.check(settings.dataDirectory)
 
+    let metrics = ServiceMetrics()
     let keyring: KeyringHolder
     do {
-        keyring = try KeyringHolder(file: KeyringFile(dataDirectory: settings.dataDirectory), logger: logger)
+        keyring = try KeyringHolder(file: KeyringFile(dataDirectory: settings.dataDirectory), logger: logger, metrics: metrics)
     } catch {
         throw StartupError(error.description)
     }
@@ -40,18 +41,19 @@ public func buildApplication(reader: ConfigReader) async throws -> some Applicat
     let adminKey = try AdminKey(settings.adminKey)
     var services: [any Service] = [KeyringReloader(holder: keyring, pollInterval: settings.keyringPollInterval)]
 
-    let provider: ConfiguredOrderProvider
+    let configured: ConfiguredOrderProvider
     switch settings.orders {
     case .file(let path):
-        do { provider = .embedded(try EmbeddedOrderProvider(path: path)) } catch { throw StartupError(error.description) }
+        do { configured = .embedded(try EmbeddedOrderProvider(path: path)) } catch { throw StartupError(error.description) }
     case .http(let url, let credential):
         let client = HTTPOrderProvider.makeClient()
         services.append(HTTPClientService(client: client))
-        provider = .http(
+        configured = .http(
             HTTPOrderProvider(
                 client: client, baseURL: url, credential: credential, timeoutSeconds: policy.provider.timeoutSeconds,
                 maxResponseBytes: policy.provider.maxResponseBytes, logger: logger))
     }
+    let provider = MeteredOrderProvider(configured, metrics: metrics)
     let mailer: (any Mailer)?
     switch settings.mailer {
     case .file(let path)?:
@@ -84,10 +86,11 @@ public func buildApplication(reader: ConfigReader) async throws -> some Applicat
     services.append(
         CodeDeliveryWorker(
             codes: stores.codes, queue: stores.queue, provider: provider, mailer: mailer, keyring: keyring, policy: policy,
-            clock: clock, logger: logger))
+            clock: clock, logger: logger, metrics: metrics))
     let router = buildRouter(
         policy: policy, stores: stores, provider: provider, keyring: keyring, adminKey: adminKey,
-        clients: ClientAddress(trustedProxies: settings.trustedProxies), readiness: readiness, clock: clock, logger: logger)
+        clients: ClientAddress(trustedProxies: settings.trustedProxies), readiness: readiness, clock: clock, logger: logger,
+        metrics: metrics)
 
     var http1 = HTTP1Channel.Configuration(idleTimeout: .seconds(Int64(policy.http.idleTimeoutSeconds)))
     http1.httpDecoder = .init(
@@ -121,11 +124,12 @@ struct Stores<Tracking: TrackingTokenStore, Codes: AccessCodeStore, Queue: CodeR
 /// The routes and middleware, generic over the store and provider adapters.
 func buildRouter<Tracking, Codes, Queue, Revocations, Provider: OrderDetailProvider>(
     policy: Policy, stores: Stores<Tracking, Codes, Queue, Revocations>, provider: Provider, keyring: KeyringHolder,
-    adminKey: AdminKey, clients: ClientAddress, readiness: Readiness, clock: any WallClock, logger: Logger
+    adminKey: AdminKey, clients: ClientAddress, readiness: Readiness, clock: any WallClock, logger: Logger, metrics: ServiceMetrics
 ) -> Router<AppRequestContext> {
     let router = Router(context: AppRequestContext.self)
     router.add(
-        middleware: EdgeMiddleware(maxHeaderBytes: policy.http.maxHeaderBytes, maxHeaderCount: policy.http.maxHeaderCount, logger: logger))
+        middleware: EdgeMiddleware(
+            maxHeaderBytes: policy.http.maxHeaderBytes, maxHeaderCount: policy.http.maxHeaderCount, logger: logger, metrics: metrics))
     let tokens = TrackingTokens(store: stores.tracking, clock: clock, ttlDays: policy.trackingTokens.ttlDays)
     let json = JSONRequest(maxBodyBytes: policy.http.maxBodyBytes, timeoutSeconds: policy.http.requestTimeoutSeconds)
     let issuer = AccessTokenIssuer(policy: policy.accessTokens)
@@ -134,16 +138,17 @@ func buildRouter<Tracking, Codes, Queue, Revocations, Provider: OrderDetailProvi
     let guest = router.group("/v1").add(
         middleware: RateLimitMiddleware(
             limiter: RateLimiter(burst: policy.rateLimits.perClientBurst, perSecond: policy.rateLimits.perClientPerSecond),
-            clients: clients))
+            clients: clients, metrics: metrics))
     TrackingController(tokens: tokens, provider: provider, logger: logger).addRoutes(to: guest)
     AccessCodeController(
         codes: stores.codes, queue: stores.queue, provider: provider, keyring: keyring, issuer: issuer, json: json, policy: policy,
-        clock: clock, logger: logger
+        clock: clock, logger: logger, metrics: metrics
     ).addRoutes(to: guest)
     GuestController(
         issuer: issuer, keyring: keyring, revocations: stores.revocations, orderRevocations: stores.tracking, provider: provider,
-        clock: clock, logger: logger
+        clock: clock, logger: logger, metrics: metrics
     ).addRoutes(to: guest)
+    MetricsController(metrics: metrics).addRoutes(to: router.group("/metrics").add(middleware: AdminAuthMiddleware(key: adminKey)))
 
     AdminController(
         tokens: tokens, store: stores.tracking, codes: stores.codes, provider: provider, json: json, clock: clock, logger: logger

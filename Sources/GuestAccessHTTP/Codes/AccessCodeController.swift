@@ -16,10 +16,11 @@ public struct AccessCodeController<Codes: AccessCodeStore, Queue: CodeRequestQue
     let policy: Policy
     let clock: any WallClock
     let logger: Logger
+    let metrics: ServiceMetrics
 
     public init(
         codes: Codes, queue: Queue, provider: Provider, keyring: KeyringHolder, issuer: AccessTokenIssuer,
-        json: JSONRequest, policy: Policy, clock: any WallClock, logger: Logger
+        json: JSONRequest, policy: Policy, clock: any WallClock, logger: Logger, metrics: ServiceMetrics
     ) {
         self.codes = codes
         self.queue = queue
@@ -30,6 +31,7 @@ public struct AccessCodeController<Codes: AccessCodeStore, Queue: CodeRequestQue
         self.policy = policy
         self.clock = clock
         self.logger = logger
+        self.metrics = metrics
     }
 
     public func addRoutes(to group: RouterGroup<AppRequestContext>) {
@@ -51,6 +53,7 @@ public struct AccessCodeController<Codes: AccessCodeStore, Queue: CodeRequestQue
             logger.error("code request could not be queued", metadata: ["reason": "\(error)"])
             throw APIError.unavailable
         }
+        metrics.count("codes_requested")
         return try JSONResponse.make(["status": "accepted"], status: .accepted)
     }
 
@@ -79,6 +82,9 @@ public struct AccessCodeController<Codes: AccessCodeStore, Queue: CodeRequestQue
             logger.error("verify could not be recorded", metadata: ["reason": "\(error)"])
             throw APIError.unavailable
         }
+        metrics.count("verifications", [("outcome", decision.success ? "success" : "failure")])
+        if decision.burnedCode { metrics.count("codes_burned") }
+        if decision.lockedOrder { metrics.count("orders_locked") }
         guard decision.success else {
             try await pad(since: started)
             throw APIError.invalidCode
@@ -90,6 +96,7 @@ public struct AccessCodeController<Codes: AccessCodeStore, Queue: CodeRequestQue
             throw APIError.invalidCode
         }
         let token = issuer.issue(orderNumber: orderNumber, keyring: keyring, now: now)
+        metrics.count("access_tokens_issued")
         logger.info("access token issued", metadata: ["request_id": "\(context.requestID)", "kid": "\(keyring.active.kid)"])
         try await pad(since: started)
         return try JSONResponse.make(VerifyResponse(accessToken: token, tokenType: "Bearer", expiresIn: issuer.ttlSeconds, order: order))

@@ -22,10 +22,11 @@ public struct CodeDeliveryWorker<Codes: AccessCodeStore, Queue: CodeRequestQueue
     let clock: any WallClock
     let pollInterval: Duration
     let logger: Logger
+    let metrics: ServiceMetrics
 
     public init(
         codes: Codes, queue: Queue, provider: Provider, mailer: (any Mailer)?, keyring: KeyringHolder, policy: Policy,
-        clock: any WallClock, pollInterval: Duration = .milliseconds(100), logger: Logger
+        clock: any WallClock, pollInterval: Duration = .milliseconds(100), logger: Logger, metrics: ServiceMetrics
     ) {
         self.codes = codes
         self.queue = queue
@@ -36,6 +37,7 @@ public struct CodeDeliveryWorker<Codes: AccessCodeStore, Queue: CodeRequestQueue
         self.clock = clock
         self.pollInterval = pollInterval
         self.logger = logger
+        self.metrics = metrics
     }
 
     public func run() async throws {
@@ -105,12 +107,14 @@ public struct CodeDeliveryWorker<Codes: AccessCodeStore, Queue: CodeRequestQueue
 
     private func finish(_ request: CodeRequest, _ outcome: String) async throws(StoreError) {
         try await queue.finish(id: request.id, outcome: outcome)
+        metrics.count("code_requests_finished", [("outcome", outcome)])
         logger.info("code request finished", metadata: ["request": "\(request.id)", "outcome": "\(outcome)"])
     }
 
     private func retry(_ request: CodeRequest, reason: String) async throws(StoreError) {
         let delay = min(pow(2.0, Double(request.deliveryAttempts)), 30)
         try await queue.reschedule(id: request.id, to: clock.now() + delay)
+        metrics.count("code_deliveries_retried")
         logger.warning(
             "code request will be retried", metadata: ["request": "\(request.id)", "reason": "\(reason)", "in_seconds": "\(delay)"])
     }

@@ -16,10 +16,11 @@ public struct GuestController<Revocations: AccessTokenRevocationStore, Orders: T
     let provider: Provider
     let clock: any WallClock
     let logger: Logger
+    let metrics: ServiceMetrics
 
     public init(
         issuer: AccessTokenIssuer, keyring: KeyringHolder, revocations: Revocations, orderRevocations: Orders, provider: Provider,
-        clock: any WallClock, logger: Logger
+        clock: any WallClock, logger: Logger, metrics: ServiceMetrics
     ) {
         self.issuer = issuer
         self.keyring = keyring
@@ -28,6 +29,7 @@ public struct GuestController<Revocations: AccessTokenRevocationStore, Orders: T
         self.provider = provider
         self.clock = clock
         self.logger = logger
+        self.metrics = metrics
     }
 
     public func addRoutes(to group: RouterGroup<AppRequestContext>) {
@@ -36,12 +38,16 @@ public struct GuestController<Revocations: AccessTokenRevocationStore, Orders: T
     }
 
     private func authenticate(_ request: Request) async throws -> AccessTokenClaims {
-        guard let token = BearerToken.parse(request.headers[.authorization]) else { throw APIError.unauthorized }
+        guard let token = BearerToken.parse(request.headers[.authorization]) else {
+            metrics.count("access_tokens_refused", [("reason", "missing")])
+            throw APIError.unauthorized
+        }
         do {
             return try await issuer.authenticate(
                 token, keyring: keyring.keyring, now: clock.now(), revocations: revocations, orderRevocations: orderRevocations)
         } catch let error as AccessTokenError {
             logger.info("access token refused", metadata: ["reason": "\(error)"])
+            metrics.count("access_tokens_refused", [("reason", "\(error)")])
             throw APIError.unauthorized
         } catch {
             logger.error("access token check failed", metadata: ["reason": "\(error)"])

@@ -13,11 +13,13 @@ public struct EdgeMiddleware: RouterMiddleware {
     let maxHeaderBytes: Int
     let maxHeaderCount: Int
     let logger: Logger
+    let metrics: ServiceMetrics
 
-    public init(maxHeaderBytes: Int, maxHeaderCount: Int, logger: Logger) {
+    public init(maxHeaderBytes: Int, maxHeaderCount: Int, logger: Logger, metrics: ServiceMetrics) {
         self.maxHeaderBytes = maxHeaderBytes
         self.maxHeaderCount = maxHeaderCount
         self.logger = logger
+        self.metrics = metrics
     }
 
     public func handle(
@@ -44,12 +46,15 @@ public struct EdgeMiddleware: RouterMiddleware {
         response.headers[.init("Referrer-Policy")!] = "no-referrer"
         response.headers[.init("X-Content-Type-Options")!] = "nosniff"
         let elapsed = ContinuousClock.now - started
+        let route = context.endpointPath ?? "unmatched"
+        metrics.count("http_requests", [("route", route), ("status", "\(response.status.code)")])
+        metrics.time("http_request", elapsed, [("route", route)])
         logger.info(
             "request",
             metadata: [
                 "request_id": "\(context.requestID)",
                 "method": "\(request.method.rawValue.prefix(16))",
-                "route": "\(context.endpointPath ?? "unmatched")",
+                "route": "\(route)",
                 "status": "\(response.status.code)",
                 "duration_ms":
                     "\(String(format: "%.2f", Double(elapsed.components.attoseconds) / 1e15 + Double(elapsed.components.seconds) * 1000))",

@@ -10,11 +10,13 @@ public final class KeyringHolder: Sendable {
     private let refusals = Atomic<Int>(0)
     public let file: KeyringFile
     let logger: Logger
+    let metrics: ServiceMetrics?
 
     /// Loads the keyring from `file`; a missing, malformed or too-open file is refused.
-    public init(file: KeyringFile, logger: Logger) throws(KeyringError) {
+    public init(file: KeyringFile, logger: Logger, metrics: ServiceMetrics? = nil) throws(KeyringError) {
         self.file = file
         self.logger = logger
+        self.metrics = metrics
         self.current = Mutex(try Keyring(document: file.load()))
     }
 
@@ -32,6 +34,7 @@ public final class KeyringHolder: Sendable {
                 return changed
             }
             reloads.add(1, ordering: .relaxed)
+            metrics?.count("keyring_reloads", [("result", "ok")])
             logger.info(
                 "keyring reloaded",
                 metadata: [
@@ -40,6 +43,7 @@ public final class KeyringHolder: Sendable {
             return true
         } catch {
             refusals.add(1, ordering: .relaxed)
+            metrics?.count("keyring_reloads", [("result", "refused")])
             logger.error("keyring reload refused; keeping the keyring in force", metadata: ["trigger": "\(trigger)", "reason": "\(error)"])
             return false
         }

@@ -7,17 +7,22 @@ public struct RateLimitMiddleware: RouterMiddleware {
 
     let limiter: RateLimiter
     let clients: ClientAddress
+    let metrics: ServiceMetrics
 
-    public init(limiter: RateLimiter, clients: ClientAddress) {
+    public init(limiter: RateLimiter, clients: ClientAddress, metrics: ServiceMetrics) {
         self.limiter = limiter
         self.clients = clients
+        self.metrics = metrics
     }
 
     public func handle(
         _ request: Request, context: AppRequestContext, next: (Request, AppRequestContext) async throws -> Response
     ) async throws -> Response {
         let client = clients.resolve(peer: context.remoteAddress, forwardedFor: request.headers[values: .init("X-Forwarded-For")!])
-        if let retryAfter = limiter.take(client) { throw APIError.rateLimited(retryAfter: retryAfter) }
+        if let retryAfter = limiter.take(client) {
+            metrics.count("rate_limited")
+            throw APIError.rateLimited(retryAfter: retryAfter)
+        }
         return try await next(request, context)
     }
 }

@@ -1,0 +1,53 @@
+import Foundation
+import GuestAccessHTTP
+import HTTPTypes
+import HummingbirdTesting
+import Testing
+
+@Suite("Prometheus metrics")
+struct MetricsTests {
+    @Test("/metrics counts codes, verifications, burns, refusals, rate limits and provider calls, behind the admin key, with no order data")
+    func metrics() async throws {
+        TestLogs.start()
+        var policy = TestEnvironment.fastPolicy
+        policy["perClientBurst"] = "40"
+        policy["perClientPerSecond"] = "1"
+        let env = try TestEnvironment(policy: policy)
+        let app = try await buildApplication(reader: env.reader())
+        try await app.test(.live) { client in
+            let order = Fixtures.orders[0]
+            #expect(
+                try await client.postJSON("/v1/access-codes", VerifiedAccessTests.body(order.orderNumber, order.email)).status == .accepted)
+            let code = try await env.waitForCode(order.orderNumber)
+            for _ in 0..<5 {
+                _ = try await client.postJSON(
+                    "/v1/access-codes/verify", VerifiedAccessTests.body(order.orderNumber, order.email, VerifiedAccessTests.wrong(code)))
+            }
+            _ = try await client.get("/v1/guest/order", headers: bearer("not.a.token"))
+            let mint = try await client.postJSON(
+                "/v1/admin/tracking-tokens", #"{"orderNumber":"\#(order.orderNumber)"}"#, headers: bearer(env.adminKey))
+            let token = try #require(mint.json["trackingToken"] as? String)
+            TestLogs.secret(token)
+            #expect(try await client.get("/v1/tracking/\(token)").status == .ok)
+            while try await client.get("/v1/tracking/gt_x").status != .tooManyRequests {}
+
+            #expect(try await client.get("/metrics").status == .unauthorized)
+            let response = try await client.get("/metrics", headers: bearer(env.adminKey))
+            #expect(response.status == .ok)
+            #expect(response.headers[.contentType]?.hasPrefix("text/plain; version=0.0.4") == true)
+            let text = response.text
+            for line in [
+                "guest_access_codes_requested_total 1", #"guest_access_code_requests_finished_total{outcome="sent"} 1"#,
+                #"guest_access_verifications_total{outcome="failure"} 5"#, "guest_access_codes_burned_total 1",
+                #"guest_access_access_tokens_refused_total{reason="malformed"} 1"#, "guest_access_rate_limited_total 1",
+            ] {
+                #expect(text.contains(line), "missing \(line)")
+            }
+            #expect(text.contains(#"guest_access_order_provider_seconds_count{result="found"}"#))
+            #expect(text.contains(#"guest_access_http_requests_total{route="/v1/tracking/{trackingToken}",status="200"} 1"#))
+            for secret in [order.orderNumber, order.email, token, code, env.adminKey] {
+                #expect(!text.contains(secret))
+            }
+        }
+    }
+}
