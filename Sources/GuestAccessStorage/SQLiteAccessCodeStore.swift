@@ -98,6 +98,14 @@ public struct SQLiteAccessCodeStore: AccessCodeStore {
         }
     }
 
+    public func invalidate(orderNumber: String, codeDigest: [UInt8]) async throws(StoreError) {
+        try await database.write { db in
+            try db.execute(
+                sql: "UPDATE access_codes SET used = 1 WHERE order_key = ? AND order_key <> '' AND code_digest = ?",
+                arguments: [orderNumber, Data(codeDigest)])
+        }
+    }
+
     public func revokeCodes(orderNumber: String) async throws(StoreError) {
         try await database.write { db in
             try db.execute(sql: "DELETE FROM access_codes WHERE order_key = ? AND order_key <> ''", arguments: [orderNumber])

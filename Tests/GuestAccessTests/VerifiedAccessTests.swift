@@ -28,6 +28,18 @@ struct VerifiedAccessTests {
         return try await env.waitForCode(order.orderNumber, count: count)
     }
 
+    /// Sends one verify per code, all at once, for the fixture order and its email.
+    static func verifyConcurrently(_ client: some TestClientProtocol, codes: [String]) async throws -> [HTTPResponse.Status] {
+        try await withThrowingTaskGroup(of: HTTPResponse.Status.self) { group in
+            for code in codes {
+                group.addTask {
+                    try await client.postJSON("/v1/access-codes/verify", body(order.orderNumber, "jane.doe@example.com", code)).status
+                }
+            }
+            return try await group.reduce(into: [HTTPResponse.Status]()) { $0.append($1) }
+        }
+    }
+
     static func wrong(_ code: String) -> String { String(format: "%06d", (Int(code)! + 1) % 1_000_000) }
 
     @Test("Requesting a code answers the same 202 for every case, and only the email on record receives a code")
@@ -109,17 +121,8 @@ struct VerifiedAccessTests {
         let app = try await buildApplication(reader: env.reader())
         try await app.test(.live) { client in
             let code = try await Self.requestCode(client, env)
-            let statuses = try await withThrowingTaskGroup(of: HTTPResponse.Status.self) { group in
-                for index in 0..<100 {
-                    let guess = String(format: "%06d", (Int(code)! + 1 + index) % 1_000_000)
-                    group.addTask {
-                        try await client.postJSON(
-                            "/v1/access-codes/verify", Self.body(Self.order.orderNumber, "jane.doe@example.com", guess)
-                        ).status
-                    }
-                }
-                return try await group.reduce(into: [HTTPResponse.Status]()) { $0.append($1) }
-            }
+            let guesses = (0..<100).map { String(format: "%06d", (Int(code)! + 1 + $0) % 1_000_000) }
+            let statuses = try await Self.verifyConcurrently(client, codes: guesses)
             #expect(statuses.allSatisfy { $0 == .unauthorized })
             let state = try #require(try DatabaseInspector(directory: env.directory).codeState(Self.order.orderNumber))
             #expect(state.attempts == 5)
@@ -137,16 +140,7 @@ struct VerifiedAccessTests {
         let app = try await buildApplication(reader: env.reader())
         try await app.test(.live) { client in
             let code = try await Self.requestCode(client, env)
-            let statuses = try await withThrowingTaskGroup(of: HTTPResponse.Status.self) { group in
-                for _ in 0..<20 {
-                    group.addTask {
-                        try await client.postJSON(
-                            "/v1/access-codes/verify", Self.body(Self.order.orderNumber, "jane.doe@example.com", code)
-                        ).status
-                    }
-                }
-                return try await group.reduce(into: [HTTPResponse.Status]()) { $0.append($1) }
-            }
+            let statuses = try await Self.verifyConcurrently(client, codes: Array(repeating: code, count: 20))
             #expect(statuses.filter { $0 == .ok }.count == 1)
             #expect(statuses.filter { $0 == .unauthorized }.count == 19)
         }

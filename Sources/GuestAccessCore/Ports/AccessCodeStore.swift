@@ -22,6 +22,10 @@ public protocol AccessCodeStore: Sendable {
         orderNumber: String, decide: @escaping @Sendable (StoredCode, OrderBudget) -> VerifyDecision
     ) async throws(StoreError) -> VerifyDecision
 
+    /// Invalidates the order's code if it is still the one with `codeDigest`
+    /// (a code whose delivery failed must not stay usable).
+    func invalidate(orderNumber: String, codeDigest: [UInt8]) async throws(StoreError)
+
     /// Deletes the order's code and pending code requests (admin revoke).
     func revokeCodes(orderNumber: String) async throws(StoreError)
 }

@@ -9,9 +9,9 @@ import ServiceLifecycle
 /// and the failure budget, creates the code (stored as a digest only) and
 /// sends it to the email on record.
 ///
-/// A failed delivery is retried with backoff while a code could still be
-/// valid, each retry with a fresh code that supersedes the last (so no code
-/// ever rests in the database in clear); after that the request is given up.
+/// A failed delivery invalidates its code and is retried with backoff while a
+/// code could still be valid, each retry with a fresh code (so no code ever
+/// rests in the database in clear); after that the request is given up.
 public struct CodeDeliveryWorker<Codes: AccessCodeStore, Queue: CodeRequestQueue, Provider: OrderDetailProvider>: Service {
     let codes: Codes
     let queue: Queue
@@ -92,14 +92,17 @@ public struct CodeDeliveryWorker<Codes: AccessCodeStore, Queue: CodeRequestQueue
         let active = keys.active
         let code = SecureRandom.decimalCode(digits: 6)
         let expiresAt = now + ttl
+        let codeDigest = Digests.code(code, orderNumber: request.orderNumber, key: active)
         try await codes.storeCode(
             StoredCode(
-                orderKey: request.orderNumber, codeDigest: Digests.code(code, orderNumber: request.orderNumber, key: active),
+                orderKey: request.orderNumber, codeDigest: codeDigest,
                 emailDigest: Digests.email(order.email, key: active), kid: active.kid, expiresAt: expiresAt, attempts: 0, used: false),
             requestID: request.id, emailDigest: request.emailDigest, at: now)
         do {
             try await mailer.deliver(AccessCodeMessage(to: order.email, orderNumber: order.orderNumber, code: code, expiresAt: expiresAt))
         } catch {
+            // Nobody received this code: it must not stay usable. The retry sends a fresh one.
+            try await codes.invalidate(orderNumber: request.orderNumber, codeDigest: codeDigest)
             return try await retry(request, reason: "delivery failed: \(error)")
         }
         try await finish(request, "sent")

@@ -1,0 +1,60 @@
+import Foundation
+import GuestAccessCore
+import GuestAccessCrypto
+import GuestAccessProviders
+import GuestAccessStorage
+import Logging
+import Synchronization
+import Testing
+
+@testable import GuestAccessHTTP
+
+@Suite("The code delivery worker")
+struct DeliveryWorkerTests {
+    /// A mailer that always fails, keeping the codes it was handed.
+    final class DeadMailer: Mailer {
+        let kind = "dead"
+        let codes = Mutex<[String]>([])
+        func deliver(_ message: AccessCodeMessage) async throws {
+            codes.withLock { $0.append(message.code) }
+            throw MailErrorStub()
+        }
+    }
+
+    struct MailErrorStub: Error {}
+
+    @Test("A delivery that keeps failing is retried with backoff while a code could be valid, then given up as expired")
+    func givesUpAfterExpiry() async throws {
+        let clock = TestClock()
+        let env = try TestEnvironment()
+        let database = try GuestAccessDatabase(path: env.directory + "/" + GuestAccessDatabase.fileName, synchronous: .full)
+        let queue = SQLiteCodeRequestQueue(database: database)
+        let codes = SQLiteAccessCodeStore(database: database)
+        let keyring = try KeyringHolder(file: KeyringFile(dataDirectory: env.directory), logger: Logger(label: "test"))
+        let mailer = DeadMailer()
+        let worker = CodeDeliveryWorker(
+            codes: codes, queue: queue, provider: try EmbeddedOrderProvider(orders: Fixtures.orders), mailer: mailer,
+            keyring: keyring, policy: .default, clock: clock, logger: Logger(label: "test"), metrics: ServiceMetrics())
+        let order = Fixtures.orders[0]
+        let key = keyring.keyring.active
+        try await queue.enqueue(
+            orderNumber: order.orderNumber, emailDigest: Digests.email(order.email, key: key), emailKid: key.kid, at: clock.now())
+
+        // Each round lets 30 s pass and takes the request whenever its retry falls due.
+        var rounds = 0
+        while rounds < 100, let request = try await queue.nextDue(at: clock.now() + 3600) {
+            rounds += 1
+            try await worker.process(request)
+            clock.advance(by: 30)
+        }
+        let handed = mailer.codes.withLock { $0 }
+        #expect(handed.count >= 3)
+        #expect(try await queue.pendingCount() == 0)
+        #expect(try await queue.outcomes() == ["expired"])
+        // No undelivered code stays usable, not even the last one, still within its 10 minutes.
+        let last = try #require(handed.last)
+        let decision = try await CodeVerifier(codes: codes, policy: .default).verify(
+            orderNumber: order.orderNumber, email: order.email, code: last, keyring: keyring.keyring, now: clock.now())
+        #expect(!decision.success)
+    }
+}
