@@ -8,7 +8,7 @@ import Synchronization
 
 /// A real HTTP server on a loopback port playing a storefront's order provider,
 /// with one misbehaviour per order number:
-/// `HANG` sleeps past any timeout, `BOOM` answers 500, `GARBAGE` answers
+/// `HANG` sleeps past any timeout, `SLOW` answers after 1.5 s, `BOOM` answers 500, `GARBAGE` answers
 /// non-JSON, `OTHER` answers another order, `HUGE` answers 2 MiB, and
 /// `REDIRECT` points elsewhere. It records the Authorization headers it saw.
 final class FakeStorefront: Sendable {
@@ -31,6 +31,9 @@ final class FakeStorefront: Sendable {
             case "HANG":
                 try await Task.sleep(for: .seconds(4))
                 return Response(status: .ok)
+            case "SLOW":
+                try await Task.sleep(for: .milliseconds(1500))
+                return try Self.json(Fixtures.order("SLOW", email: "slow@example.com"))
             case "BOOM": return Response(status: .internalServerError, body: .init(byteBuffer: ByteBuffer(string: "stack trace here")))
             case "GARBAGE": return Response(status: .ok, body: .init(byteBuffer: ByteBuffer(string: "<html>not json")))
             case "OTHER":
