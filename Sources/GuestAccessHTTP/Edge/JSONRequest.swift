@@ -32,6 +32,9 @@ public struct JSONRequest: Sendable {
         } catch {
             throw APIError.invalidRequest("The request body could not be read.")
         }
+        if DuplicateKeyCheck.hasDuplicateKeys(buffer.readableBytesView) {
+            throw APIError.invalidRequest("The request body repeats a key.")
+        }
         do {
             return try JSONDecoder().decode(T.self, from: Data(buffer.readableBytesView))
         } catch {

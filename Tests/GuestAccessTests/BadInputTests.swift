@@ -1,0 +1,128 @@
+import Foundation
+import HTTPTypes
+import HummingbirdTesting
+import NIOCore
+import Testing
+
+@testable import GuestAccessHTTP
+
+@Suite("Bad input: every malformed request gets a 4xx envelope, never a 5xx")
+struct BadInputTests {
+    static let email = "jane.doe@example.com"
+    static let order = "ORD-2026-0042"
+
+    /// (name, path, raw body, expected status)
+    static let cases: [(String, String, [UInt8], Int)] = {
+        func body(_ text: String) -> [UInt8] { Array(text.utf8) }
+        let nested = String(repeating: "[", count: 3000) + String(repeating: "]", count: 3000)
+        var rows: [(String, String, [UInt8], Int)] = [
+            (
+                "duplicate key", "/v1/access-codes",
+                body(#"{"orderNumber":"\#(order)","orderNumber":"ORD-2026-0043","email":"\#(email)"}"#), 400
+            ),
+            (
+                "duplicate key spelt with an escape", "/v1/access-codes",
+                body(#"{"orderNumber":"\#(order)","\u006frderNumber":"X","email":"\#(email)"}"#), 400
+            ),
+            ("deeply nested JSON", "/v1/access-codes", body(#"{"orderNumber":\#(nested),"email":"\#(email)"}"#), 400),
+            (
+                "invalid UTF-8", "/v1/access-codes", [0x7B, 0x22, 0x65, 0x6D, 0x61, 0x69, 0x6C, 0x22, 0x3A, 0x22, 0xFF, 0xFE, 0x22, 0x7D],
+                400
+            ),
+            ("raw NUL byte", "/v1/access-codes", body("{\"orderNumber\":\"\(order)\",\"email\":\"jane\u{0}@example.com\"}"), 400),
+            ("escaped NUL in email", "/v1/access-codes", body(#"{"orderNumber":"\#(order)","email":"jane\u0000@example.com"}"#), 400),
+            (
+                "CR/LF in email", "/v1/access-codes",
+                body(#"{"orderNumber":"\#(order)","email":"jane@example.com\r\nBcc: all@example.com"}"#), 400
+            ),
+            (
+                "right-to-left override in email", "/v1/access-codes",
+                body(#"{"orderNumber":"\#(order)","email":"jane\u202e@example.com"}"#), 400
+            ),
+            ("zero-width space in email", "/v1/access-codes", body(#"{"orderNumber":"\#(order)","email":"ja\u200bne@example.com"}"#), 400),
+            ("fullwidth digits in order number", "/v1/access-codes", body(#"{"orderNumber":"ORD-２０２６","email":"\#(email)"}"#), 400),
+            ("CR/LF in order number", "/v1/access-codes", body(#"{"orderNumber":"ORD-1\r\nX","email":"\#(email)"}"#), 400),
+            ("path in order number", "/v1/access-codes", body(#"{"orderNumber":"../../admin","email":"\#(email)"}"#), 400),
+            (
+                "order number too long", "/v1/access-codes",
+                body(#"{"orderNumber":"\#(String(repeating: "A", count: 65))","email":"\#(email)"}"#), 400
+            ),
+            (
+                "email too long", "/v1/access-codes",
+                body(#"{"orderNumber":"\#(order)","email":"\#(String(repeating: "a", count: 250))@example.com"}"#), 400
+            ),
+            ("order number as a number", "/v1/access-codes", body(#"{"orderNumber":42,"email":"\#(email)"}"#), 400),
+            ("order number as an array", "/v1/access-codes", body(#"{"orderNumber":["\#(order)"],"email":"\#(email)"}"#), 400),
+            ("order number null", "/v1/access-codes", body(#"{"orderNumber":null,"email":"\#(email)"}"#), 400),
+            ("email as an object", "/v1/access-codes", body(#"{"orderNumber":"\#(order)","email":{"a":1}}"#), 400),
+            ("code where none belongs", "/v1/access-codes", body(#"{"orderNumber":"\#(order)","email":"\#(email)","code":"123456"}"#), 400),
+            ("empty body", "/v1/access-codes", [], 400),
+            ("JSON null", "/v1/access-codes", body("null"), 400),
+            ("JSON array", "/v1/access-codes", body("[]"), 400),
+            ("JSON string", "/v1/access-codes", body(#""hello""#), 400),
+            (
+                "unknown extra field is ignored", "/v1/access-codes",
+                body(#"{"orderNumber":"\#(order)","email":"\#(email)","admin":true}"#), 202
+            ),
+            (
+                "homoglyph email is just another address", "/v1/access-codes",
+                body(#"{"orderNumber":"\#(order)","email":"jаne.doe@example.com"}"#), 202
+            ),
+            ("code as a number", "/v1/access-codes/verify", body(#"{"orderNumber":"\#(order)","email":"\#(email)","code":482913}"#), 400),
+            (
+                "code with fullwidth digits", "/v1/access-codes/verify",
+                body(#"{"orderNumber":"\#(order)","email":"\#(email)","code":"４８２９１３"}"#), 400
+            ),
+            ("code too short", "/v1/access-codes/verify", body(#"{"orderNumber":"\#(order)","email":"\#(email)","code":"12345"}"#), 400),
+            ("code with a sign", "/v1/access-codes/verify", body(#"{"orderNumber":"\#(order)","email":"\#(email)","code":"+12345"}"#), 400),
+            ("missing code", "/v1/access-codes/verify", body(#"{"orderNumber":"\#(order)","email":"\#(email)"}"#), 400),
+            (
+                "duplicate code", "/v1/access-codes/verify",
+                body(#"{"orderNumber":"\#(order)","email":"\#(email)","code":"111111","code":"222222"}"#), 400
+            ),
+        ]
+        rows.append(
+            (
+                "oversized body", "/v1/access-codes",
+                body(#"{"orderNumber":"\#(order)","email":"\#(String(repeating: "a", count: 9000))"}"#), 413
+            ))
+        return rows
+    }()
+
+    @Test("Malformed bodies are refused by their bytes alone, with the envelope, and the service stays healthy")
+    func table() async throws {
+        TestLogs.start()
+        let env = try TestEnvironment(policy: TestEnvironment.fastPolicy)
+        let app = try await buildApplication(reader: env.reader())
+        try await app.test(.live) { client in
+            for (name, path, bytes, expected) in Self.cases {
+                let response = try await client.execute(
+                    uri: path, method: .post, headers: [.contentType: "application/json"], body: ByteBuffer(bytes: bytes))
+                #expect(Int(response.status.code) == expected, "\(name): \(response.status.code) \(response.text)")
+                if expected >= 400 {
+                    #expect(response.errorCode == (expected == 413 ? "payload_too_large" : "invalid_request"), "\(name)")
+                }
+            }
+            for path in [
+                "/v1/tracking/..%2f..%2fadmin", "/v1/tracking/%00", "/v1/tracking/gt_%0d%0aSet-Cookie:x", "/v1/tracking/%C0%AE%C0%AE",
+            ] {
+                let response = try await client.get(path)
+                #expect(response.status == .notFound && response.errorCode == "not_found", "\(path)")
+            }
+            #expect(try await client.get("/healthz").status == .ok)
+            #expect(try await client.get("/readyz").status == .ok)
+        }
+    }
+
+    @Test("The duplicate-key check compares decoded keys at every depth and only keys")
+    func duplicateKeys() {
+        func dup(_ text: String) -> Bool { DuplicateKeyCheck.hasDuplicateKeys(Array(text.utf8)) }
+        #expect(dup(#"{"a":1,"a":2}"#))
+        #expect(dup(#"{"a":1,"\u0061":2}"#))
+        #expect(dup(#"{"x":{"b":1,"b":2}}"#))
+        #expect(dup(#"[{"c":1},{"d":[{"e":1,"e":1}]}]"#))
+        #expect(!dup(#"{"a":"a","b":"a"}"#))
+        #expect(!dup(#"{"a":{"a":1},"b":[{"a":1},{"a":2}]}"#))
+        #expect(!dup(#"{"a\"b":1,"ab":2}"#))
+    }
+}
