@@ -114,6 +114,50 @@ struct BadInputTests {
         }
     }
 
+    @Test("A slow-loris body is cut off at the request deadline with 503, and the service keeps serving")
+    func slowLoris() async throws {
+        TestLogs.start()
+        var policy = TestEnvironment.fastPolicy
+        policy["requestTimeoutSeconds"] = "1"
+        let env = try TestEnvironment(policy: policy)
+        let app = try await buildApplication(reader: env.reader())
+        try await app.test(.live) { client in
+            let port = try #require(client.port)
+            let started = ContinuousClock.now
+            let answer = try await Self.stalledRequest(port: port)
+            #expect(answer.hasPrefix("HTTP/1.1 503"), "\(answer)")
+            #expect(answer.contains(#""code":"unavailable""#))
+            #expect(ContinuousClock.now - started < .seconds(4))
+            #expect(try await client.get("/healthz").status == .ok)
+        }
+    }
+
+    /// Sends headers and 14 of 100 promised body bytes, then stalls; returns what the server answers.
+    static func stalledRequest(port: Int) async throws -> String {
+        try await withCheckedThrowingContinuation { continuation in
+            DispatchQueue.global().async {
+                let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+                defer { close(fd) }
+                var address = sockaddr_in()
+                address.sin_family = sa_family_t(AF_INET)
+                address.sin_port = in_port_t(UInt16(port).bigEndian)
+                address.sin_addr.s_addr = inet_addr("127.0.0.1")
+                var timeout = timeval(tv_sec: 5, tv_usec: 0)
+                setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
+                let connected = withUnsafePointer(to: &address) {
+                    $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+                }
+                guard connected == 0 else { return continuation.resume(throwing: CocoaError(.fileReadUnknown)) }
+                let head =
+                    "POST /v1/access-codes HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n{\"orderNumber\""
+                _ = head.withCString { send(fd, $0, strlen($0), 0) }
+                var buffer = [UInt8](repeating: 0, count: 4096)
+                let count = recv(fd, &buffer, buffer.count, 0)
+                continuation.resume(returning: count > 0 ? String(decoding: buffer[0..<count], as: UTF8.self) : "")
+            }
+        }
+    }
+
     @Test("The duplicate-key check compares decoded keys at every depth and only keys")
     func duplicateKeys() {
         func dup(_ text: String) -> Bool { DuplicateKeyCheck.hasDuplicateKeys(Array(text.utf8)) }
