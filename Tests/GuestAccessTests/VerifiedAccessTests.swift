@@ -281,13 +281,22 @@ struct VerifiedAccessTests {
         let env = try TestEnvironment(policy: ["perClientBurst": "3", "perClientPerSecond": "1"])
         let untrusted = try await buildApplication(reader: env.reader())
         try await untrusted.test(.live) { client in
+            // Burst 3, refill 1/s: whatever the machine's speed, the first 3 pass, a forged
+            // X-Forwarded-For never earns more, and passes stay within burst + refill.
             var statuses = [HTTPResponse.Status]()
-            for index in 0..<5 {
+            let started = ContinuousClock.now
+            for index in 0..<8 {
                 statuses.append(
                     try await client.get("/v1/tracking/gt_x", headers: [HTTPField.Name("X-Forwarded-For")!: "198.51.100.\(index)"]).status)
             }
-            #expect(statuses == [.notFound, .notFound, .notFound, .tooManyRequests, .tooManyRequests])
-            let limited = try await client.postJSON("/v1/access-codes", Self.body("ORD-2026-0042", "jane.doe@example.com"))
+            let refilled = Int((ContinuousClock.now - started).components.seconds) + 1
+            #expect(Array(statuses.prefix(3)) == [.notFound, .notFound, .notFound])
+            #expect(statuses.contains(.tooManyRequests))
+            #expect(statuses.filter { $0 == .notFound }.count <= 3 + refilled)
+            var limited = try await client.postJSON("/v1/access-codes", Self.body("ORD-2026-0042", "jane.doe@example.com"))
+            for _ in 0..<4 where limited.status != .tooManyRequests {  // a token may have refilled on a slow machine
+                limited = try await client.postJSON("/v1/access-codes", Self.body("ORD-2026-0042", "jane.doe@example.com"))
+            }
             #expect(limited.status == .tooManyRequests && limited.errorCode == "rate_limited")
             #expect(Int(limited.headers[.retryAfter] ?? "") ?? 0 >= 1)
             #expect(try await client.get("/healthz").status == .ok)
