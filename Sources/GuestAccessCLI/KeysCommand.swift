@@ -17,16 +17,17 @@ struct KeysCommand: ParsableCommand {
         var file: KeyringFile { KeyringFile(dataDirectory: dataDirectory) }
     }
 
-    struct Init: ParsableCommand {
+    struct Init: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Create a keyring with one active 256-bit key.")
         @OptionGroup var location: Location
 
-        func run() throws {
+        func run() async throws {
             do {
                 try FileManager.default.createDirectory(
                     atPath: location.dataDirectory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
                 let document = try location.file.create()
                 print("created \(location.file.path) (mode 0600); active key \(document.keys[0].kid)")
+                await KeyEventRecorder.record(.keyCreated, kid: document.keys[0].kid, dataDirectory: location.dataDirectory)
             } catch let error as KeyringError {
                 reportFailure(error.description)
                 throw ExitCode.failure
@@ -37,20 +38,22 @@ struct KeysCommand: ParsableCommand {
         }
     }
 
-    struct Rotate: ParsableCommand {
+    struct Rotate: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Make a new active key; the previous one keeps verifying until retired.")
         @OptionGroup var location: Location
 
-        func run() throws {
+        func run() async throws {
+            let document: KeyringDocument
             do {
-                let document = try location.file.update { document throws(KeyringError) in document.rotated() }
+                document = try location.file.update { document throws(KeyringError) in document.rotated() }
                 let previous = document.keys.first { $0.status == .verify }?.kid ?? "-"
                 print("active key \(document.keys[0].kid); \(previous) now verifies only")
             } catch {
                 reportFailure(error.description)
                 throw ExitCode.failure
             }
+            await KeyEventRecorder.record(.keyRotated, kid: document.keys[0].kid, dataDirectory: location.dataDirectory)
         }
     }
 
@@ -78,13 +81,13 @@ struct KeysCommand: ParsableCommand {
         }
     }
 
-    struct Retire: ParsableCommand {
+    struct Retire: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Retire a verify-only key: its secret is erased and what it signed is refused.")
         @Argument(help: "The key id to retire.") var kid: String
         @OptionGroup var location: Location
 
-        func run() throws {
+        func run() async throws {
             do {
                 _ = try location.file.update { document throws(KeyringError) in try document.retiring(kid: kid) }
                 print("retired \(kid)")
@@ -92,6 +95,7 @@ struct KeysCommand: ParsableCommand {
                 reportFailure(error.description)
                 throw ExitCode.failure
             }
+            await KeyEventRecorder.record(.keyRetired, kid: kid, dataDirectory: location.dataDirectory)
         }
     }
 }

@@ -82,6 +82,23 @@ extension GuestAccessDatabase {
                     ALTER TABLE order_budgets ADD COLUMN write_nonce INTEGER NOT NULL DEFAULT 0;
                     """)
         }
+        migrator.registerMigration("v5-audit-events") { db in
+            // Security events, keyed by a keyed order digest: no order number,
+            // email, code or token is ever written here.
+            try db.execute(
+                sql: """
+                    CREATE TABLE audit_events (
+                        id INTEGER PRIMARY KEY AUTOINCREMENT,
+                        at_ms INTEGER NOT NULL,
+                        kind TEXT NOT NULL,
+                        order_digest BLOB CHECK (order_digest IS NULL OR length(order_digest) = 32),
+                        kid TEXT,
+                        detail TEXT
+                    );
+                    CREATE INDEX audit_events_by_order ON audit_events(order_digest, at_ms);
+                    CREATE INDEX audit_events_by_time ON audit_events(at_ms);
+                    """)
+        }
         return migrator
     }
 }

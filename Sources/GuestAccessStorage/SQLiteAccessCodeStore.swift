@@ -53,7 +53,7 @@ public struct SQLiteAccessCodeStore: AccessCodeStore {
     }
 
     public func attempt(
-        orderNumber: String, decide: @escaping @Sendable (StoredCode, OrderBudget) -> VerifyDecision
+        orderNumber: String, audit: AuditEvent, decide: @escaping @Sendable (StoredCode, OrderBudget) -> VerifyDecision
     ) async throws(StoreError) -> VerifyDecision {
         try await database.writeImmediate { db in
             let codeRow = try Row.fetchOne(
@@ -94,6 +94,10 @@ public struct SQLiteAccessCodeStore: AccessCodeStore {
                     budgetKey, decision.budget.consecutiveFailures, decision.budget.day, decision.budget.dayFailures,
                     decision.budget.totalFailures,
                 ])
+            var event = audit
+            event.kind = decision.auditKind
+            event.detail = decision.auditDetail
+            try SQLiteAuditTrail.insert(event, into: db)
             return decision
         }
     }

@@ -8,7 +8,9 @@ public struct SQLiteCodeRequestQueue: CodeRequestQueue {
 
     public init(database: GuestAccessDatabase) { self.database = database }
 
-    public func enqueue(orderNumber: String, emailDigest: [UInt8], emailKid: String, at date: Date) async throws(StoreError) {
+    public func enqueue(
+        orderNumber: String, emailDigest: [UInt8], emailKid: String, at date: Date, audit: AuditEvent
+    ) async throws(StoreError) {
         let ms = date.millisecondsSince1970
         try await database.write { db in
             try db.execute(
@@ -17,6 +19,7 @@ public struct SQLiteCodeRequestQueue: CodeRequestQueue {
                     VALUES (?, ?, ?, ?, ?)
                     """,
                 arguments: [orderNumber, Data(emailDigest), emailKid, ms, ms])
+            try SQLiteAuditTrail.insert(audit, into: db)
         }
     }
 

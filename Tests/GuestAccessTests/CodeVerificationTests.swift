@@ -85,7 +85,8 @@ struct CodeVerificationTests {
         let verifier = CodeVerifier(codes: store, policy: policy)
         for _ in 0..<100 {  // lock ORD-LOCKED through its budget (fresh codes are not needed: a burned code still counts)
             _ = try await verifier.verify(
-                orderNumber: "ORD-LOCKED", email: "jane@example.com", code: "000000", keyring: keyring, now: Date())
+                orderNumber: "ORD-LOCKED", email: "jane@example.com", code: "000000", keyring: keyring, now: Date(),
+                audit: AuditEvent(at: Date(), kind: .verifyFailed))
         }
         let cases = [
             ("right email, wrong code", "ORD-OPEN", "jane@example.com"),
@@ -96,7 +97,9 @@ struct CodeVerificationTests {
         var sequences = [String: [String]]()
         for (name, number, email) in cases {
             recorded.withLock { $0.removeAll() }
-            let decision = try await verifier.verify(orderNumber: number, email: email, code: "654321", keyring: keyring, now: Date())
+            let decision = try await verifier.verify(
+                orderNumber: number, email: email, code: "654321", keyring: keyring, now: Date(),
+                audit: AuditEvent(at: Date(), kind: .verifyFailed))
             #expect(!decision.success)
             sequences[name] = recorded.withLock { $0 }
         }

@@ -34,11 +34,15 @@ struct DeliveryWorkerTests {
         let mailer = DeadMailer()
         let worker = CodeDeliveryWorker(
             codes: codes, queue: queue, provider: try EmbeddedOrderProvider(orders: Fixtures.orders), mailer: mailer,
-            keyring: keyring, policy: .default, clock: clock, logger: Logger(label: "test"), metrics: ServiceMetrics())
+            keyring: keyring, policy: .default, clock: clock, logger: Logger(label: "test"), metrics: ServiceMetrics(),
+            audit: AuditLog(
+                trail: SQLiteAuditTrail(database: database), keyring: keyring, clock: clock, logger: Logger(label: "test"),
+                metrics: ServiceMetrics()))
         let order = Fixtures.orders[0]
         let key = keyring.keyring.active
         try await queue.enqueue(
-            orderNumber: order.orderNumber, emailDigest: Digests.email(order.email, key: key), emailKid: key.kid, at: clock.now())
+            orderNumber: order.orderNumber, emailDigest: Digests.email(order.email, key: key), emailKid: key.kid, at: clock.now(),
+            audit: AuditEvent(at: clock.now(), kind: .codeRequested))
 
         // Each round lets 30 s pass and takes the request whenever its retry falls due.
         var rounds = 0
@@ -54,7 +58,8 @@ struct DeliveryWorkerTests {
         // No undelivered code stays usable, not even the last one, still within its 10 minutes.
         let last = try #require(handed.last)
         let decision = try await CodeVerifier(codes: codes, policy: .default).verify(
-            orderNumber: order.orderNumber, email: order.email, code: last, keyring: keyring.keyring, now: clock.now())
+            orderNumber: order.orderNumber, email: order.email, code: last, keyring: keyring.keyring, now: clock.now(),
+            audit: AuditEvent(at: clock.now(), kind: .verifyFailed))
         #expect(!decision.success)
     }
 }

@@ -27,6 +27,7 @@ struct PolicyTests {
             ("  idleTimeoutSeconds: 30\n", "", "http.idleTimeoutSeconds"),
             ("  ttlDays: 365\n", "", "trackingTokens"),
             ("dailyPerOrder: 20", "dailyPerOrder: true", "failureBudget.dailyPerOrder"),
+            ("retentionDays: 365", "retentionDays: 0", "audit.retentionDays"),
         ])
     func badValue(original: String, replacement: String, key: String) throws {
         let text = try Self.defaultText()

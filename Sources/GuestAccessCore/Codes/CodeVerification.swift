@@ -35,6 +35,6 @@ public enum CodeVerification {
         return VerifyDecision(
             success: false, attempts: attempts, used: false, budget: after,
             burnedCode: code.attempts < policy.codes.maxAttempts && attempts == policy.codes.maxAttempts,
-            lockedOrder: !locked && after.isLocked(on: day, policy: policy.failureBudget))
+            lockedOrder: !locked && after.isLocked(on: day, policy: policy.failureBudget), counted: true)
     }
 }

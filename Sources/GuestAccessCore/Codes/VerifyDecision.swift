@@ -11,13 +11,19 @@ public struct VerifyDecision: Sendable, Equatable {
     public let burnedCode: Bool
     /// This attempt locked the order (for metrics).
     public let lockedOrder: Bool
+    /// This failed attempt counted against the code and the order's budgets.
+    public let counted: Bool
 
-    public init(success: Bool, attempts: Int, used: Bool, budget: OrderBudget, burnedCode: Bool = false, lockedOrder: Bool = false) {
+    public init(
+        success: Bool, attempts: Int, used: Bool, budget: OrderBudget, burnedCode: Bool = false, lockedOrder: Bool = false,
+        counted: Bool = false
+    ) {
         self.success = success
         self.attempts = attempts
         self.used = used
         self.budget = budget
         self.burnedCode = burnedCode
         self.lockedOrder = lockedOrder
+        self.counted = counted
     }
 }

@@ -73,11 +73,15 @@ extension Policy {
         let riskPolicy = RiskPolicy(maxGuessProbabilityPerYear: try risk.double("maxGuessProbabilityPerYear", above: 0, atMost: 1))
         try risk.finish()
 
+        var audit = try root.section("audit")
+        let auditPolicy = AuditPolicy(retentionDays: try audit.int("retentionDays", 1...3650))
+        try audit.finish()
+
         try root.finish()
         let policy = Policy(
             http: httpPolicy, trackingTokens: trackingPolicy, codes: codePolicy, failureBudget: budgetPolicy,
             accessTokens: accessPolicy, rateLimits: ratePolicy, provider: providerPolicy,
-            storage: storagePolicy, risk: riskPolicy)
+            storage: storagePolicy, risk: riskPolicy, audit: auditPolicy)
         try policy.validateRelations()
         return policy
     }

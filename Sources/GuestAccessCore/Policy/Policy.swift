@@ -11,6 +11,7 @@ public struct Policy: Sendable, Equatable {
     public var provider: ProviderPolicy
     public var storage: StoragePolicy
     public var risk: RiskPolicy
+    public var audit: AuditPolicy
 
     public static let `default` = Policy(
         http: HTTPPolicy(
@@ -26,6 +27,7 @@ public struct Policy: Sendable, Equatable {
         rateLimits: RateLimitPolicy(perClientBurst: 30, perClientPerSecond: 5),
         provider: ProviderPolicy(timeoutSeconds: 5, maxResponseBytes: 1_048_576),
         storage: StoragePolicy(synchronous: .full),
-        risk: RiskPolicy(maxGuessProbabilityPerYear: 1.0e-4)
+        risk: RiskPolicy(maxGuessProbabilityPerYear: 1.0e-4),
+        audit: AuditPolicy(retentionDays: 365)
     )
 }

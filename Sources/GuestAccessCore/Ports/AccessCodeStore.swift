@@ -16,10 +16,11 @@ public protocol AccessCodeStore: Sendable {
 
     /// One verify attempt in one write transaction that takes the write lock
     /// first: read the order's code and budget (or the decoys), let `decide`
-    /// judge them, write the decision back. The same statements run whether
-    /// or not the order, its code or its budget exist.
+    /// judge them, write the decision back and record `audit` (its kind and
+    /// detail set from the decision). The same statements run whether or not
+    /// the order, its code or its budget exist.
     func attempt(
-        orderNumber: String, decide: @escaping @Sendable (StoredCode, OrderBudget) -> VerifyDecision
+        orderNumber: String, audit: AuditEvent, decide: @escaping @Sendable (StoredCode, OrderBudget) -> VerifyDecision
     ) async throws(StoreError) -> VerifyDecision
 
     /// Invalidates the order's code if it is still the one with `codeDigest`

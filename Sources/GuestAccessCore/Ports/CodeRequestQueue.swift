@@ -23,7 +23,8 @@ public struct CodeRequest: Sendable, Equatable {
 /// A request is committed before the caller gets its 202, and stays pending
 /// until it is delivered or given up, across restarts.
 public protocol CodeRequestQueue: Sendable {
-    func enqueue(orderNumber: String, emailDigest: [UInt8], emailKid: String, at date: Date) async throws(StoreError)
+    /// Queues a request and records `audit` in the same transaction.
+    func enqueue(orderNumber: String, emailDigest: [UInt8], emailKid: String, at date: Date, audit: AuditEvent) async throws(StoreError)
     /// The oldest pending request due at `date`.
     func nextDue(at date: Date) async throws(StoreError) -> CodeRequest?
     func reschedule(id: Int64, to date: Date) async throws(StoreError)

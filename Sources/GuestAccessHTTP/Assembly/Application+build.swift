@@ -83,14 +83,17 @@ public func buildApplication(reader: ConfigReader) async throws -> some Applicat
         tracking: SQLiteTrackingTokenStore(database: database), codes: SQLiteAccessCodeStore(database: database),
         queue: SQLiteCodeRequestQueue(database: database), revocations: SQLiteAccessTokenRevocationStore(database: database))
     let clock = SystemWallClock()
+    let trail = SQLiteAuditTrail(database: database)
+    let audit = AuditLog(trail: trail, keyring: keyring, clock: clock, logger: logger, metrics: metrics)
     services.append(
         CodeDeliveryWorker(
             codes: stores.codes, queue: stores.queue, provider: provider, mailer: mailer, keyring: keyring, policy: policy,
-            clock: clock, logger: logger, metrics: metrics))
+            clock: clock, logger: logger, metrics: metrics, audit: audit))
+    services.append(AuditRetentionService(trail: trail, retentionDays: policy.audit.retentionDays, clock: clock, logger: logger))
     let router = buildRouter(
         policy: policy, stores: stores, provider: provider, keyring: keyring, adminKey: adminKey,
         clients: ClientAddress(trustedProxies: settings.trustedProxies), readiness: readiness, clock: clock, logger: logger,
-        metrics: metrics)
+        metrics: metrics, audit: audit)
 
     var http1 = HTTP1Channel.Configuration(idleTimeout: .seconds(Int64(policy.http.idleTimeoutSeconds)))
     http1.httpDecoder = .init(
@@ -124,7 +127,8 @@ struct Stores<Tracking: TrackingTokenStore, Codes: AccessCodeStore, Queue: CodeR
 /// The routes and middleware, generic over the store and provider adapters.
 func buildRouter<Tracking, Codes, Queue, Revocations, Provider: OrderDetailProvider>(
     policy: Policy, stores: Stores<Tracking, Codes, Queue, Revocations>, provider: Provider, keyring: KeyringHolder,
-    adminKey: AdminKey, clients: ClientAddress, readiness: Readiness, clock: any WallClock, logger: Logger, metrics: ServiceMetrics
+    adminKey: AdminKey, clients: ClientAddress, readiness: Readiness, clock: any WallClock, logger: Logger, metrics: ServiceMetrics,
+    audit: AuditLog
 ) -> Router<AppRequestContext> {
     let router = Router(context: AppRequestContext.self)
     router.add(
@@ -142,16 +146,17 @@ func buildRouter<Tracking, Codes, Queue, Revocations, Provider: OrderDetailProvi
     TrackingController(tokens: tokens, provider: provider, logger: logger).addRoutes(to: guest)
     AccessCodeController(
         codes: stores.codes, queue: stores.queue, provider: provider, keyring: keyring, issuer: issuer, json: json, policy: policy,
-        clock: clock, logger: logger, metrics: metrics
+        clock: clock, logger: logger, metrics: metrics, audit: audit
     ).addRoutes(to: guest)
     GuestController(
         issuer: issuer, keyring: keyring, revocations: stores.revocations, orderRevocations: stores.tracking, provider: provider,
-        clock: clock, logger: logger, metrics: metrics
+        clock: clock, logger: logger, metrics: metrics, audit: audit
     ).addRoutes(to: guest)
     MetricsController(metrics: metrics).addRoutes(to: router.group("/metrics").add(middleware: AdminAuthMiddleware(key: adminKey)))
 
     AdminController(
-        tokens: tokens, store: stores.tracking, codes: stores.codes, provider: provider, json: json, clock: clock, logger: logger
+        tokens: tokens, store: stores.tracking, codes: stores.codes, provider: provider, json: json, clock: clock, logger: logger,
+        audit: audit
     )
     .addRoutes(to: router.group("/v1/admin").add(middleware: AdminAuthMiddleware(key: adminKey)))
     return router

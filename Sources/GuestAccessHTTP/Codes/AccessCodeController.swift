@@ -17,10 +17,11 @@ public struct AccessCodeController<Codes: AccessCodeStore, Queue: CodeRequestQue
     let clock: any WallClock
     let logger: Logger
     let metrics: ServiceMetrics
+    let audit: AuditLog
 
     public init(
         codes: Codes, queue: Queue, provider: Provider, keyring: KeyringHolder, issuer: AccessTokenIssuer,
-        json: JSONRequest, policy: Policy, clock: any WallClock, logger: Logger, metrics: ServiceMetrics
+        json: JSONRequest, policy: Policy, clock: any WallClock, logger: Logger, metrics: ServiceMetrics, audit: AuditLog
     ) {
         self.codes = codes
         self.queue = queue
@@ -32,6 +33,7 @@ public struct AccessCodeController<Codes: AccessCodeStore, Queue: CodeRequestQue
         self.clock = clock
         self.logger = logger
         self.metrics = metrics
+        self.audit = audit
     }
 
     public func addRoutes(to group: RouterGroup<AppRequestContext>) {
@@ -46,9 +48,11 @@ public struct AccessCodeController<Codes: AccessCodeStore, Queue: CodeRequestQue
         let body = try await json.decode(CodeRequestBody.self, from: request)
         try body.validate(requireCode: false)
         let key = keyring.keyring.active
+        let now = clock.now()
         do {
             try await queue.enqueue(
-                orderNumber: body.orderNumber, emailDigest: Digests.email(body.email, key: key), emailKid: key.kid, at: clock.now())
+                orderNumber: body.orderNumber, emailDigest: Digests.email(body.email, key: key), emailKid: key.kid, at: now,
+                audit: audit.event(.codeRequested, orderNumber: body.orderNumber, key: key, at: now))
         } catch {
             logger.error("code request could not be queued", metadata: ["reason": "\(error)"])
             throw APIError.unavailable
@@ -77,7 +81,8 @@ public struct AccessCodeController<Codes: AccessCodeStore, Queue: CodeRequestQue
         let decision: VerifyDecision
         do {
             decision = try await CodeVerifier(codes: codes, policy: policy).verify(
-                orderNumber: orderNumber, email: body.email, code: body.code ?? "", keyring: keyring, now: now)
+                orderNumber: orderNumber, email: body.email, code: body.code ?? "", keyring: keyring, now: now,
+                audit: audit.event(.verifyFailed, orderNumber: orderNumber, key: keyring.active, at: now))
         } catch {
             logger.error("verify could not be recorded", metadata: ["reason": "\(error)"])
             throw APIError.unavailable
@@ -97,6 +102,7 @@ public struct AccessCodeController<Codes: AccessCodeStore, Queue: CodeRequestQue
         }
         let token = issuer.issue(orderNumber: orderNumber, keyring: keyring, now: now)
         metrics.count("access_tokens_issued")
+        await audit.record(.tokenIssued, orderNumber: orderNumber, detail: keyring.active.kid)
         logger.info("access token issued", metadata: ["request_id": "\(context.requestID)", "kid": "\(keyring.active.kid)"])
         try await pad(since: started)
         return try JSONResponse.make(VerifyResponse(accessToken: token, tokenType: "Bearer", expiresIn: issuer.ttlSeconds, order: order))

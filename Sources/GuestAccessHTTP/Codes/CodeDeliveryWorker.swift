@@ -23,10 +23,11 @@ public struct CodeDeliveryWorker<Codes: AccessCodeStore, Queue: CodeRequestQueue
     let pollInterval: Duration
     let logger: Logger
     let metrics: ServiceMetrics
+    let audit: AuditLog
 
     public init(
         codes: Codes, queue: Queue, provider: Provider, mailer: (any Mailer)?, keyring: KeyringHolder, policy: Policy,
-        clock: any WallClock, pollInterval: Duration = .milliseconds(100), logger: Logger, metrics: ServiceMetrics
+        clock: any WallClock, pollInterval: Duration = .milliseconds(100), logger: Logger, metrics: ServiceMetrics, audit: AuditLog
     ) {
         self.codes = codes
         self.queue = queue
@@ -38,6 +39,7 @@ public struct CodeDeliveryWorker<Codes: AccessCodeStore, Queue: CodeRequestQueue
         self.pollInterval = pollInterval
         self.logger = logger
         self.metrics = metrics
+        self.audit = audit
     }
 
     public func run() async throws {
@@ -111,6 +113,8 @@ public struct CodeDeliveryWorker<Codes: AccessCodeStore, Queue: CodeRequestQueue
     private func finish(_ request: CodeRequest, _ outcome: String) async throws(StoreError) {
         try await queue.finish(id: request.id, outcome: outcome)
         metrics.count("code_requests_finished", [("outcome", outcome)])
+        await audit.record(
+            outcome == "sent" ? .codeDelivered : .codeNotSent, orderNumber: request.orderNumber, detail: outcome == "sent" ? nil : outcome)
         logger.info("code request finished", metadata: ["request": "\(request.id)", "outcome": "\(outcome)"])
     }
 
@@ -118,6 +122,7 @@ public struct CodeDeliveryWorker<Codes: AccessCodeStore, Queue: CodeRequestQueue
         let delay = min(pow(2.0, Double(request.deliveryAttempts)), 30)
         try await queue.reschedule(id: request.id, to: clock.now() + delay)
         metrics.count("code_deliveries_retried")
+        await audit.record(.codeDeliveryFailed, orderNumber: request.orderNumber)
         logger.warning(
             "code request will be retried", metadata: ["request": "\(request.id)", "reason": "\(reason)", "in_seconds": "\(delay)"])
     }

@@ -15,11 +15,12 @@ public struct CodeVerifier<Codes: AccessCodeStore>: Sendable {
         self.policy = policy
     }
 
-    public func verify(orderNumber: String, email: String, code: String, keyring: Keyring, now: Date) async throws(StoreError)
-        -> VerifyDecision
-    {
+    /// `audit` is recorded in the attempt's transaction, its kind and detail set from the decision.
+    public func verify(
+        orderNumber: String, email: String, code: String, keyring: Keyring, now: Date, audit: AuditEvent
+    ) async throws(StoreError) -> VerifyDecision {
         let policy = policy
-        return try await codes.attempt(orderNumber: orderNumber) { stored, budget in
+        return try await codes.attempt(orderNumber: orderNumber, audit: audit) { stored, budget in
             let known = keyring.key(kid: stored.kid)
             // An unknown (retired, or the decoy's empty) key id still costs the same HMACs.
             let key = known ?? keyring.active

@@ -17,10 +17,11 @@ public struct GuestController<Revocations: AccessTokenRevocationStore, Orders: T
     let clock: any WallClock
     let logger: Logger
     let metrics: ServiceMetrics
+    let audit: AuditLog
 
     public init(
         issuer: AccessTokenIssuer, keyring: KeyringHolder, revocations: Revocations, orderRevocations: Orders, provider: Provider,
-        clock: any WallClock, logger: Logger, metrics: ServiceMetrics
+        clock: any WallClock, logger: Logger, metrics: ServiceMetrics, audit: AuditLog
     ) {
         self.issuer = issuer
         self.keyring = keyring
@@ -30,6 +31,7 @@ public struct GuestController<Revocations: AccessTokenRevocationStore, Orders: T
         self.clock = clock
         self.logger = logger
         self.metrics = metrics
+        self.audit = audit
     }
 
     public func addRoutes(to group: RouterGroup<AppRequestContext>) {
@@ -70,6 +72,7 @@ public struct GuestController<Revocations: AccessTokenRevocationStore, Orders: T
         } catch {
             throw APIError.unavailable
         }
+        await audit.record(.tokenRevoked, orderNumber: claims.sub, detail: "sign-out")
         logger.info("access token signed out", metadata: ["request_id": "\(context.requestID)"])
         return Response(status: .noContent)
     }

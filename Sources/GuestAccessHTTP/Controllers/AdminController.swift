@@ -14,10 +14,11 @@ public struct AdminController<Store: TrackingTokenStore, Codes: AccessCodeStore,
     let json: JSONRequest
     let clock: any WallClock
     let logger: Logger
+    let audit: AuditLog
 
     public init(
         tokens: TrackingTokens<Store>, store: Store, codes: Codes, provider: Provider, json: JSONRequest,
-        clock: any WallClock, logger: Logger
+        clock: any WallClock, logger: Logger, audit: AuditLog
     ) {
         self.tokens = tokens
         self.store = store
@@ -26,6 +27,7 @@ public struct AdminController<Store: TrackingTokenStore, Codes: AccessCodeStore,
         self.json = json
         self.clock = clock
         self.logger = logger
+        self.audit = audit
     }
 
     public func addRoutes(to group: RouterGroup<AppRequestContext>) {
@@ -49,6 +51,7 @@ public struct AdminController<Store: TrackingTokenStore, Codes: AccessCodeStore,
         guard order != nil else { throw APIError.notFound }
         do {
             let token = try await tokens.mint(orderNumber: body.orderNumber)
+            await audit.record(.trackingTokenMinted, orderNumber: body.orderNumber)
             logger.info("tracking token minted", metadata: ["request_id": "\(context.requestID)"])
             return try JSONResponse.make(MintResponse(trackingToken: token), status: .created)
         } catch let error as StoreError {
@@ -68,6 +71,7 @@ public struct AdminController<Store: TrackingTokenStore, Codes: AccessCodeStore,
             logger.error("order revoke failed", metadata: ["reason": "\(error)"])
             throw APIError.unavailable
         }
+        await audit.record(.orderRevoked, orderNumber: orderNumber)
         logger.info("order access revoked", metadata: ["request_id": "\(context.requestID)"])
         return Response(status: .noContent)
     }

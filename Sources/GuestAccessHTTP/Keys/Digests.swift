@@ -12,4 +12,10 @@ public enum Digests {
     public static func code(_ code: String, orderNumber: String, key: Keyring.Key) -> [UInt8] {
         key.mac(for: .codeDigest).authenticate(Array(orderNumber.utf8) + [0] + Array(code.utf8))
     }
+
+    /// HMAC(order-digest subkey, order number): how the audit trail names an
+    /// order. Keyed, because order numbers are short enough to enumerate.
+    public static func order(_ orderNumber: String, key: Keyring.Key) -> [UInt8] {
+        key.mac(for: .orderDigest).authenticate(orderNumber)
+    }
 }

@@ -1,0 +1,152 @@
+import Foundation
+import GRDB
+import GuestAccessCore
+import GuestAccessCrypto
+import GuestAccessHTTP
+import GuestAccessStorage
+import Hummingbird
+import HummingbirdTesting
+import Testing
+
+@Suite("The audit trail of security events")
+struct AuditTests {
+    static let order = Fixtures.orders[0]
+    static let other = Fixtures.orders[1]
+
+    /// The events recorded about `orderNumber` under the keyring's keys, oldest first.
+    static func events(_ env: TestEnvironment, orderNumber: String) async throws -> [AuditEvent] {
+        let database = try GuestAccessDatabase(path: env.directory + "/" + GuestAccessDatabase.fileName, synchronous: .full)
+        let keyring = try Keyring(document: KeyringFile(dataDirectory: env.directory).load())
+        return try await SQLiteAuditTrail(database: database).events(
+            AuditQuery(orderDigests: keyring.keys.map { (Digests.order(orderNumber, key: $0), $0.kid) }, limit: 1000))
+    }
+
+    /// Waits until the worker has recorded `count` events of `kind` for the order.
+    static func waitFor(_ kind: AuditEventKind, count: Int = 1, _ env: TestEnvironment, orderNumber: String) async throws {
+        for _ in 0..<100 {
+            if try await events(env, orderNumber: orderNumber).filter({ $0.kind == kind }).count >= count { return }
+            try await Task.sleep(for: .milliseconds(100))
+        }
+        Issue.record("no \(kind.rawValue) event for \(orderNumber)")
+    }
+
+    @Test("Each security event is recorded once, keyed by the order's digest, and the trail holds no order number, email, code or token")
+    func recordsEveryEvent() async throws {
+        TestLogs.start()
+        let env = try TestEnvironment(policy: TestEnvironment.fastPolicy)
+        let app = try await buildApplication(reader: env.reader())
+        let secrets = try await app.test(.live) { client in
+            var secrets = [Self.order.orderNumber, Self.order.email, "mallory@example.com"]
+            let minted = try await client.postJSON(
+                "/v1/admin/tracking-tokens", #"{"orderNumber":"\#(Self.order.orderNumber)"}"#, headers: bearer(env.adminKey))
+            #expect(minted.status == .created)
+            secrets.append(try #require(minted.json["trackingToken"] as? String))
+
+            let first = try await VerifiedAccessTests.requestCode(client, env)
+            _ = try await client.postJSON("/v1/access-codes", VerifiedAccessTests.body(Self.order.orderNumber, "mallory@example.com"))
+            try await Self.waitFor(.codeNotSent, env, orderNumber: Self.order.orderNumber)
+            for _ in 0..<5 {  // the fifth wrong code burns it
+                let response = try await client.postJSON(
+                    "/v1/access-codes/verify",
+                    VerifiedAccessTests.body(Self.order.orderNumber, Self.order.email, VerifiedAccessTests.wrong(first)))
+                #expect(response.status == .unauthorized)
+            }
+            let second = try await VerifiedAccessTests.requestCode(client, env, count: 2)
+            secrets += [first, second]
+            let uncounted = try await client.postJSON(
+                "/v1/access-codes/verify", VerifiedAccessTests.body(Self.order.orderNumber, "mallory@example.com", second))
+            #expect(uncounted.status == .unauthorized)
+            let verified = try await client.postJSON(
+                "/v1/access-codes/verify", VerifiedAccessTests.body(Self.order.orderNumber, Self.order.email, second))
+            #expect(verified.status == .ok)
+            let token = try #require(verified.json["accessToken"] as? String)
+            secrets.append(token)
+            #expect(try await client.execute(uri: "/v1/guest/token", method: .delete, headers: bearer(token)).status == .noContent)
+            let revoke = try await client.execute(
+                uri: "/v1/admin/orders/\(Self.order.orderNumber)/revoke", method: .post, headers: bearer(env.adminKey))
+            #expect(revoke.status == .noContent)
+            return secrets
+        }
+
+        let events = try await Self.events(env, orderNumber: Self.order.orderNumber)
+        let count = { (kind: AuditEventKind) in events.filter { $0.kind == kind }.count }
+        #expect(count(.trackingTokenMinted) == 1)
+        #expect(count(.codeRequested) == 3)
+        #expect(count(.codeDelivered) == 2)
+        #expect(events.filter { $0.kind == .codeNotSent }.map(\.detail) == ["mismatch"])
+        #expect(events.filter { $0.kind == .verifyFailed }.map(\.detail) == ["counted", "counted", "counted", "counted", "uncounted"])
+        #expect(count(.codeBurned) == 1)
+        #expect(count(.verifySucceeded) == 1)
+        #expect(count(.tokenIssued) == 1)
+        #expect(count(.tokenRevoked) == 1)
+        #expect(count(.orderRevoked) == 1)
+        let key = try Keyring(document: KeyringFile(dataDirectory: env.directory).load()).active
+        #expect(events.allSatisfy { $0.orderDigest == Digests.order(Self.order.orderNumber, key: key) && $0.kid == key.kid })
+        #expect(try await Self.events(env, orderNumber: Self.other.orderNumber).isEmpty)
+
+        // An insider reading the table finds none of the order's identifiers or secrets.
+        let dump = try DatabaseInspector(directory: env.directory).read { db in
+            try Row.fetchAll(db, sql: "SELECT * FROM audit_events").map { row in
+                row.databaseValues.map { value -> String in
+                    if let data = Data.fromDatabaseValue(value) { return String(decoding: data, as: UTF8.self) }
+                    return value.description
+                }.joined(separator: "|")
+            }.joined(separator: "\n")
+        }
+        #expect(!dump.isEmpty)
+        for secret in secrets {
+            #expect(!dump.lowercased().contains(secret.lowercased()), "audit trail holds \(secret.prefix(3))…")
+            TestLogs.secret(secret)
+        }
+    }
+
+    @Test("guest-access audit finds an order's events by number across a key rotation, lists key events, and refuses bad filters")
+    func auditCommand() async throws {
+        TestLogs.start()
+        let env = try TestEnvironment(policy: TestEnvironment.fastPolicy)
+        let request = { (number: String) in
+            let app = try await buildApplication(reader: env.reader())
+            try await app.test(.live) { client in
+                let response = try await client.postJSON("/v1/access-codes", VerifiedAccessTests.body(number, "someone@example.com"))
+                #expect(response.status == .accepted)
+            }
+        }
+        try await request(Self.order.orderNumber)
+        try await request(Self.other.orderNumber)
+        let before = try Keyring(document: KeyringFile(dataDirectory: env.directory).load()).active.kid
+        #expect(try await BinaryRunner.run(["keys", "rotate", "--data-dir", env.directory]).status == 0)
+        try await request(Self.order.orderNumber)
+        let after = try Keyring(document: KeyringFile(dataDirectory: env.directory).load()).active.kid
+
+        let audit = { (arguments: [String]) in try await BinaryRunner.run(["audit", "--data-dir", env.directory] + arguments) }
+        let byOrder = try await audit(["--order", Self.order.orderNumber, "--event", "code.requested", "--json"])
+        #expect(byOrder.status == 0)
+        let lines = byOrder.stdout.split(separator: "\n").compactMap {
+            try? JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any]
+        }
+        #expect(lines.count == 2)
+        #expect(lines.map { $0["kid"] as? String } == [before, after])
+        #expect(lines.allSatisfy { $0["kind"] as? String == "code.requested" && ($0["orderDigest"] as? String)?.count == 64 })
+        #expect(!byOrder.stdout.contains(Self.order.orderNumber))
+
+        let keyEvents = try await audit(["--event", "key.rotated"])
+        #expect(keyEvents.status == 0)
+        #expect(keyEvents.stdout.contains("key.rotated") && keyEvents.stdout.contains(after))
+        let both = try await audit(["--event", "code.requested", "--event", "key.rotated"])
+        #expect(both.stdout.split(separator: "\n").count == 4)  // three requests and the rotation
+        #expect(try await audit(["--since", "2999-01-01T00:00:00Z"]).stdout.isEmpty)
+
+        // Once the old key is retired, its digests no longer name the order.
+        #expect(try await BinaryRunner.run(["keys", "retire", before, "--data-dir", env.directory]).status == 0)
+        let afterRetire = try await audit(["--order", Self.order.orderNumber, "--event", "code.requested"])
+        #expect(afterRetire.stdout.split(separator: "\n").count == 1)
+        #expect(try await audit(["--event", "key.retired"]).stdout.contains(before))
+
+        for bad in [["--event", "nope"], ["--since", "yesterday"], ["--limit", "0"], ["--order", "ORD/../1"]] {
+            let result = try await audit(bad)
+            #expect(result.status != 0 && result.stderr.hasPrefix("guest-access: error:"), "\(bad)")
+        }
+        let missing = try await BinaryRunner.run(["audit", "--data-dir", env.directory + "/nowhere"])
+        #expect(missing.status != 0 && missing.stderr.contains("no database"))
+    }
+}
