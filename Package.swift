@@ -11,6 +11,8 @@ let package = Package(
     products: [
         .executable(name: "guest-access", targets: ["guest-access"]),
         .library(name: "GuestAccessHTTP", targets: ["GuestAccessHTTP"]),
+        .library(name: "GuestAccessCore", targets: ["GuestAccessCore"]),
+        .library(name: "GuestAccessCrypto", targets: ["GuestAccessCrypto"]),
     ],
     dependencies: [
         .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),

@@ -98,6 +98,33 @@ struct MailDeliveryTests {
         }
     }
 
+    @Test(
+        "An SMTP server that refuses the recipient, then stalls past the timeout, gets retries with fresh codes; the code delivered verifies"
+    )
+    func smtpRefusesThenStalls() async throws {
+        TestLogs.start()
+        // Attempt 1: 550 at RCPT. Attempt 2: held 6 s, past the 1 s timeout (the server drops it when we hang up). Attempt 3: accepted.
+        let sink = try await SMTPSink(options: ["--reject-first", "1", "--stall-first", "1", "--stall-seconds", "6"])
+        var policy = TestEnvironment.fastPolicy
+        policy["timeoutSeconds"] = "1"
+        let env = try TestEnvironment(policy: policy)
+        let app = try await buildApplication(
+            reader: env.reader(["mailer": "smtp://127.0.0.1:\(sink.port)", "mail.smtpAllowPlaintext": "true"]))
+        try await app.test(.live) { client in
+            #expect(
+                try await client.postJSON("/v1/access-codes", VerifiedAccessTests.body(Self.order.orderNumber, "jane.doe@example.com"))
+                    .status == .accepted)
+            let messages = try await sink.waitForMessages(1, timeout: .seconds(30))
+            let code = try #require(SMTPSink.code(in: messages[messages.count - 1]))
+            let verified = try await client.postJSON(
+                "/v1/access-codes/verify", VerifiedAccessTests.body(Self.order.orderNumber, "jane.doe@example.com", code))
+            #expect(verified.status == .ok)
+        }
+        let retries = TestLogs.sink.captured.filter { $0.contains("code request will be retried") }
+        #expect(retries.contains { $0.contains("SMTP reply 550") })
+        #expect(retries.contains { $0.contains("DeadlineExceeded") })
+    }
+
     /// A webhook receiver that checks the signature and keeps what it accepts.
     final class Receiver: Sendable {
         let secret: String

@@ -28,6 +28,7 @@ struct PolicyTests {
             ("  ttlDays: 365\n", "", "trackingTokens"),
             ("dailyPerOrder: 20", "dailyPerOrder: true", "failureBudget.dailyPerOrder"),
             ("retentionDays: 365", "retentionDays: 0", "audit.retentionDays"),
+            ("timeoutSeconds: 30", "timeoutSeconds: 0", "mail.timeoutSeconds"),
         ])
     func badValue(original: String, replacement: String, key: String) throws {
         let text = try Self.defaultText()

@@ -77,11 +77,15 @@ extension Policy {
         let auditPolicy = AuditPolicy(retentionDays: try audit.int("retentionDays", 1...3650))
         try audit.finish()
 
+        var mail = try root.section("mail")
+        let mailPolicy = MailPolicy(timeoutSeconds: try mail.int("timeoutSeconds", 1...300))
+        try mail.finish()
+
         try root.finish()
         let policy = Policy(
             http: httpPolicy, trackingTokens: trackingPolicy, codes: codePolicy, failureBudget: budgetPolicy,
             accessTokens: accessPolicy, rateLimits: ratePolicy, provider: providerPolicy,
-            storage: storagePolicy, risk: riskPolicy, audit: auditPolicy)
+            storage: storagePolicy, risk: riskPolicy, audit: auditPolicy, mail: mailPolicy)
         try policy.validateRelations()
         return policy
     }

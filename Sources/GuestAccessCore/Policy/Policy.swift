@@ -12,6 +12,7 @@ public struct Policy: Sendable, Equatable {
     public var storage: StoragePolicy
     public var risk: RiskPolicy
     public var audit: AuditPolicy
+    public var mail: MailPolicy
 
     public static let `default` = Policy(
         http: HTTPPolicy(
@@ -28,6 +29,7 @@ public struct Policy: Sendable, Equatable {
         provider: ProviderPolicy(timeoutSeconds: 5, maxResponseBytes: 1_048_576),
         storage: StoragePolicy(synchronous: .full),
         risk: RiskPolicy(maxGuessProbabilityPerYear: 1.0e-4),
-        audit: AuditPolicy(retentionDays: 365)
+        audit: AuditPolicy(retentionDays: 365),
+        mail: MailPolicy(timeoutSeconds: 30)
     )
 }

@@ -64,14 +64,17 @@ public func buildApplication(reader: ConfigReader) async throws -> some Applicat
     case .smtp(let host, let port)?:
         var tls = TLSConfiguration.makeClientConfiguration()
         if let caFile = settings.smtpCAFile { tls.trustRoots = .file(caFile) }
-        mailer = SMTPMailer(host: host, port: port, from: settings.mailFrom, tls: tls, requireTLS: !settings.smtpAllowPlaintext)
+        mailer = SMTPMailer(
+            host: host, port: port, from: settings.mailFrom, tls: tls, requireTLS: !settings.smtpAllowPlaintext,
+            timeout: .seconds(policy.mail.timeoutSeconds))
         if settings.smtpAllowPlaintext {
             logger.warning("SMTP may send codes in clear when the server offers no STARTTLS (--smtp-allow-plaintext)")
         }
     case .webhook(let url)?:
         let client = HTTPOrderProvider.makeClient()
         services.append(HTTPClientService(client: client))
-        mailer = WebhookMailer(url: url, secret: settings.webhookSecret ?? "", client: client)
+        mailer = WebhookMailer(
+            url: url, secret: settings.webhookSecret ?? "", client: client, timeout: .seconds(policy.mail.timeoutSeconds))
     case nil:
         logger.warning("no mailer configured: one-time codes cannot be delivered")
         mailer = nil

@@ -10,7 +10,8 @@ final class SMTPSink: @unchecked Sendable {
 
     var outPath: String { directory + "/received.jsonl" }
 
-    init(port requested: Int = 0, tls: (cert: String, key: String)? = nil) async throws {
+    /// `options` are extra flags of `smtp_sink.py`, e.g. `--reject-first 2`.
+    init(port requested: Int = 0, tls: (cert: String, key: String)? = nil, options: [String] = []) async throws {
         directory = try TestEnvironment.temporaryDirectory()
         let script = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
             .deletingLastPathComponent().appendingPathComponent("scripts/smtp_sink.py").path
@@ -19,6 +20,7 @@ final class SMTPSink: @unchecked Sendable {
             "python3", script, "--out", directory + "/received.jsonl", "--port-file", directory + "/port", "--port", "\(requested)",
         ]
         if let tls { arguments += ["--cert", tls.cert, "--key", tls.key] }
+        arguments += options
         process.arguments = arguments
         // Its own streams, never the test runner's: a child holding the runner's
         // stdout open would keep `swift test` waiting after the tests end.

@@ -14,8 +14,12 @@ struct TestEnvironment {
     /// Policy keys to change from `policy/default.yaml` (by key name, e.g. `responseFloorMilliseconds`).
     let policyPath: String?
 
-    init(orders: [Any]? = nil, typedOrders: [OrderDetail] = Fixtures.orders, policy: [String: String] = [:]) throws {
-        directory = try Self.temporaryDirectory()
+    /// `dataDirectory`, if given, must exist and be empty (a test's own mount, say).
+    init(
+        orders: [Any]? = nil, typedOrders: [OrderDetail] = Fixtures.orders, policy: [String: String] = [:],
+        dataDirectory: String? = nil
+    ) throws {
+        directory = try dataDirectory ?? Self.temporaryDirectory()
         if policy.isEmpty {
             policyPath = nil
         } else {

@@ -1,0 +1,265 @@
+#!/usr/bin/env python3
+"""Load figures for BENCHMARKS.md: wrk against the release build on loopback,
+each guest-access route beside a baseline measured in the same run.
+
+Baselines (Benchmarks/ package, `baseline-server`): a bare Hummingbird route
+(`GET /bare`) for the read routes, and a bare route doing one SQLite WAL
+commit at the same `synchronous` (`POST /commit`) for verify and request code.
+
+  swift build -c release --product guest-access
+  swift build -c release --package-path Benchmarks --product baseline-server
+  python3 scripts/load_bench.py --duration 10 --connections 64
+  python3 scripts/load_bench.py --soak 600          # RSS over a 10-minute mixed load
+
+Only ever targets 127.0.0.1. Prints a Markdown table; never fails on a figure.
+"""
+import argparse
+import json
+import os
+import re
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import urllib.request
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def wait_port(port, timeout=30):
+    deadline = time.time() + timeout
+    while time.time() < deadline:
+        try:
+            with socket.create_connection(("127.0.0.1", port), timeout=0.5):
+                return
+        except OSError:
+            time.sleep(0.1)
+    raise SystemExit(f"nothing listens on {port}")
+
+
+def http(method, url, body=None, headers=None):
+    request = urllib.request.Request(url, method=method, data=body.encode() if body else None, headers=headers or {})
+    if body:
+        request.add_header("Content-Type", "application/json")
+    try:
+        with urllib.request.urlopen(request, timeout=10) as response:
+            return response.status, response.read().decode()
+    except urllib.error.HTTPError as error:
+        return error.code, error.read().decode()
+
+
+def rss_kib(pid, field="VmRSS"):
+    with open(f"/proc/{pid}/status") as f:
+        for line in f:
+            if line.startswith(field + ":"):
+                return int(line.split()[1])
+    return 0
+
+
+LUA_POST = """
+wrk.method = "POST"
+wrk.body = [[%s]]
+wrk.headers["Content-Type"] = "application/json"
+"""
+
+
+def wrk(url, seconds, connections, threads, lua=None, header=None):
+    command = ["wrk", f"-t{threads}", f"-c{connections}", f"-d{seconds}s", "--latency"]
+    script = None
+    if lua:
+        script = tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False)
+        script.write(lua)
+        script.close()
+        command += ["-s", script.name]
+    if header:
+        command += ["-H", header]
+    output = subprocess.run(command + [url], capture_output=True, text=True, check=True).stdout
+    if script:
+        os.unlink(script.name)
+    return parse_wrk(output)
+
+
+def to_ms(text):
+    value, unit = float(re.match(r"([\d.]+)", text).group(1)), re.sub(r"[\d.]", "", text)
+    return value * {"us": 0.001, "ms": 1, "s": 1000, "m": 60000}[unit]
+
+
+def parse_wrk(output):
+    result = {"rps": float(re.search(r"Requests/sec:\s+([\d.]+)", output).group(1))}
+    for pct in ("50", "99"):
+        match = re.search(rf"^\s+{pct}%\s+(\S+)", output, re.M)
+        result[f"p{pct}"] = to_ms(match.group(1)) if match else float("nan")
+    non2xx = re.search(r"Non-2xx or 3xx responses: (\d+)", output)
+    result["non2xx"] = int(non2xx.group(1)) if non2xx else 0
+    errors = re.search(r"Socket errors: (.*)", output)
+    result["errors"] = errors.group(1).strip() if errors else ""
+    result["requests"] = int(re.search(r"(\d+) requests in", output).group(1))
+    return result
+
+
+class RSSSampler(threading.Thread):
+    def __init__(self, pid, interval=0.2):
+        super().__init__(daemon=True)
+        self.pid, self.interval, self.samples, self.stop = pid, interval, [], threading.Event()
+
+    def run(self):
+        while not self.stop.is_set():
+            try:
+                self.samples.append((time.time(), rss_kib(self.pid)))
+            except OSError:
+                return
+            self.stop.wait(self.interval)
+
+
+def start_services(args, work):
+    binary, baseline = args.binary, args.baseline
+    subprocess.run([binary, "keys", "init", "--data-dir", work + "/data"], check=True, capture_output=True)
+    policy = open(os.path.join(ROOT, "policy/default.yaml")).read()
+    policy = re.sub(r"responseFloorMilliseconds: \d+", "responseFloorMilliseconds: 0", policy)
+    policy = re.sub(r"perClientBurst: \d+", "perClientBurst: 100000", policy)
+    policy = re.sub(r"perClientPerSecond: \d+", "perClientPerSecond: 100000", policy)
+    synchronous = re.search(r"synchronous: (\w+)", policy).group(1)
+    with open(work + "/policy.yaml", "w") as f:
+        f.write(policy)
+    admin_key = "bench-admin-" + os.urandom(24).hex()
+    fd = os.open(work + "/admin-key", os.O_WRONLY | os.O_CREAT, 0o600)
+    os.write(fd, admin_key.encode())
+    os.close(fd)
+    port, base_port = free_port(), free_port()
+    service = subprocess.Popen(
+        [binary, "serve", "--port", str(port), "--data-dir", work + "/data", "--policy", work + "/policy.yaml",
+         "--orders", os.path.join(ROOT, "Benchmarks/load-orders.json"), "--admin-key-file", work + "/admin-key",
+         "--mailer", "file:" + work + "/outbox.jsonl", "--log-level", "warning"],
+        stdout=subprocess.DEVNULL, stderr=open(work + "/service.log", "w"))
+    bare = subprocess.Popen([baseline, str(base_port), work + "/baseline.sqlite", synchronous],
+                            stdout=subprocess.DEVNULL, stderr=open(work + "/baseline.log", "w"))
+    wait_port(port)
+    wait_port(base_port)
+    return service, bare, f"http://127.0.0.1:{port}", f"http://127.0.0.1:{base_port}", admin_key, synchronous
+
+
+def credentials(base, admin_key, work):
+    status, body = http("POST", base + "/v1/admin/tracking-tokens", '{"orderNumber":"ORD-2026-0042"}',
+                        {"Authorization": "Bearer " + admin_key})
+    assert status == 201, (status, body)
+    tracking = json.loads(body)["trackingToken"]
+    status, _ = http("POST", base + "/v1/access-codes", '{"orderNumber":"ORD-2026-0042","email":"jane.doe@example.com"}')
+    assert status == 202
+    code = None
+    for _ in range(100):
+        if os.path.exists(work + "/outbox.jsonl"):
+            lines = open(work + "/outbox.jsonl").read().splitlines()
+            if lines:
+                code = json.loads(lines[-1])["code"]
+                break
+        time.sleep(0.1)
+    status, body = http("POST", base + "/v1/access-codes/verify",
+                        json.dumps({"orderNumber": "ORD-2026-0042", "email": "jane.doe@example.com", "code": code}))
+    assert status == 200, (status, body)
+    return tracking, json.loads(body)["accessToken"]
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--binary", default=os.path.join(ROOT, ".build/release/guest-access"))
+    parser.add_argument("--baseline", default=os.path.join(ROOT, "Benchmarks/.build/release/baseline-server"))
+    parser.add_argument("--duration", type=int, default=10)
+    parser.add_argument("--connections", type=int, default=64)
+    parser.add_argument("--threads", type=int, default=1)
+    parser.add_argument("--soak", type=int, default=0, help="seconds of mixed load while sampling RSS (no route table)")
+    args = parser.parse_args()
+    if not shutil.which("wrk"):
+        raise SystemExit("wrk not found: apt-get install wrk")
+
+    work = tempfile.mkdtemp(prefix="guest-access-load-")
+    service, bare, base, baseline, admin_key, synchronous = start_services(args, work)
+    try:
+        tracking, access = credentials(base, admin_key, work)
+        if args.soak:
+            return soak(args, service.pid, base, tracking, access)
+        verify_body = '{"orderNumber":"ORD-2026-0042","email":"jane.doe@example.com","code":"000000"}'
+        request_body = '{"orderNumber":"ORD-1999-0000","email":"someone@example.com"}'
+        runs = [
+            ("bare route (baseline)", baseline + "/bare", None, None, None, "bare", "baseline"),
+            ("tracking view", base + "/v1/tracking/" + tracking, None, None, "service", "bare", 0.70),
+            ("token re-fetch", base + "/v1/guest/order", None, "Authorization: Bearer " + access, "service", "bare", 0.70),
+            (f"bare route + one WAL commit, synchronous={synchronous} (baseline)", baseline + "/commit",
+             LUA_POST % "{}", None, None, "commit", "baseline"),
+            ("verify, wrong code (floor off)", base + "/v1/access-codes/verify", LUA_POST % verify_body, None, "service", "commit", 0.50),
+            ("request code", base + "/v1/access-codes", LUA_POST % request_body, None, "service", "commit", 0.50),
+        ]
+        results, baselines = [], {}
+        for name, url, lua, header, measured, group, target in runs:
+            sampler = RSSSampler(service.pid)
+            sampler.start()
+            result = wrk(url, args.duration, args.connections, args.threads, lua, header)
+            sampler.stop.set()
+            sampler.join()
+            result["rss_peak_mib"] = max((s for _, s in sampler.samples), default=0) / 1024 if measured else float("nan")
+            if target == "baseline":
+                baselines[group] = result["rps"]
+            results.append((name, result, group, target))
+            time.sleep(1)
+        print(f"\nwrk -t{args.threads} -c{args.connections} -d{args.duration}s --latency, loopback, "
+              f"{os.cpu_count()} cores, {time.strftime('%Y-%m-%d')}\n")
+        print("| route | req/s | ratio to its baseline | target | p50 ms | p99 ms | non-2xx | service RSS peak MiB |")
+        print("|---|---:|---:|---:|---:|---:|---:|---:|")
+        for name, r, group, target in results:
+            ratio = r["rps"] / baselines[group] if target != "baseline" else 1.0
+            target_text = "—" if target == "baseline" else f"≥ {target:.0%}"
+            rss = "—" if r["rss_peak_mib"] != r["rss_peak_mib"] else f"{r['rss_peak_mib']:.1f}"
+            print(f"| {name} | {r['rps']:.0f} | {ratio:.2f} | {target_text} | {r['p50']:.2f} | {r['p99']:.2f} | {r['non2xx']} | {rss} |")
+        print(f"\nservice VmHWM (peak RSS over the whole run): {rss_kib(service.pid, 'VmHWM') / 1024:.1f} MiB")
+    finally:
+        for process in (service, bare):
+            process.send_signal(signal.SIGTERM)
+        for process in (service, bare):
+            try:
+                process.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                process.kill()
+        shutil.rmtree(work, ignore_errors=True)
+
+
+def soak(args, pid, base, tracking, access):
+    """Mixed load (tracking, re-fetch, verify, request) for args.soak seconds; RSS every 10 s."""
+    lua = """
+local n = 0
+request = function()
+  n = n + 1
+  local k = n %% 4
+  if k == 0 then return wrk.format("GET", "/v1/tracking/%s") end
+  if k == 1 then return wrk.format("GET", "/v1/guest/order", {["Authorization"] = "Bearer %s"}) end
+  if k == 2 then return wrk.format("POST", "/v1/access-codes/verify", {["Content-Type"] = "application/json"},
+    '{"orderNumber":"ORD-2026-0043","email":"x@example.com","code":"000000"}') end
+  return wrk.format("POST", "/v1/access-codes", {["Content-Type"] = "application/json"},
+    '{"orderNumber":"ORD-1999-0000","email":"someone@example.com"}')
+end
+""" % (tracking, access)
+    sampler = RSSSampler(pid, interval=10)
+    sampler.start()
+    result = wrk(base + "/", args.soak, 16, args.threads, lua)
+    sampler.stop.set()
+    sampler.join()
+    samples = [kib / 1024 for _, kib in sampler.samples]
+    minute = max(1, len(samples) // (args.soak // 60 or 1))
+    first, last = samples[:minute], samples[-minute:]
+    print(f"soak: {args.soak} s of mixed load, wrk -c16, {result['requests']} requests, {result['rps']:.0f} req/s, "
+          f"non-2xx {result['non2xx']} (401s from verify are expected)")
+    print("RSS MiB every 10 s: " + " ".join(f"{s:.1f}" for s in samples))
+    print(f"first minute max {max(first):.1f} MiB, last minute max {max(last):.1f} MiB, "
+          f"growth {max(last) - max(first):+.1f} MiB; VmHWM {rss_kib(pid, 'VmHWM') / 1024:.1f} MiB")
+
+
+if __name__ == "__main__":
+    sys.exit(main())
