@@ -46,7 +46,7 @@ public struct AccessCodeController<Codes: AccessCodeStore, Queue: CodeRequestQue
     /// `CodeDeliveryWorker`, so the answer cannot depend on them.
     @Sendable func request(_ request: Request, context: AppRequestContext) async throws -> Response {
         let body = try await json.decode(CodeRequestBody.self, from: request)
-        try body.validate(requireCode: false)
+        do { try body.validate(requireCode: false) } catch { throw APIError.invalidRequest(error.message) }
         let key = keyring.keyring.active
         let now = clock.now()
         do {
@@ -74,7 +74,7 @@ public struct AccessCodeController<Codes: AccessCodeStore, Queue: CodeRequestQue
     @Sendable func verify(_ request: Request, context: AppRequestContext) async throws -> Response {
         let started = ContinuousClock.now
         let body = try await json.decode(CodeRequestBody.self, from: request)
-        try body.validate(requireCode: true)
+        do { try body.validate(requireCode: true) } catch { throw APIError.invalidRequest(error.message) }
         let keyring = keyring.keyring
         let now = clock.now()
         let orderNumber = body.orderNumber

@@ -32,13 +32,10 @@ public struct JSONRequest: Sendable {
         } catch {
             throw APIError.invalidRequest("The request body could not be read.")
         }
-        if DuplicateKeyCheck.hasDuplicateKeys(buffer.readableBytesView) {
-            throw APIError.invalidRequest("The request body repeats a key.")
-        }
         do {
-            return try JSONDecoder().decode(T.self, from: Data(buffer.readableBytesView))
+            return try StrictJSON.decode(T.self, from: buffer.readableBytesView)
         } catch {
-            throw APIError.invalidRequest("The request body is not the expected JSON object.")
+            throw APIError.invalidRequest(error.message)
         }
     }
 

@@ -1,10 +1,9 @@
 import Foundation
-import GuestAccessCore
 
 /// Decodes and validates provider JSON into an `OrderDetail`, with an error
 /// that names the field (never its value).
-enum OrderDetailDecoding {
-    static func decode(_ data: Data) throws(OrderValidationError) -> OrderDetail {
+public enum OrderDetailDecoding {
+    public static func decode(_ data: Data) throws(OrderValidationError) -> OrderDetail {
         let order: OrderDetail
         do {
             order = try JSONDecoder().decode(OrderDetail.self, from: data)

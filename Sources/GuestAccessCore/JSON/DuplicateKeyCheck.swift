@@ -6,13 +6,13 @@ import Foundation
 /// keep the last: a body that two parsers read differently is refused instead.
 /// Keys are compared after decoding their escapes, so `"a"` and `"\u0061"` are
 /// the same key. The input has already been, or will be, validated as JSON.
-enum DuplicateKeyCheck {
+public enum DuplicateKeyCheck {
     private enum Frame {
         case object(keys: Set<String>, expectingKey: Bool)
         case array
     }
 
-    static func hasDuplicateKeys(_ bytes: some Collection<UInt8>) -> Bool {
+    public static func hasDuplicateKeys(_ bytes: some Collection<UInt8>) -> Bool {
         let bytes = Array(bytes)
         var stack = [Frame]()
         var index = 0
