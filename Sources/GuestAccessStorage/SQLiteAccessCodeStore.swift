@@ -13,24 +13,26 @@ public struct SQLiteAccessCodeStore: AccessCodeStore {
 
     public func storeCode(_ code: StoredCode, requestID: Int64, emailDigest: [UInt8], at date: Date) async throws(StoreError) {
         try await database.write { db in
-            try db.execute(
+            try db.cachedStatement(
                 sql: """
                     INSERT INTO access_codes (order_key, code_digest, email_digest, kid, expires_at_ms, attempts, used)
                     VALUES (?, ?, ?, ?, ?, 0, 0)
                     ON CONFLICT(order_key) DO UPDATE SET code_digest = excluded.code_digest, email_digest = excluded.email_digest,
                         kid = excluded.kid, expires_at_ms = excluded.expires_at_ms, attempts = 0, used = 0
-                    """,
-                arguments: [code.orderKey, Data(code.codeDigest), Data(code.emailDigest), code.kid, code.expiresAt.millisecondsSince1970])
-            try db.execute(
-                sql: "INSERT OR IGNORE INTO code_issuance (request_id, order_number, email_digest, issued_at_ms) VALUES (?, ?, ?, ?)",
-                arguments: [requestID, code.orderKey, Data(emailDigest), date.millisecondsSince1970])
+                    """
+            ).execute(arguments: [
+                code.orderKey, Data(code.codeDigest), Data(code.emailDigest), code.kid, code.expiresAt.millisecondsSince1970,
+            ])
+            try db.cachedStatement(
+                sql: "INSERT OR IGNORE INTO code_issuance (request_id, order_number, email_digest, issued_at_ms) VALUES (?, ?, ?, ?)"
+            ).execute(arguments: [requestID, code.orderKey, Data(emailDigest), date.millisecondsSince1970])
         }
     }
 
     public func issuedCount(orderNumber: String, since date: Date) async throws(StoreError) -> Int {
         try await database.read { db in
             try Int.fetchOne(
-                db, sql: "SELECT count(*) FROM code_issuance WHERE order_number = ? AND issued_at_ms >= ?",
+                db.cachedStatement(sql: "SELECT count(*) FROM code_issuance WHERE order_number = ? AND issued_at_ms >= ?"),
                 arguments: [orderNumber, date.millisecondsSince1970]) ?? 0
         }
     }
@@ -38,7 +40,7 @@ public struct SQLiteAccessCodeStore: AccessCodeStore {
     public func issuedCount(emailDigest: [UInt8], since date: Date) async throws(StoreError) -> Int {
         try await database.read { db in
             try Int.fetchOne(
-                db, sql: "SELECT count(*) FROM code_issuance WHERE email_digest = ? AND issued_at_ms >= ?",
+                db.cachedStatement(sql: "SELECT count(*) FROM code_issuance WHERE email_digest = ? AND issued_at_ms >= ?"),
                 arguments: [Data(emailDigest), date.millisecondsSince1970]) ?? 0
         }
     }
@@ -46,7 +48,8 @@ public struct SQLiteAccessCodeStore: AccessCodeStore {
     public func budget(orderNumber: String) async throws(StoreError) -> OrderBudget? {
         try await database.read { db in
             try Row.fetchOne(
-                db, sql: "SELECT order_key, consecutive_failures, day, day_failures, total_failures FROM order_budgets WHERE order_key = ?",
+                db.cachedStatement(
+                    sql: "SELECT order_key, consecutive_failures, day, day_failures, total_failures FROM order_budgets WHERE order_key = ?"),
                 arguments: [orderNumber]
             ).map(Self.budget)
         }
@@ -57,18 +60,18 @@ public struct SQLiteAccessCodeStore: AccessCodeStore {
     ) async throws(StoreError) -> VerifyDecision {
         try await database.writeImmediate { db in
             let codeRow = try Row.fetchOne(
-                db,
-                sql: """
-                    SELECT order_key, code_digest, email_digest, kid, expires_at_ms, attempts, used FROM access_codes
-                    WHERE order_key IN (?, '') ORDER BY order_key = '' LIMIT 1
-                    """,
+                db.cachedStatement(
+                    sql: """
+                        SELECT order_key, code_digest, email_digest, kid, expires_at_ms, attempts, used FROM access_codes
+                        WHERE order_key IN (?, '') ORDER BY order_key = '' LIMIT 1
+                        """),
                 arguments: [orderNumber])!
             let budgetRow = try Row.fetchOne(
-                db,
-                sql: """
-                    SELECT order_key, consecutive_failures, day, day_failures, total_failures FROM order_budgets
-                    WHERE order_key IN (?, '') ORDER BY order_key = '' LIMIT 1
-                    """,
+                db.cachedStatement(
+                    sql: """
+                        SELECT order_key, consecutive_failures, day, day_failures, total_failures FROM order_budgets
+                        WHERE order_key IN (?, '') ORDER BY order_key = '' LIMIT 1
+                        """),
                 arguments: [orderNumber])!
             let code = StoredCode(
                 orderKey: codeRow["order_key"], codeDigest: [UInt8](codeRow["code_digest"] as Data),
@@ -76,24 +79,23 @@ public struct SQLiteAccessCodeStore: AccessCodeStore {
                 expiresAt: Date(millisecondsSince1970: codeRow["expires_at_ms"]), attempts: codeRow["attempts"],
                 used: codeRow["used"])
             let decision = decide(code, Self.budget(budgetRow))
-            try db.execute(
-                sql: "UPDATE access_codes SET attempts = ?, used = ?, write_nonce = random() WHERE order_key = ?",
-                arguments: [decision.attempts, decision.used, code.orderKey])
+            try db.cachedStatement(sql: "UPDATE access_codes SET attempts = ?, used = ?, write_nonce = random() WHERE order_key = ?")
+                .execute(arguments: [decision.attempts, decision.used, code.orderKey])
             // A budget row is created only for an order that has a code: attacker-chosen
             // order numbers never grow the table.
             let budgetKey = code.isDecoy ? "" : code.orderKey
-            try db.execute(
+            try db.cachedStatement(
                 sql: """
                     INSERT INTO order_budgets (order_key, consecutive_failures, day, day_failures, total_failures, write_nonce)
                     VALUES (?, ?, ?, ?, ?, random())
                     ON CONFLICT(order_key) DO UPDATE SET consecutive_failures = excluded.consecutive_failures,
                         day = excluded.day, day_failures = excluded.day_failures, total_failures = excluded.total_failures,
                         write_nonce = excluded.write_nonce
-                    """,
-                arguments: [
-                    budgetKey, decision.budget.consecutiveFailures, decision.budget.day, decision.budget.dayFailures,
-                    decision.budget.totalFailures,
-                ])
+                    """
+            ).execute(arguments: [
+                budgetKey, decision.budget.consecutiveFailures, decision.budget.day, decision.budget.dayFailures,
+                decision.budget.totalFailures,
+            ])
             var event = audit
             event.kind = decision.auditKind
             event.detail = decision.auditDetail
@@ -104,17 +106,17 @@ public struct SQLiteAccessCodeStore: AccessCodeStore {
 
     public func invalidate(orderNumber: String, codeDigest: [UInt8]) async throws(StoreError) {
         try await database.write { db in
-            try db.execute(
-                sql: "UPDATE access_codes SET used = 1 WHERE order_key = ? AND order_key <> '' AND code_digest = ?",
-                arguments: [orderNumber, Data(codeDigest)])
+            try db.cachedStatement(sql: "UPDATE access_codes SET used = 1 WHERE order_key = ? AND order_key <> '' AND code_digest = ?")
+                .execute(arguments: [orderNumber, Data(codeDigest)])
         }
     }
 
     public func revokeCodes(orderNumber: String) async throws(StoreError) {
         try await database.write { db in
-            try db.execute(sql: "DELETE FROM access_codes WHERE order_key = ? AND order_key <> ''", arguments: [orderNumber])
-            try db.execute(
-                sql: "UPDATE code_requests SET outcome = 'revoked' WHERE order_number = ? AND outcome IS NULL", arguments: [orderNumber])
+            try db.cachedStatement(sql: "DELETE FROM access_codes WHERE order_key = ? AND order_key <> ''").execute(arguments: [orderNumber]
+            )
+            try db.cachedStatement(sql: "UPDATE code_requests SET outcome = 'revoked' WHERE order_number = ? AND outcome IS NULL").execute(
+                arguments: [orderNumber])
         }
     }
 

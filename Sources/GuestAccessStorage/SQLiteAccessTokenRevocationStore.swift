@@ -12,16 +12,16 @@ public struct SQLiteAccessTokenRevocationStore: AccessTokenRevocationStore {
     public func revoke(jti: String, expiresAt: Date) async throws(StoreError) {
         let now = Date().millisecondsSince1970
         try await database.write { db in
-            try db.execute(sql: "DELETE FROM revoked_access_tokens WHERE expires_at_ms < ?", arguments: [now - 60_000])
-            try db.execute(
-                sql: "INSERT OR IGNORE INTO revoked_access_tokens (jti, expires_at_ms) VALUES (?, ?)",
+            try db.cachedStatement(sql: "DELETE FROM revoked_access_tokens WHERE expires_at_ms < ?").execute(arguments: [now - 60_000])
+            try db.cachedStatement(sql: "INSERT OR IGNORE INTO revoked_access_tokens (jti, expires_at_ms) VALUES (?, ?)").execute(
                 arguments: [jti, expiresAt.millisecondsSince1970])
         }
     }
 
     public func isRevoked(jti: String) async throws(StoreError) -> Bool {
         try await database.read { db in
-            try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM revoked_access_tokens WHERE jti = ?)", arguments: [jti]) ?? false
+            try Bool.fetchOne(
+                db.cachedStatement(sql: "SELECT EXISTS (SELECT 1 FROM revoked_access_tokens WHERE jti = ?)"), arguments: [jti]) ?? false
         }
     }
 }

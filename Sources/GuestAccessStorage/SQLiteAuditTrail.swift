@@ -51,8 +51,7 @@ public struct SQLiteAuditTrail: AuditTrail {
 
     /// Writes `event` with `db`, inside the caller's transaction.
     static func insert(_ event: AuditEvent, into db: Database) throws {
-        try db.execute(
-            sql: "INSERT INTO audit_events (at_ms, kind, order_digest, kid, detail) VALUES (?, ?, ?, ?, ?)",
+        try db.cachedStatement(sql: "INSERT INTO audit_events (at_ms, kind, order_digest, kid, detail) VALUES (?, ?, ?, ?, ?)").execute(
             arguments: [event.at.millisecondsSince1970, event.kind.rawValue, event.orderDigest.map { Data($0) }, event.kid, event.detail])
     }
 }

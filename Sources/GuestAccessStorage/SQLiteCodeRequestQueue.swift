@@ -13,12 +13,12 @@ public struct SQLiteCodeRequestQueue: CodeRequestQueue {
     ) async throws(StoreError) {
         let ms = date.millisecondsSince1970
         try await database.write { db in
-            try db.execute(
+            try db.cachedStatement(
                 sql: """
                     INSERT INTO code_requests (order_number, email_digest, email_kid, requested_at_ms, next_attempt_at_ms)
                     VALUES (?, ?, ?, ?, ?)
-                    """,
-                arguments: [orderNumber, Data(emailDigest), emailKid, ms, ms])
+                    """
+            ).execute(arguments: [orderNumber, Data(emailDigest), emailKid, ms, ms])
             try SQLiteAuditTrail.insert(audit, into: db)
         }
     }
@@ -26,11 +26,11 @@ public struct SQLiteCodeRequestQueue: CodeRequestQueue {
     public func nextDue(at date: Date) async throws(StoreError) -> CodeRequest? {
         try await database.read { db -> CodeRequest? in
             try Row.fetchOne(
-                db,
-                sql: """
-                    SELECT id, order_number, email_digest, email_kid, requested_at_ms, delivery_attempts FROM code_requests
-                    WHERE outcome IS NULL AND next_attempt_at_ms <= ? ORDER BY next_attempt_at_ms, id LIMIT 1
-                    """,
+                db.cachedStatement(
+                    sql: """
+                        SELECT id, order_number, email_digest, email_kid, requested_at_ms, delivery_attempts FROM code_requests
+                        WHERE outcome IS NULL AND next_attempt_at_ms <= ? ORDER BY next_attempt_at_ms, id LIMIT 1
+                        """),
                 arguments: [date.millisecondsSince1970]
             ).map { row in
                 CodeRequest(
@@ -43,26 +43,30 @@ public struct SQLiteCodeRequestQueue: CodeRequestQueue {
 
     public func reschedule(id: Int64, to date: Date) async throws(StoreError) {
         try await database.write { db in
-            try db.execute(
-                sql: "UPDATE code_requests SET next_attempt_at_ms = ?, delivery_attempts = delivery_attempts + 1 WHERE id = ?",
-                arguments: [date.millisecondsSince1970, id])
+            try db.cachedStatement(
+                sql: "UPDATE code_requests SET next_attempt_at_ms = ?, delivery_attempts = delivery_attempts + 1 WHERE id = ?"
+            ).execute(arguments: [date.millisecondsSince1970, id])
         }
     }
 
     public func finish(id: Int64, outcome: String) async throws(StoreError) {
         try await database.write { db in
-            try db.execute(sql: "UPDATE code_requests SET outcome = ? WHERE id = ? AND outcome IS NULL", arguments: [outcome, id])
+            try db.cachedStatement(sql: "UPDATE code_requests SET outcome = ? WHERE id = ? AND outcome IS NULL").execute(arguments: [
+                outcome, id,
+            ])
         }
     }
 
     public func pendingCount() async throws(StoreError) -> Int {
-        try await database.read { db in try Int.fetchOne(db, sql: "SELECT count(*) FROM code_requests WHERE outcome IS NULL") ?? 0 }
+        try await database.read { db in
+            try Int.fetchOne(db.cachedStatement(sql: "SELECT count(*) FROM code_requests WHERE outcome IS NULL")) ?? 0
+        }
     }
 
     /// Outcomes of finished requests, oldest first (for tests and operators).
     public func outcomes() async throws(StoreError) -> [String] {
         try await database.read { db in
-            try String.fetchAll(db, sql: "SELECT outcome FROM code_requests WHERE outcome IS NOT NULL ORDER BY id")
+            try String.fetchAll(db.cachedStatement(sql: "SELECT outcome FROM code_requests WHERE outcome IS NOT NULL ORDER BY id"))
         }
     }
 }

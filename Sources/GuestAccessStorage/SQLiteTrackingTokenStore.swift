@@ -10,15 +10,15 @@ public struct SQLiteTrackingTokenStore: TrackingTokenStore {
 
     public func insert(_ record: TrackingTokenRecord) async throws(StoreError) {
         try await database.write { db in
-            try db.execute(
+            try db.cachedStatement(
                 sql: """
                     INSERT INTO tracking_tokens (digest, order_number, created_at_ms, expires_at_ms, revoked_at_ms)
                     VALUES (?, ?, ?, ?, NULL)
-                    """,
-                arguments: [
-                    Data(record.digest), record.orderNumber, record.createdAt.millisecondsSince1970,
-                    record.expiresAt.millisecondsSince1970,
-                ])
+                    """
+            ).execute(arguments: [
+                Data(record.digest), record.orderNumber, record.createdAt.millisecondsSince1970,
+                record.expiresAt.millisecondsSince1970,
+            ])
         }
     }
 
@@ -26,14 +26,14 @@ public struct SQLiteTrackingTokenStore: TrackingTokenStore {
         try await database.read { db -> TrackingTokenRecord? in
             guard
                 let row = try Row.fetchOne(
-                    db,
-                    sql: """
-                        SELECT t.order_number, t.created_at_ms, t.expires_at_ms,
-                               COALESCE(t.revoked_at_ms,
-                                        (SELECT r.revoked_at_ms FROM order_revocations r
-                                         WHERE r.order_number = t.order_number AND r.revoked_at_ms >= t.created_at_ms)) AS revoked
-                        FROM tracking_tokens t WHERE t.digest = ?
-                        """,
+                    db.cachedStatement(
+                        sql: """
+                            SELECT t.order_number, t.created_at_ms, t.expires_at_ms,
+                                   COALESCE(t.revoked_at_ms,
+                                            (SELECT r.revoked_at_ms FROM order_revocations r
+                                             WHERE r.order_number = t.order_number AND r.revoked_at_ms >= t.created_at_ms)) AS revoked
+                            FROM tracking_tokens t WHERE t.digest = ?
+                            """),
                     arguments: [Data(digest)])
             else { return nil }
             let revoked: Int64? = row["revoked"]
@@ -48,22 +48,23 @@ public struct SQLiteTrackingTokenStore: TrackingTokenStore {
     public func revokeOrder(_ orderNumber: String, at date: Date) async throws(StoreError) {
         let ms = date.millisecondsSince1970
         try await database.write { db in
-            try db.execute(
-                sql: "UPDATE tracking_tokens SET revoked_at_ms = ? WHERE order_number = ? AND revoked_at_ms IS NULL",
-                arguments: [ms, orderNumber])
-            try db.execute(
+            try db.cachedStatement(sql: "UPDATE tracking_tokens SET revoked_at_ms = ? WHERE order_number = ? AND revoked_at_ms IS NULL")
+                .execute(arguments: [ms, orderNumber])
+            try db.cachedStatement(
                 sql: """
                     INSERT INTO order_revocations (order_number, revoked_at_ms) VALUES (?, ?)
                     ON CONFLICT(order_number) DO UPDATE SET revoked_at_ms = max(revoked_at_ms, excluded.revoked_at_ms)
-                    """,
-                arguments: [orderNumber, ms])
+                    """
+            ).execute(arguments: [orderNumber, ms])
         }
     }
 
     public func revocationTime(of orderNumber: String) async throws(StoreError) -> Date? {
         try await database.read { db -> Date? in
-            try Int64.fetchOne(db, sql: "SELECT revoked_at_ms FROM order_revocations WHERE order_number = ?", arguments: [orderNumber])
-                .map(Date.init(millisecondsSince1970:))
+            try Int64.fetchOne(
+                db.cachedStatement(sql: "SELECT revoked_at_ms FROM order_revocations WHERE order_number = ?"), arguments: [orderNumber]
+            )
+            .map(Date.init(millisecondsSince1970:))
         }
     }
 }

@@ -1,8 +1,9 @@
 import Foundation
 import GuestAccessCore
-import GuestAccessCrypto
 import GuestAccessHTTP
 import Testing
+
+@testable import GuestAccessCrypto
 
 @Suite("Access tokens: HS256 only, kid without fallback, and the attack corpus")
 struct AccessTokenTests {
@@ -48,7 +49,7 @@ struct AccessTokenTests {
         arguments: [
             "alg none", "alg HS384", "alg RS256", "jwk header", "jku header", "crit header", "flipped signature bit",
             "truncated signature", "empty signature", "unknown kid", "path kid", "expired", "wrong aud", "wrong iss",
-            "other order's payload", "5 KiB token", "two parts", "not base64",
+            "other order's payload", "5 KiB token", "two parts", "not base64", "header not byte for byte ours",
         ])
     func corpus(attack: String) throws {
         let kid = keyring.active.kid
@@ -82,21 +83,25 @@ struct AccessTokenTests {
         case "truncated signature": (token, expected) = (parts[0] + "." + parts[1] + "." + parts[2].prefix(20), .badSignature)
         case "empty signature": (token, expected) = (parts[0] + "." + parts[1] + ".", .badSignature)
         case "unknown kid":
-            (token, expected) = (forge(header: #"{"alg":"HS256","kid":"k0000000000000000"}"#, payload: claimsJSON()), .unknownKey)
+            (token, expected) = (
+                forge(header: #"{"alg":"HS256","kid":"k0000000000000000","typ":"JWT"}"#, payload: claimsJSON()), .unknownKey
+            )
         case "path kid":
             (token, expected) = (forge(header: #"{"alg":"HS256","kid":"../../keyring.json"}"#, payload: claimsJSON()), .unknownKey)
         case "expired":
             let exp = Int64(now.timeIntervalSince1970) - 31
-            (token, expected) = (forge(header: #"{"alg":"HS256","kid":"\#(kid)"}"#, payload: claimsJSON(exp: exp)), .expired)
+            (token, expected) = (forge(header: #"{"alg":"HS256","kid":"\#(kid)","typ":"JWT"}"#, payload: claimsJSON(exp: exp)), .expired)
         case "wrong aud":
             (token, expected) = (
-                forge(header: #"{"alg":"HS256","kid":"\#(kid)"}"#, payload: claimsJSON(aud: "someone-else")), .wrongAudience
+                forge(header: #"{"alg":"HS256","kid":"\#(kid)","typ":"JWT"}"#, payload: claimsJSON(aud: "someone-else")), .wrongAudience
             )
         case "wrong iss":
             let payload = claimsJSON().replacingOccurrences(of: #""iss":"\#(Self.policy.issuer)""#, with: #""iss":"evil""#)
-            (token, expected) = (forge(header: #"{"alg":"HS256","kid":"\#(kid)"}"#, payload: payload), .wrongIssuer)
+            (token, expected) = (forge(header: #"{"alg":"HS256","kid":"\#(kid)","typ":"JWT"}"#, payload: payload), .wrongIssuer)
         case "other order's payload":
             (token, expected) = (parts[0] + "." + b64(claimsJSON(sub: "ORD-B")) + "." + parts[2], .badSignature)
+        case "header not byte for byte ours":  // valid JSON, right key, but not the exact header `sign` writes
+            (token, expected) = (forge(header: #"{"kid":"\#(kid)","alg":"HS256"}"#, payload: claimsJSON()), .malformed)
         case "5 KiB token": (token, expected) = (good + String(repeating: "A", count: 5 * 1024), .tooLarge)
         case "two parts": (token, expected) = (parts[0] + "." + parts[1], .malformed)
         default: (token, expected) = ("!!!." + parts[1] + "." + parts[2], .malformed)
@@ -123,7 +128,39 @@ struct AccessTokenTests {
     @Test("Expiry allows at most the configured leeway")
     func leeway() throws {
         let exp = Int64(now.timeIntervalSince1970) - 29
-        let token = forge(header: #"{"alg":"HS256","kid":"\#(keyring.active.kid)"}"#, payload: claimsJSON(exp: exp))
+        let token = forge(header: #"{"alg":"HS256","kid":"\#(keyring.active.kid)","typ":"JWT"}"#, payload: claimsJSON(exp: exp))
         #expect(try check(token).sub == "ORD-A")
+    }
+}
+
+@Suite("Access-token claims read without JSONDecoder")
+struct CanonicalClaimsTests {
+    @Test("Claims as sign writes them read the same as JSONDecoder reads them; any other form is left to JSONDecoder")
+    func canonicalMatchesDecoder() throws {
+        let keyring = try Keyring(document: .generate())
+        for subject in ["ORD-1", "ORD-2026-0042", String(repeating: "9", count: 64)] {
+            let claims = AccessTokenClaims(
+                iss: "guest-access", aud: "guest-access-storefront", sub: subject, scope: AccessTokenClaims.orderReadScope,
+                iat: 1_800_000_000, exp: 1_800_001_800, jti: Base64URL.encode(SecureRandom.bytes(16)))
+            let token = AccessTokenCodec.sign(claims, keyring: keyring)
+            let payload = try #require(Base64URL.decode(token.split(separator: ".")[1]))
+            #expect(AccessTokenClaims.canonical(payload) == claims)
+            #expect(try JSONDecoder().decode(AccessTokenClaims.self, from: Data(payload)) == claims)
+            #expect(try AccessTokenCodec.verifySignature(token, keyring: keyring) == claims)
+        }
+        let canonical =
+            #"{"aud":"a","exp":2,"iat":1,"iss":"i","jti":"j","scope":"order:read","sub":"s"}"#
+        #expect(AccessTokenClaims.canonical(Array(canonical.utf8)) != nil)
+        for other in [
+            canonical.replacingOccurrences(of: ",", with: ", "),  // whitespace
+            canonical.replacingOccurrences(of: #""iss":"i""#, with: #""iss":"i\"x""#),  // an escape
+            canonical.replacingOccurrences(of: #""exp":2"#, with: #""exp":12345678901234567890"#),  // too many digits
+            canonical.replacingOccurrences(of: #""exp":2"#, with: #""exp":2.5"#),  // not an integer
+            canonical + " ",  // trailing bytes
+            String(canonical.dropLast()),  // truncated
+            canonical.replacingOccurrences(of: #""aud":"a","exp":2"#, with: #""exp":2,"aud":"a""#),  // key order
+        ] {
+            #expect(AccessTokenClaims.canonical(Array(other.utf8)) == nil, "\(other)")
+        }
     }
 }

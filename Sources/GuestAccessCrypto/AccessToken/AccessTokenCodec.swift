@@ -37,19 +37,39 @@ public enum AccessTokenCodec {
         guard let headerBytes = Base64URL.decode(parts[0]), let payloadBytes = Base64URL.decode(parts[1]),
             let signature = Base64URL.decode(parts[2])
         else { throw .malformed }
-        guard let headerObject = (try? JSONSerialization.jsonObject(with: Data(headerBytes))) as? [String: Any] else {
-            throw .malformed
-        }
-        guard headerObject["alg"] as? String == "HS256" else { throw .unsupportedAlgorithm }
-        guard Set(headerObject.keys).isSubset(of: ["alg", "kid", "typ"]) else { throw .forbiddenHeader }
-        guard let header = try? JSONDecoder().decode(Header.self, from: Data(headerBytes)),
-            header.typ == nil || header.typ == "JWT"
-        else { throw .malformed }
-        guard KeyringDocument.isWellFormedKid(header.kid), let key = keyring.key(kid: header.kid) else { throw .unknownKey }
+        // Only the exact header `sign` writes is accepted; anything else is
+        // refused, after a parse that names why (for the refusal metrics).
+        guard let kid = canonicalKid(headerBytes) else { throw refusal(forHeader: headerBytes) }
+        guard let key = keyring.key(kid: kid) else { throw .unknownKey }
         guard signature.count == 32 else { throw .badSignature }
         let signingInput = Array(token.utf8.prefix(parts[0].utf8.count + 1 + parts[1].utf8.count))
         guard key.mac(for: .accessToken).verify(signature, for: signingInput) else { throw .badSignature }
+        if let claims = AccessTokenClaims.canonical(payloadBytes) { return claims }
         guard let claims = try? JSONDecoder().decode(AccessTokenClaims.self, from: Data(payloadBytes)) else { throw .malformed }
         return claims
+    }
+
+    private static let headerPrefix = Array(#"{"alg":"HS256","kid":""#.utf8)
+    private static let headerSuffix = Array(#"","typ":"JWT"}"#.utf8)
+
+    /// The key id of a header byte-identical to the one `sign` writes, or nil.
+    static func canonicalKid(_ header: [UInt8]) -> String? {
+        guard header.count > headerPrefix.count + headerSuffix.count, header.starts(with: headerPrefix),
+            header.suffix(headerSuffix.count).elementsEqual(headerSuffix)
+        else { return nil }
+        let kid = String(decoding: header[headerPrefix.count..<(header.count - headerSuffix.count)], as: UTF8.self)
+        return KeyringDocument.isWellFormedKid(kid) ? kid : nil
+    }
+
+    /// Why a header that is not the canonical one is refused. Never accepts.
+    static func refusal(forHeader bytes: [UInt8]) -> AccessTokenError {
+        guard let object = (try? JSONSerialization.jsonObject(with: Data(bytes))) as? [String: Any] else { return .malformed }
+        guard object["alg"] as? String == "HS256" else { return .unsupportedAlgorithm }
+        guard Set(object.keys).isSubset(of: ["alg", "kid", "typ"]) else { return .forbiddenHeader }
+        guard let header = try? JSONDecoder().decode(Header.self, from: Data(bytes)), header.typ == nil || header.typ == "JWT" else {
+            return .malformed
+        }
+        guard KeyringDocument.isWellFormedKid(header.kid) else { return .unknownKey }
+        return .malformed  // well-formed, but not byte for byte what this codec writes
     }
 }

@@ -1,5 +1,6 @@
 import Metrics
 import Prometheus
+import Synchronization
 
 /// The service's metrics, through swift-metrics on a Prometheus registry of
 /// its own (not the process-global `MetricsSystem`, so that several services
@@ -10,6 +11,10 @@ import Prometheus
 public final class ServiceMetrics: Sendable {
     let registry = PrometheusCollectorRegistry()
     let factory: PrometheusMetricsFactory
+    /// Handles made so far, by label and dimensions: a handle is made once,
+    /// not on every event (the label sets are small and fixed).
+    private let counters = Mutex<[String: Metrics.Counter]>([:])
+    private let timers = Mutex<[String: Metrics.Timer]>([:])
 
     public init() {
         var factory = PrometheusMetricsFactory(registry: registry)
@@ -22,14 +27,33 @@ public final class ServiceMetrics: Sendable {
 
     /// Adds one to the counter `guest_access_<name>_total`.
     public func count(_ name: String, _ dimensions: [(String, String)] = [], by amount: Int = 1) {
-        Counter(label: "guest_access_\(name)_total", dimensions: dimensions, factory: factory).increment(by: amount)
+        let label = "guest_access_\(name)_total"
+        let key = Self.key(label, dimensions)
+        let counter = counters.withLock { counters in
+            if let counter = counters[key] { return counter }
+            let counter = Metrics.Counter(label: label, dimensions: dimensions, factory: factory)
+            counters[key] = counter
+            return counter
+        }
+        counter.increment(by: amount)
     }
 
     /// Records a duration in the histogram `guest_access_<name>_seconds`.
     public func time(_ name: String, _ duration: Duration, _ dimensions: [(String, String)] = []) {
         let (seconds, attoseconds) = duration.components
-        Timer(label: "guest_access_\(name)_seconds", dimensions: dimensions, factory: factory)
-            .recordNanoseconds(seconds * 1_000_000_000 + attoseconds / 1_000_000_000)
+        let label = "guest_access_\(name)_seconds"
+        let key = Self.key(label, dimensions)
+        let timer = timers.withLock { timers in
+            if let timer = timers[key] { return timer }
+            let timer = Metrics.Timer(label: label, dimensions: dimensions, factory: factory)
+            timers[key] = timer
+            return timer
+        }
+        timer.recordNanoseconds(seconds * 1_000_000_000 + attoseconds / 1_000_000_000)
+    }
+
+    private static func key(_ label: String, _ dimensions: [(String, String)]) -> String {
+        dimensions.reduce(into: label) { key, pair in key += "\u{1}" + pair.0 + "\u{2}" + pair.1 }
     }
 
     /// Everything in Prometheus text format 0.0.4.
