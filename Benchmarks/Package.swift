@@ -1,0 +1,41 @@
+// swift-tools-version:6.2
+import PackageDescription
+
+/// Benchmarks of guest-access, kept out of the main package so `swift build`
+/// and CI do not build package-benchmark. See ../BENCHMARKS.md.
+let package = Package(
+    name: "guest-access-benchmarks",
+    platforms: [.macOS(.v15)],
+    dependencies: [
+        .package(name: "guest-access", path: ".."),
+        .package(url: "https://github.com/ordo-one/benchmark.git", from: "1.38.1", traits: ["MallocInterposer"]),
+        .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
+        .package(url: "https://github.com/groue/GRDB.swift.git", from: "7.10.0"),
+    ],
+    targets: [
+        /// Raw OpenSSL HMAC-SHA256, the baseline the token benchmarks are read against.
+        .systemLibrary(name: "CRawOpenSSL", pkgConfig: "libcrypto"),
+        .executableTarget(
+            name: "GuestAccessBenchmarks",
+            dependencies: [
+                "CRawOpenSSL",
+                .product(name: "Benchmark", package: "benchmark"),
+                .product(name: "GuestAccessCrypto", package: "guest-access"),
+                .product(name: "GuestAccessCore", package: "guest-access"),
+                .product(name: "GuestAccessHTTP", package: "guest-access"),
+            ],
+            path: "Benchmarks/GuestAccessBenchmarks",
+            plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
+        ),
+        /// The load test's baselines: a bare Hummingbird route, and a bare route
+        /// doing one SQLite WAL commit at a given `synchronous`.
+        .executableTarget(
+            name: "baseline-server",
+            dependencies: [
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "GRDB", package: "GRDB.swift"),
+            ]
+        ),
+    ],
+    swiftLanguageModes: [.v6]
+)
