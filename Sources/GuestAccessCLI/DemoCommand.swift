@@ -16,6 +16,7 @@ struct DemoCommand: AsyncParsableCommand {
     @Option var port = 8080
     @Option(name: .customLong("data-dir"), help: "Data directory (default: a new temporary directory).")
     var dataDirectory: String?
+    @Option(help: "Policy file (default: the compiled-in default policy).") var policy: String?
 
     func run() async throws {
         LogBootstrap.bootstrap(level: "info")
@@ -43,7 +44,7 @@ struct DemoCommand: AsyncParsableCommand {
         }
         printBanner(directory: directory, adminKeyPath: adminKeyPath, outbox: outbox, tokens: tokens)
 
-        let values: [AbsoluteConfigKey: ConfigValue] = [
+        var values: [AbsoluteConfigKey: ConfigValue] = [
             "http.host": .init(.string(host), isSecret: false),
             "http.port": .init(.int(port), isSecret: false),
             "data.dir": .init(.string(directory), isSecret: false),
@@ -51,6 +52,7 @@ struct DemoCommand: AsyncParsableCommand {
             "mailer": .init(.string("file:" + outbox), isSecret: false),
             "admin.keyFile": .init(.string(adminKeyPath), isSecret: false),
         ]
+        if let policy { values["policy.file"] = .init(.string(policy), isSecret: false) }
         try await ServeCommand.run(reader: ConfigReader(provider: InMemoryProvider(name: "demo", values: values)))
     }
 

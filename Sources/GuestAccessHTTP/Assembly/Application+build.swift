@@ -141,6 +141,7 @@ func buildRouter<Tracking, Codes, Queue, Revocations, Provider: OrderDetailProvi
     let json = JSONRequest(maxBodyBytes: policy.http.maxBodyBytes, timeoutSeconds: policy.http.requestTimeoutSeconds)
     let issuer = AccessTokenIssuer(policy: policy.accessTokens)
     HealthController(readiness: readiness).addRoutes(to: router)
+    OpenAPIController().addRoutes(to: router)
 
     let guest = router.group("/v1").add(
         middleware: RateLimitMiddleware(

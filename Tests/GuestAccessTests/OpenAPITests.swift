@@ -1,0 +1,45 @@
+import Foundation
+import GuestAccessHTTP
+import Hummingbird
+import HummingbirdTesting
+import Testing
+import Yams
+
+@Suite("The OpenAPI document")
+struct OpenAPITests {
+    static let path = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        .appendingPathComponent("openapi.yaml").path
+
+    @Test("/openapi.yaml serves the repository's openapi.yaml, an OpenAPI 3.1 document naming every route of the contract")
+    func servedDocument() async throws {
+        let file = try String(contentsOfFile: Self.path, encoding: .utf8)
+        #expect(OpenAPIDocument.yaml + "\n" == file, "run scripts/sync_openapi.py")
+        let env = try TestEnvironment()
+        let app = try await buildApplication(reader: env.reader())
+        try await app.test(.live) { client in
+            let response = try await client.get("/openapi.yaml")
+            #expect(response.status == .ok)
+            #expect(response.headers[.contentType] == "application/yaml; charset=utf-8")
+            #expect(response.headers[.cacheControl] == "no-store")
+            #expect(response.text + "\n" == file)
+        }
+        let document = try #require(try Yams.load(yaml: file) as? [String: Any])
+        #expect(document["openapi"] as? String == "3.1.0")
+        let paths = try #require(document["paths"] as? [String: Any])
+        #expect(
+            Set(paths.keys) == [
+                "/v1/tracking/{trackingToken}", "/v1/access-codes", "/v1/access-codes/verify", "/v1/guest/order", "/v1/guest/token",
+                "/v1/admin/tracking-tokens", "/v1/admin/orders/{orderNumber}/revoke", "/healthz", "/readyz", "/metrics",
+                "/openapi.yaml",
+            ])
+        let codes =
+            ((((document["components"] as? [String: Any])?["schemas"] as? [String: Any])?["Error"] as? [String: Any])?[
+                "properties"] as? [String: Any]).flatMap { ($0["error"] as? [String: Any])?["properties"] as? [String: Any] }
+        let errorCodes = (codes?["code"] as? [String: Any])?["enum"] as? [String]
+        #expect(
+            Set(errorCodes ?? []) == [
+                "invalid_request", "invalid_code", "unauthorized", "not_found", "payload_too_large", "unsupported_media_type",
+                "rate_limited", "unavailable",
+            ])
+    }
+}
