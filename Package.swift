@@ -13,6 +13,7 @@ let package = Package(
         .library(name: "GuestAccessHTTP", targets: ["GuestAccessHTTP"]),
         .library(name: "GuestAccessCore", targets: ["GuestAccessCore"]),
         .library(name: "GuestAccessCrypto", targets: ["GuestAccessCrypto"]),
+        .library(name: "GuestAccessClient", targets: ["GuestAccessClient"]),
     ],
     dependencies: [
         .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
@@ -98,6 +99,17 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        /// The Swift client for storefront backends (async-http-client).
+        .target(
+            name: "GuestAccessClient",
+            dependencies: [
+                "GuestAccessCore",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+            ],
+            swiftSettings: swiftSettings
+        ),
         /// The command line: keys, policy, serve, demo.
         .target(
             name: "GuestAccessCLI",
@@ -118,7 +130,7 @@ let package = Package(
         .testTarget(
             name: "GuestAccessTests",
             dependencies: [
-                "guest-access", "GuestAccessCLI", "GuestAccessHTTP",
+                "guest-access", "GuestAccessCLI", "GuestAccessHTTP", "GuestAccessClient",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "GRDB", package: "GRDB.swift"),
             ],

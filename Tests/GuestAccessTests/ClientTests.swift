@@ -1,0 +1,133 @@
+import Foundation
+import GuestAccessClient
+import GuestAccessCore
+import GuestAccessHTTP
+import Hummingbird
+import HummingbirdTesting
+import Testing
+
+@Suite("GuestAccessClient against the real service")
+struct ClientTests {
+    static let order = Fixtures.orders[0]
+
+    /// Runs `body` with a client for a live in-process service.
+    static func withService(
+        _ env: TestEnvironment, _ extra: [String: String] = [:], _ body: @escaping @Sendable (GuestAccessClient) async throws -> Void
+    ) async throws {
+        TestLogs.start()
+        let app = try await buildApplication(reader: env.reader(extra))
+        try await app.test(.live) { client in
+            let port = try #require(client.port)
+            try await body(GuestAccessClient(baseURL: "http://127.0.0.1:\(port)", timeout: .seconds(5)))
+        }
+    }
+
+    @Test("Every call works end to end: mint, track, request, verify, re-fetch, sign out, revoke")
+    func everyCall() async throws {
+        let env = try TestEnvironment(policy: TestEnvironment.fastPolicy)
+        try await Self.withService(env) { client in
+            let admin = client.admin(key: env.adminKey)
+            let trackingToken = try await admin.mintTrackingToken(orderNumber: Self.order.orderNumber)
+            TestLogs.secret(trackingToken)
+            let tracked = try await client.orders.track(trackingToken)
+            #expect(tracked.orderNumber == Self.order.orderNumber && tracked.emailMasked == "j***@e***.com")
+
+            try await client.orders.requestAccessCode(Self.order.orderNumber, " Jane.Doe@Example.com ")
+            let code = try await env.waitForCode(Self.order.orderNumber)
+            let access = try await client.orders.verifyAccessCode(Self.order.orderNumber, Self.order.email, code)
+            TestLogs.secret(access.accessToken)
+            #expect(access.tokenType == "Bearer" && access.expiresIn == 1800 && access.order == Self.order)
+            #expect(try await client.orders.getByAccessToken(access.accessToken) == Self.order)
+            try await client.orders.signOut(access.accessToken)
+            await #expect(throws: GuestAccessError.unauthorized) { try await client.orders.getByAccessToken(access.accessToken) }
+
+            try await admin.revoke(orderNumber: Self.order.orderNumber)
+            await #expect(throws: GuestAccessError.notFound) { try await client.orders.track(trackingToken) }
+        }
+    }
+
+    @Test("Every contract error arrives typed, and generic errors stay generic")
+    func everyError() async throws {
+        let env = try TestEnvironment(policy: TestEnvironment.fastPolicy)
+        try await Self.withService(env) { client in
+            await #expect(throws: GuestAccessError.invalidRequest(message: "orderNumber is not well-formed.")) {
+                try await client.orders.requestAccessCode("ORD/1", "a@example.com")
+            }
+            await #expect(throws: GuestAccessError.invalidCode) {
+                try await client.orders.verifyAccessCode(Self.order.orderNumber, Self.order.email, "000000")
+            }
+            await #expect(throws: GuestAccessError.invalidCode) {  // no such order: the same error
+                try await client.orders.verifyAccessCode("ORD-1999-0000", "a@example.com", "000000")
+            }
+            await #expect(throws: GuestAccessError.unauthorized) { try await client.orders.getByAccessToken("not.a.token") }
+            await #expect(throws: GuestAccessError.unauthorized) { try await client.orders.signOut("") }
+            await #expect(throws: GuestAccessError.unauthorized) {
+                try await client.admin(key: "wrong-key-0123456789abcdef0123456789").mintTrackingToken(orderNumber: "ORD-1")
+            }
+            await #expect(throws: GuestAccessError.notFound) { try await client.orders.track("gt_nothing-here") }
+            await #expect(throws: GuestAccessError.notFound) {
+                try await client.admin(key: env.adminKey).mintTrackingToken(orderNumber: "ORD-1999-0000")
+            }
+            await #expect(throws: GuestAccessError.payloadTooLarge) {
+                try await client.orders.requestAccessCode(Self.order.orderNumber, String(repeating: "a", count: 9000) + "@example.com")
+            }
+        }
+    }
+
+    @Test("Rate limits and a dead provider arrive as rateLimited and unavailable, with Retry-After")
+    func limitsAndOutages() async throws {
+        let limited = try TestEnvironment(policy: ["perClientBurst": "2", "perClientPerSecond": "1", "responseFloorMilliseconds": "0"])
+        try await Self.withService(limited) { client in
+            var seen: GuestAccessError?
+            for _ in 0..<10 where seen == nil {
+                do { try await client.orders.requestAccessCode(Self.order.orderNumber, Self.order.email) } catch let error
+                    as GuestAccessError
+                {
+                    seen = error
+                }
+            }
+            guard case .rateLimited(let retryAfter)? = seen else {
+                Issue.record("expected rateLimited, got \(String(describing: seen))")
+                return
+            }
+            #expect((retryAfter ?? 0) >= 1)
+        }
+        var downPolicy = TestEnvironment.fastPolicy
+        downPolicy["timeoutSeconds"] = "1"  // provider (and mail) timeout
+        let down = try TestEnvironment(policy: downPolicy)
+        let closedPort = try SMTPSink.freePort()
+        try await Self.withService(down, ["provider.url": "http://127.0.0.1:\(closedPort)", "provider.credential": "x"]) { client in
+            let token = await {
+                do { return try await client.admin(key: down.adminKey).mintTrackingToken(orderNumber: Self.order.orderNumber) } catch {
+                    return "\(error)"
+                }
+            }()
+            #expect(token == "\(GuestAccessError.unavailable(retryAfter: 5))")
+        }
+    }
+
+    @Test("A service that does not answer in time gives timedOut; a cancelled task gives cancelled; nothing listening gives transport")
+    func timeoutsAndCancellation() async throws {
+        let router = Router()
+        router.get("/v1/tracking/{token}") { _, _ -> Response in
+            try await Task.sleep(for: .seconds(10))
+            return Response(status: .ok)
+        }
+        try await LoopbackServer.run(router: router) { port in
+            let client = GuestAccessClient(baseURL: "http://127.0.0.1:\(port)", timeout: .seconds(1))
+            await #expect(throws: GuestAccessError.timedOut) { try await client.orders.track("gt_slow") }
+            let patient = GuestAccessClient(baseURL: "http://127.0.0.1:\(port)", timeout: .seconds(30))
+            let task = Task { try await patient.orders.track("gt_slow") }
+            try await Task.sleep(for: .milliseconds(300))
+            task.cancel()
+            await #expect(throws: GuestAccessError.cancelled) { try await task.value }
+        }
+        let nowhere = GuestAccessClient(baseURL: "http://127.0.0.1:\(try SMTPSink.freePort())", timeout: .seconds(2))
+        await #expect {
+            try await nowhere.orders.track("gt_x")
+        } throws: { error in
+            if case .transport = error as? GuestAccessError { return true }
+            return false
+        }
+    }
+}
