@@ -114,7 +114,8 @@ let package = Package(
         .target(
             name: "GuestAccessCLI",
             dependencies: [
-                "GuestAccessHTTP", "GuestAccessCore", "GuestAccessCrypto", "GuestAccessStorage",
+                "GuestAccessHTTP", "GuestAccessCore", "GuestAccessCrypto", "GuestAccessStorage", "GuestAccessProviders",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Configuration", package: "swift-configuration"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
