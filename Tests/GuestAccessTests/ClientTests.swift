@@ -130,4 +130,27 @@ struct ClientTests {
             return false
         }
     }
+
+    @Test("Answers this client cannot provoke from the real service (415, a 500, a 200 that is not the contract's) come back typed")
+    func answersFromAnotherServer() async throws {
+        let router = Router()
+        router.get("/v1/tracking/{token}") { _, context -> Response in
+            switch context.parameters.get("token") {
+            case "gt_415":
+                return Response(
+                    status: .unsupportedMediaType, headers: [.contentType: "application/json"],
+                    body: .init(
+                        byteBuffer: ByteBuffer(
+                            string: #"{"error":{"code":"unsupported_media_type","message":"The request body must be JSON."}}"#)))
+            case "gt_500": return Response(status: .internalServerError, body: .init(byteBuffer: ByteBuffer(string: "oops")))
+            default: return Response(status: .ok, body: .init(byteBuffer: ByteBuffer(string: "{}")))
+            }
+        }
+        try await LoopbackServer.run(router: router) { port in
+            let client = GuestAccessClient(baseURL: "http://127.0.0.1:\(port)/", timeout: .seconds(5))
+            await #expect(throws: GuestAccessError.unsupportedMediaType) { try await client.orders.track("gt_415") }
+            await #expect(throws: GuestAccessError.unexpectedResponse(status: 500, code: nil)) { try await client.orders.track("gt_500") }
+            await #expect(throws: GuestAccessError.unexpectedResponse(status: 200, code: nil)) { try await client.orders.track("gt_200") }
+        }
+    }
 }
