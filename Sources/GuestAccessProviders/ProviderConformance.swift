@@ -97,8 +97,7 @@ public struct ProviderConformance: Sendable {
                     status: Int(response.status.code), contentType: response.headers.first(name: "Content-Type"),
                     body: Array(body.readableBytesView),
                     seconds: Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18))
-        } catch let error as NIOTooManyBytesError {
-            _ = error
+        } catch is NIOTooManyBytesError {
             return .failure(ProviderCallError(reason: "the answer is larger than \(maxResponseBytes) bytes"))
         } catch {
             return .failure(ProviderCallError(reason: "no answer: \(error)"))

@@ -33,10 +33,12 @@ public struct SQLiteAuditTrail: AuditTrail {
         let sql = "SELECT id, at_ms, kind, order_digest, kid, detail FROM audit_events \(whereClause) ORDER BY id DESC LIMIT ?"
         let finalArguments = arguments
         return try await database.read { db in
-            try Row.fetchAll(db, sql: sql, arguments: finalArguments).reversed().map { row in
-                AuditEvent(
+            // A kind this version does not know (written by a newer one) is skipped, never relabelled.
+            try Row.fetchAll(db, sql: sql, arguments: finalArguments).reversed().compactMap { row in
+                guard let kind = AuditEventKind(rawValue: row["kind"]) else { return nil }
+                return AuditEvent(
                     id: row["id"], at: Date(millisecondsSince1970: row["at_ms"]),
-                    kind: AuditEventKind(rawValue: row["kind"]) ?? .verifyFailed,
+                    kind: kind,
                     orderDigest: (row["order_digest"] as Data?).map { [UInt8]($0) }, kid: row["kid"], detail: row["detail"])
             }
         }
