@@ -57,6 +57,14 @@ public struct SQLiteCodeRequestQueue: CodeRequestQueue {
         }
     }
 
+    public func pruneFinished(before date: Date) async throws(StoreError) -> Int {
+        try await database.write { db in
+            try db.execute(
+                sql: "DELETE FROM code_requests WHERE outcome IS NOT NULL AND requested_at_ms < ?", arguments: [date.millisecondsSince1970])
+            return db.changesCount
+        }
+    }
+
     public func pendingCount() async throws(StoreError) -> Int {
         try await database.read { db in
             try Int.fetchOne(db.cachedStatement(sql: "SELECT count(*) FROM code_requests WHERE outcome IS NULL")) ?? 0

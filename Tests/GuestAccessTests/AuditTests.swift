@@ -149,4 +149,42 @@ struct AuditTests {
         let missing = try await BinaryRunner.run(["audit", "--data-dir", env.directory + "/nowhere"])
         #expect(missing.status != 0 && missing.stderr.contains("no database"))
     }
+
+    @Test("At start the service prunes audit events past retention and finished code requests older than a day, never pending ones")
+    func retention() async throws {
+        TestLogs.start()
+        let env = try TestEnvironment(policy: TestEnvironment.fastPolicy)
+        let database = try GuestAccessDatabase(path: env.directory + "/" + GuestAccessDatabase.fileName, synchronous: .full)
+        let queue = SQLiteCodeRequestQueue(database: database)
+        let trail = SQLiteAuditTrail(database: database)
+        let old = Date() - 2 * 86400
+        let ancient = Date() - 400 * 86400
+        for (number, at) in [("ORD-OLD-DONE", old), ("ORD-OLD-PENDING", old), ("ORD-NEW-DONE", Date())] {
+            try await queue.enqueue(
+                orderNumber: number, emailDigest: [UInt8](repeating: 1, count: 32), emailKid: "k", at: at,
+                audit: AuditEvent(at: at, kind: .codeRequested))
+        }
+        try await trail.record(AuditEvent(at: ancient, kind: .keyRotated, detail: "k-ancient"))
+        let finishedIDs = try DatabaseInspector(directory: env.directory).read { db in
+            try Int64.fetchAll(db, sql: "SELECT id FROM code_requests WHERE order_number IN ('ORD-OLD-DONE', 'ORD-NEW-DONE')")
+        }
+        for id in finishedIDs { try await queue.finish(id: id, outcome: "no-order") }
+
+        let app = try await buildApplication(reader: env.reader())
+        try await app.test(.live) { client in
+            #expect(try await client.get("/healthz").status == .ok)
+            var remaining: [String] = []
+            for _ in 0..<50 {
+                remaining = try DatabaseInspector(directory: env.directory).read { db in
+                    try String.fetchAll(db, sql: "SELECT order_number FROM code_requests ORDER BY order_number")
+                }
+                if !remaining.contains("ORD-OLD-DONE") { break }
+                try await Task.sleep(for: .milliseconds(100))
+            }
+            // The old pending request stays (the worker may finish it meanwhile, as no-order; it is not pruned at once).
+            #expect(remaining == ["ORD-NEW-DONE", "ORD-OLD-PENDING"])
+            let kinds = try await trail.events(AuditQuery(kinds: [.keyRotated], limit: 10))
+            #expect(kinds.isEmpty)
+        }
+    }
 }

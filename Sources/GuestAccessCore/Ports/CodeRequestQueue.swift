@@ -30,6 +30,9 @@ public protocol CodeRequestQueue: Sendable {
     func reschedule(id: Int64, to date: Date) async throws(StoreError)
     /// Ends the request; `outcome` is a short word for the log and tests.
     func finish(id: Int64, outcome: String) async throws(StoreError)
+    /// Deletes finished requests queued before `date`; returns how many. Pending
+    /// ones are never deleted.
+    func pruneFinished(before date: Date) async throws(StoreError) -> Int
     /// How many requests are still pending.
     func pendingCount() async throws(StoreError) -> Int
 }

@@ -3,16 +3,21 @@ import GuestAccessCore
 import Logging
 import ServiceLifecycle
 
-/// Deletes audit events older than the policy's `audit.retentionDays`, at
-/// start and then hourly, until graceful shutdown.
+/// Deletes audit events older than the policy's `audit.retentionDays`, and
+/// finished code requests older than a day (their outcome is in the audit
+/// trail; the issuance limits count `code_issuance`, not these rows), at start
+/// and then hourly, until graceful shutdown. Without it a flood of code
+/// requests would grow the database without bound.
 public struct AuditRetentionService: Service {
     let trail: any AuditTrail
+    let queue: any CodeRequestQueue
     let retentionDays: Int
     let clock: any WallClock
     let logger: Logger
 
-    public init(trail: any AuditTrail, retentionDays: Int, clock: any WallClock, logger: Logger) {
+    public init(trail: any AuditTrail, queue: any CodeRequestQueue, retentionDays: Int, clock: any WallClock, logger: Logger) {
         self.trail = trail
+        self.queue = queue
         self.retentionDays = retentionDays
         self.clock = clock
         self.logger = logger
@@ -24,6 +29,8 @@ public struct AuditRetentionService: Service {
                 do {
                     let pruned = try await trail.prune(before: clock.now() - TimeInterval(retentionDays) * 86400)
                     if pruned > 0 { logger.info("audit events pruned", metadata: ["count": "\(pruned)"]) }
+                    let finished = try await queue.pruneFinished(before: clock.now() - 86400)
+                    if finished > 0 { logger.info("finished code requests pruned", metadata: ["count": "\(finished)"]) }
                 } catch {
                     logger.error("audit pruning failed", metadata: ["reason": "\(error)"])
                 }
