@@ -3,7 +3,7 @@ import Foundation
 /// What `guest-access audit` asks for. An order is named by its digests, one
 /// per key that may have written them (the trail cannot be searched by order
 /// number, and events digested under a retired key no longer match any order).
-public struct AuditQuery: Sendable, Equatable {
+public struct AuditQuery: Sendable {
     /// (digest, kid) pairs for one order; empty means every order.
     public var orderDigests: [(digest: [UInt8], kid: String)]
     public var kinds: [AuditEventKind]
@@ -16,10 +16,5 @@ public struct AuditQuery: Sendable, Equatable {
         self.kinds = kinds
         self.since = since
         self.limit = limit
-    }
-
-    public static func == (lhs: AuditQuery, rhs: AuditQuery) -> Bool {
-        lhs.orderDigests.map(\.digest) == rhs.orderDigests.map(\.digest) && lhs.orderDigests.map(\.kid) == rhs.orderDigests.map(\.kid)
-            && lhs.kinds == rhs.kinds && lhs.since == rhs.since && lhs.limit == rhs.limit
     }
 }
