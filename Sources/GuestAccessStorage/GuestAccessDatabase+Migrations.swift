@@ -99,6 +99,17 @@ extension GuestAccessDatabase {
                     CREATE INDEX audit_events_by_time ON audit_events(at_ms);
                     """)
         }
+        migrator.registerMigration("v6-reset-decoy-rows") { db in
+            // Before this version a verify on a revoked order could copy that order's
+            // failure counts into the shared decoy budget row, which then judged every
+            // order without a budget of its own. Put the decoys back as v2 made them.
+            try db.execute(
+                sql: """
+                    UPDATE order_budgets SET consecutive_failures = 0, day = 0, day_failures = 0, total_failures = 0
+                    WHERE order_key = '';
+                    UPDATE access_codes SET attempts = 0, used = 0 WHERE order_key = '';
+                    """)
+        }
         return migrator
     }
 }

@@ -27,11 +27,37 @@ public final class GuestAccessDatabase: Sendable {
                 }
             }
         }
+        try Self.createPrivately(path)
         do {
             pool = try DatabasePool(path: path, configuration: configuration)
             try Self.migrator.migrate(pool)
         } catch {
             throw StoreError(error)
+        }
+    }
+
+    /// Creates the database file 0600 before SQLite opens it (SQLite would create
+    /// it under the umask, usually 0644), and takes group and other access away
+    /// from an existing one. SQLite gives the WAL and shared-memory files the
+    /// mode of the database file.
+    static func createPrivately(_ path: String) throws(StoreError) {
+        let fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0o600)
+        guard fd >= 0 else { throw StoreError.unavailable(reason: "cannot open \(path): \(String(cString: strerror(errno)))") }
+        defer { close(fd) }
+        var info = stat()
+        guard fstat(fd, &info) == 0, (info.st_mode & S_IFMT) == S_IFREG else {
+            throw StoreError.unavailable(reason: "\(path) is not a regular file")
+        }
+        if UInt32(info.st_mode) & 0o077 != 0 && fchmod(fd, 0o600) != 0 {
+            throw StoreError.unavailable(reason: "cannot restrict \(path) to its owner: \(String(cString: strerror(errno)))")
+        }
+        for companion in [path + "-wal", path + "-shm"] {
+            var companionInfo = stat()
+            if lstat(companion, &companionInfo) == 0, (companionInfo.st_mode & S_IFMT) == S_IFREG,
+                UInt32(companionInfo.st_mode) & 0o077 != 0
+            {
+                chmod(companion, 0o600)
+            }
         }
     }
 

@@ -5,7 +5,8 @@ import GuestAccessCore
 /// `AccessCodeStore` on the service's SQLite database. The decoy rows (order
 /// key `""`) stand in for a missing code or budget, so every verify runs the
 /// same four statements, and each writes a fresh `write_nonce` so every path
-/// also dirties the same pages (see migration v4).
+/// also dirties the same pages (see migration v4). What is written back is
+/// decided by `VerifyWriteBack`: exactly the rows read, decoys unchanged.
 public struct SQLiteAccessCodeStore: AccessCodeStore {
     let database: GuestAccessDatabase
 
@@ -59,31 +60,34 @@ public struct SQLiteAccessCodeStore: AccessCodeStore {
         orderNumber: String, audit: AuditEvent, decide: @escaping @Sendable (StoredCode, OrderBudget) -> VerifyDecision
     ) async throws(StoreError) -> VerifyDecision {
         try await database.writeImmediate { db in
-            let codeRow = try Row.fetchOne(
-                db.cachedStatement(
-                    sql: """
-                        SELECT order_key, code_digest, email_digest, kid, expires_at_ms, attempts, used FROM access_codes
-                        WHERE order_key IN (?, '') ORDER BY order_key = '' LIMIT 1
-                        """),
-                arguments: [orderNumber])!
-            let budgetRow = try Row.fetchOne(
-                db.cachedStatement(
-                    sql: """
-                        SELECT order_key, consecutive_failures, day, day_failures, total_failures FROM order_budgets
-                        WHERE order_key IN (?, '') ORDER BY order_key = '' LIMIT 1
-                        """),
-                arguments: [orderNumber])!
+            guard
+                let codeRow = try Row.fetchOne(
+                    db.cachedStatement(
+                        sql: """
+                            SELECT order_key, code_digest, email_digest, kid, expires_at_ms, attempts, used FROM access_codes
+                            WHERE order_key IN (?, '') ORDER BY order_key = '' LIMIT 1
+                            """),
+                    arguments: [orderNumber]),
+                let budgetRow = try Row.fetchOne(
+                    db.cachedStatement(
+                        sql: """
+                            SELECT order_key, consecutive_failures, day, day_failures, total_failures FROM order_budgets
+                            WHERE order_key IN (?, '') ORDER BY order_key = '' LIMIT 1
+                            """),
+                    arguments: [orderNumber])
+            else { throw MissingDecoyRow() }
             let code = StoredCode(
                 orderKey: codeRow["order_key"], codeDigest: [UInt8](codeRow["code_digest"] as Data),
                 emailDigest: [UInt8](codeRow["email_digest"] as Data), kid: codeRow["kid"],
                 expiresAt: Date(millisecondsSince1970: codeRow["expires_at_ms"]), attempts: codeRow["attempts"],
                 used: codeRow["used"])
-            let decision = decide(code, Self.budget(budgetRow))
+            let stored = Self.budget(budgetRow)
+            let writeBack = VerifyWriteBack(code: code, budget: stored)
+            let decision = decide(code, writeBack.budgetForDecision)
+            let codeRowAfter = writeBack.codeRow(after: decision)
             try db.cachedStatement(sql: "UPDATE access_codes SET attempts = ?, used = ?, write_nonce = random() WHERE order_key = ?")
-                .execute(arguments: [decision.attempts, decision.used, code.orderKey])
-            // A budget row is created only for an order that has a code: attacker-chosen
-            // order numbers never grow the table.
-            let budgetKey = code.isDecoy ? "" : code.orderKey
+                .execute(arguments: [codeRowAfter.attempts, codeRowAfter.used, codeRowAfter.key])
+            let budgetAfter = writeBack.budgetRow(after: decision)
             try db.cachedStatement(
                 sql: """
                     INSERT INTO order_budgets (order_key, consecutive_failures, day, day_failures, total_failures, write_nonce)
@@ -93,8 +97,8 @@ public struct SQLiteAccessCodeStore: AccessCodeStore {
                         write_nonce = excluded.write_nonce
                     """
             ).execute(arguments: [
-                budgetKey, decision.budget.consecutiveFailures, decision.budget.day, decision.budget.dayFailures,
-                decision.budget.totalFailures,
+                budgetAfter.orderKey, budgetAfter.consecutiveFailures, budgetAfter.day, budgetAfter.dayFailures,
+                budgetAfter.totalFailures,
             ])
             var event = audit
             event.kind = decision.auditKind

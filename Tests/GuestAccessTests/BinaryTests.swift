@@ -41,6 +41,7 @@ struct BinaryTests {
         "serve refuses a bad start with one line naming the reason",
         arguments: [
             ("chmod-keyring", "readable or writable by group or others"),
+            ("open-data-dir", "chmod 700 it"),
             ("no-keyring", "keyring not found"),
             ("broken-keyring", "keyring is malformed"),
             ("bad-policy", "codes.ttlSeconds"),
@@ -56,6 +57,7 @@ struct BinaryTests {
         var environment: [String: String] = [:]
         switch scenario {
         case "chmod-keyring": chmod(env.keyringPath, 0o644)
+        case "open-data-dir": chmod(env.directory, 0o755)
         case "no-keyring": try FileManager.default.removeItem(atPath: env.keyringPath)
         case "broken-keyring": try Data("{".utf8).write(to: URL(fileURLWithPath: env.keyringPath))
         case "bad-policy":

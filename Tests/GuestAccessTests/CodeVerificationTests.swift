@@ -64,6 +64,36 @@ struct CodeVerificationTests {
         #expect(!decision.success && decision.attempts == 1 && decision.budget.consecutiveFailures == 3)
     }
 
+    @Test("An attempt with the owner's email on a locked order changes nothing, exactly like one with another email")
+    func lockedOrderCountsNothingMore() {
+        let locked = budget(consecutive: policy.failureBudget.consecutivePerOrder)
+        let own = decide(code(attempts: 2), locked, email: true, match: false)
+        let other = decide(code(attempts: 2), locked, email: false, match: false)
+        #expect(own == other)
+        #expect(!own.counted && own.attempts == 2 && own.budget == locked && own.auditDetail == "uncounted")
+        #expect(!decide(code(attempts: 2), locked, email: true, match: true).counted)
+    }
+
+    @Test("Verify writes back exactly the rows it read, and the decoy rows only with their own values")
+    func writeBackTouchesOnlyRowsRead() {
+        let poisoned = OrderBudget(orderKey: "ORD-1", consecutiveFailures: 99, day: 1, dayFailures: 20, totalFailures: 99)
+        // A revoked order: its code row is gone (decoy read), its budget row stays.
+        let revoked = VerifyWriteBack(code: code(decoy: true), budget: poisoned)
+        let onRevoked = decide(code(decoy: true), revoked.budgetForDecision, email: true, match: true)
+        #expect(revoked.codeRow(after: onRevoked) == ("", 0, false))
+        #expect(revoked.budgetRow(after: onRevoked) == poisoned)
+        // An order with a code and no budget: judged on a zero budget, its own row is created.
+        let fresh = VerifyWriteBack(code: code(), budget: .decoy)
+        #expect(fresh.budgetForDecision.totalFailures == 0 && fresh.budgetForDecision.orderKey == "ORD-1")
+        let counted = decide(code(), fresh.budgetForDecision, match: false)
+        #expect(fresh.budgetRow(after: counted).orderKey == "ORD-1" && fresh.budgetRow(after: counted).totalFailures == 1)
+        // No such order: both decoys, written back pristine whatever the decision says.
+        let none = VerifyWriteBack(code: code(decoy: true), budget: .decoy)
+        let forged = VerifyDecision(success: false, attempts: 4, used: true, budget: poisoned)
+        #expect(none.codeRow(after: forged) == ("", 0, false))
+        #expect(none.budgetRow(after: forged) == .decoy)
+    }
+
     @Test("Right email, wrong email, no such order and a locked order run the same SQL statements")
     func sameStatements() async throws {
         let recorded = Mutex<[String]>([])

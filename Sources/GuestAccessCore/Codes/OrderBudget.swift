@@ -17,6 +17,11 @@ public struct OrderBudget: Sendable, Equatable {
         self.totalFailures = totalFailures
     }
 
+    /// The shared decoy row's values, as the migrations create it: never an order's.
+    public static let decoy = OrderBudget(orderKey: "", consecutiveFailures: 0, day: 0, dayFailures: 0, totalFailures: 0)
+
+    public var isDecoy: Bool { orderKey.isEmpty }
+
     /// Failures today, as of `day`.
     public func failures(on day: Int) -> Int { day == self.day ? dayFailures : 0 }
 

@@ -57,3 +57,11 @@ struct DatabaseInspector {
         }
     }
 }
+
+extension DatabaseInspector {
+    /// Writes to the live file, as an insider (or a corrupting fault) would.
+    func write(_ body: (Database) throws -> Void) throws {
+        let queue = try DatabaseQueue(path: path)
+        try queue.write(body)
+    }
+}
