@@ -12,8 +12,13 @@ public struct SQLiteAccessCodeStore: AccessCodeStore {
 
     public init(database: GuestAccessDatabase) { self.database = database }
 
-    public func storeCode(_ code: StoredCode, requestID: Int64, emailDigest: [UInt8], at date: Date) async throws(StoreError) {
-        try await database.write { db in
+    public func storeCode(
+        _ code: StoredCode, requestID: Int64, emailDigest: [UInt8], at date: Date
+    ) async throws(StoreError) -> Bool {
+        try await database.writeImmediate { db in
+            let pending = try Bool.fetchOne(
+                db.cachedStatement(sql: "SELECT outcome IS NULL FROM code_requests WHERE id = ?"), arguments: [requestID])
+            guard pending == true else { return false }
             try db.cachedStatement(
                 sql: """
                     INSERT INTO access_codes (order_key, code_digest, email_digest, kid, expires_at_ms, attempts, used)
@@ -27,6 +32,7 @@ public struct SQLiteAccessCodeStore: AccessCodeStore {
             try db.cachedStatement(
                 sql: "INSERT OR IGNORE INTO code_issuance (request_id, order_number, email_digest, issued_at_ms) VALUES (?, ?, ?, ?)"
             ).execute(arguments: [requestID, code.orderKey, Data(emailDigest), date.millisecondsSince1970])
+            return true
         }
     }
 
@@ -105,6 +111,17 @@ public struct SQLiteAccessCodeStore: AccessCodeStore {
             event.detail = decision.auditDetail
             try SQLiteAuditTrail.insert(event, into: db)
             return decision
+        }
+    }
+
+    public func restore(orderNumber: String, attempts: Int) async throws(StoreError) {
+        try await database.write { db in
+            try db.cachedStatement(
+                sql: """
+                    UPDATE access_codes SET used = 0, attempts = attempts - 1
+                    WHERE order_key = ? AND order_key <> '' AND used = 1 AND attempts = ?
+                    """
+            ).execute(arguments: [orderNumber, attempts])
         }
     }
 

@@ -104,8 +104,12 @@ struct CodeVerificationTests {
         let store = SQLiteAccessCodeStore(database: database)
         let keyring = try Keyring(document: .generate())
         let key = keyring.active
+        let queue = SQLiteCodeRequestQueue(database: database)
         for number in ["ORD-OPEN", "ORD-LOCKED"] {
-            try await store.storeCode(
+            try await queue.enqueue(
+                orderNumber: number, emailDigest: [9], emailKid: key.kid, at: Date(),
+                audit: AuditEvent(at: Date(), kind: .codeRequested))
+            _ = try await store.storeCode(
                 StoredCode(
                     orderKey: number, codeDigest: Digests.code("123456", orderNumber: number, key: key),
                     emailDigest: Digests.email("jane@example.com", key: key), kid: key.kid, expiresAt: Date() + 600, attempts: 0,

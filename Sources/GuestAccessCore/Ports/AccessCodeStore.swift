@@ -4,8 +4,11 @@ import Foundation
 public protocol AccessCodeStore: Sendable {
     /// Replaces the order's code (a new code supersedes the old one) and
     /// records one issuance for `requestID` (counted once however often a
-    /// delivery is retried).
-    func storeCode(_ code: StoredCode, requestID: Int64, emailDigest: [UInt8], at date: Date) async throws(StoreError)
+    /// delivery is retried) — only while that request is still pending, in
+    /// the same transaction: a revoke that committed first (it finishes the
+    /// order's pending requests) wins, and nothing is stored. Returns whether
+    /// the code was stored.
+    func storeCode(_ code: StoredCode, requestID: Int64, emailDigest: [UInt8], at date: Date) async throws(StoreError) -> Bool
 
     /// Codes issued for the order, and for the email digest, since `date`.
     func issuedCount(orderNumber: String, since date: Date) async throws(StoreError) -> Int
@@ -22,6 +25,13 @@ public protocol AccessCodeStore: Sendable {
     func attempt(
         orderNumber: String, audit: AuditEvent, decide: @escaping @Sendable (StoredCode, OrderBudget) -> VerifyDecision
     ) async throws(StoreError) -> VerifyDecision
+
+    /// Gives back a code that a right answer used, when the order could not be
+    /// fetched afterwards (provider unavailable): the shopper proved the code,
+    /// and an outage must not cost it. Only if the row is still that used code
+    /// (`attempts` as the successful attempt left it); a newer code or a
+    /// revoke wins.
+    func restore(orderNumber: String, attempts: Int) async throws(StoreError)
 
     /// Invalidates the order's code if it is still the one with `codeDigest`
     /// (a code whose delivery failed must not stay usable).

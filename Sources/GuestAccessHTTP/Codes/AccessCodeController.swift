@@ -95,7 +95,18 @@ public struct AccessCodeController<Codes: AccessCodeStore, Queue: CodeRequestQue
             throw APIError.invalidCode
         }
         let order: OrderDetail?
-        do { order = try await provider.order(number: orderNumber) } catch { throw APIError.unavailable }
+        do {
+            order = try await provider.order(number: orderNumber)
+        } catch {
+            // The right code was proven; the outage is ours. Give the code back so the
+            // shopper can retry with it (only success reaches here: failure paths are unchanged).
+            do {
+                try await codes.restore(orderNumber: orderNumber, attempts: decision.attempts)
+            } catch {
+                logger.error("a used code could not be restored", metadata: ["reason": "\(error)"])
+            }
+            throw APIError.unavailable
+        }
         guard let order else {
             try await pad(since: started)
             throw APIError.invalidCode

@@ -95,11 +95,16 @@ public struct CodeDeliveryWorker<Codes: AccessCodeStore, Queue: CodeRequestQueue
         let code = SecureRandom.decimalCode(digits: 6)
         let expiresAt = now + ttl
         let codeDigest = Digests.code(code, orderNumber: request.orderNumber, key: active)
-        try await codes.storeCode(
+        let stored = try await codes.storeCode(
             StoredCode(
                 orderKey: request.orderNumber, codeDigest: codeDigest,
                 emailDigest: Digests.email(order.email, key: active), kid: active.kid, expiresAt: expiresAt, attempts: 0, used: false),
             requestID: request.id, emailDigest: request.emailDigest, at: now)
+        // Revoked (or otherwise finished) while the order was being fetched: the revoke wins.
+        guard stored else {
+            metrics.count("code_requests_finished", [("outcome", "revoked")])
+            return
+        }
         do {
             try await mailer.deliver(AccessCodeMessage(to: order.email, orderNumber: order.orderNumber, code: code, expiresAt: expiresAt))
         } catch {

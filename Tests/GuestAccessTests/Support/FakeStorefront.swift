@@ -11,10 +11,17 @@ import Synchronization
 /// `HANG` sleeps past any timeout, `SLOW` answers after 1.5 s, `BOOM` answers 500, `GARBAGE` answers
 /// non-JSON, `OTHER` answers another order, `HUGE` answers 2 MiB, and
 /// `REDIRECT` points elsewhere. It records the Authorization headers it saw.
+/// `failNext(_:times:)` makes an order's next lookups answer 503, and
+/// `delay` slows every ordinary lookup (a slow storefront).
 final class FakeStorefront: Sendable {
     let orders: [String: OrderDetail]
     let credential: String
     let seenAuthorization = SeenValues()
+    let seenOrders = SeenValues()
+    private let failures = Mutex<[String: Int]>([:])
+    let delay = Mutex<Duration>(.zero)
+
+    func failNext(_ number: String, times: Int = 1) { failures.withLock { $0[number, default: 0] += times } }
 
     init(orders: [OrderDetail], credential: String) {
         self.orders = Dictionary(uniqueKeysWithValues: orders.map { ($0.orderNumber, $0) })
@@ -43,6 +50,15 @@ final class FakeStorefront: Sendable {
             case "REDIRECT":
                 return Response(status: .found, headers: [.location: "http://127.0.0.1:9/orders/x"])
             default:
+                self.seenOrders.append(number)
+                let delay = self.delay.withLock { $0 }
+                if delay > .zero { try await Task.sleep(for: delay) }
+                let fail = self.failures.withLock { failures -> Bool in
+                    guard let left = failures[number], left > 0 else { return false }
+                    failures[number] = left - 1
+                    return true
+                }
+                if fail { return Response(status: .serviceUnavailable) }
                 guard let order = self.orders[number] else { return Response(status: .notFound) }
                 return try Self.json(order)
             }

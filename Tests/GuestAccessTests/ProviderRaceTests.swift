@@ -1,0 +1,71 @@
+import Foundation
+import GuestAccessHTTP
+import Hummingbird
+import HummingbirdTesting
+import Testing
+
+/// What happens to codes when the storefront is slow or fails at the wrong
+/// moment: a revoke wins over a delivery in flight, and a provider outage
+/// after a right code does not cost the shopper the code.
+@Suite("Codes against a slow or failing storefront")
+struct ProviderRaceTests {
+    static let order = Fixtures.orders[0]
+
+    static func withService(
+        _ body: @Sendable (FakeStorefront, TestEnvironment, any TestClientProtocol) async throws -> Void
+    ) async throws {
+        TestLogs.start()
+        let storefront = FakeStorefront(orders: Fixtures.orders, credential: HTTPProviderTests.credential)
+        try await storefront.run { port in
+            let env = try TestEnvironment(policy: TestEnvironment.fastPolicy)
+            let app = try await buildApplication(
+                reader: env.reader(["provider.url": "http://127.0.0.1:\(port)", "provider.credential": HTTPProviderTests.credential]))
+            try await app.test(.live) { client in try await body(storefront, env, client) }
+        }
+    }
+
+    @Test("A provider failure after a right code answers 503 and the same code works on the retry")
+    func providerFailureKeepsTheCode() async throws {
+        try await Self.withService { storefront, env, client in
+            let number = Self.order.orderNumber
+            let code = try await VerifiedAccessTests.requestCode(client, env)
+            storefront.failNext(number)
+            let body = VerifiedAccessTests.body(number, Self.order.email, code)
+            let failed = try await client.postJSON("/v1/access-codes/verify", body)
+            #expect(failed.status == .serviceUnavailable && failed.errorCode == "unavailable")
+            let retried = try await client.postJSON("/v1/access-codes/verify", body)
+            #expect(retried.status == .ok)
+            #expect(retried.json["accessToken"] is String)
+            // Used once it succeeded: the code is not restored twice.
+            #expect(try await client.postJSON("/v1/access-codes/verify", body).status == .unauthorized)
+        }
+    }
+
+    @Test("A revoke that commits while the worker is fetching the order wins: no usable code comes out of that request")
+    func revokeWinsOverDeliveryInFlight() async throws {
+        try await Self.withService { storefront, env, client in
+            let number = Self.order.orderNumber
+            storefront.delay.withLock { $0 = .milliseconds(800) }
+            #expect(
+                try await client.postJSON("/v1/access-codes", VerifiedAccessTests.body(number, Self.order.email)).status == .accepted)
+            let deadline = ContinuousClock.now + .seconds(10)
+            while !storefront.seenOrders.all.contains(number), ContinuousClock.now < deadline {
+                try await Task.sleep(for: .milliseconds(10))
+            }
+            #expect(storefront.seenOrders.all.contains(number))
+            let revoke = try await client.execute(uri: "/v1/admin/orders/\(number)/revoke", method: .post, headers: bearer(env.adminKey))
+            #expect(revoke.status == .noContent)
+            while try DatabaseInspector(directory: env.directory).requestCounts().pending > 0, ContinuousClock.now < deadline {
+                try await Task.sleep(for: .milliseconds(20))
+            }
+            try await Task.sleep(for: .milliseconds(900))  // past the provider's delay: the worker is done with it
+            let codes = env.outbox().filter { $0["orderNumber"] == number }.compactMap { $0["code"] }
+            #expect(codes.isEmpty, "a code was sent for a request revoked before its code was stored")
+            for code in codes {
+                TestLogs.secret(code)
+                let response = try await client.postJSON("/v1/access-codes/verify", VerifiedAccessTests.body(number, Self.order.email, code))
+                #expect(response.status == .unauthorized)
+            }
+        }
+    }
+}
