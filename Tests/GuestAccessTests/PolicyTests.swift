@@ -29,6 +29,11 @@ struct PolicyTests {
             ("dailyPerOrder: 20", "dailyPerOrder: true", "failureBudget.dailyPerOrder"),
             ("retentionDays: 365", "retentionDays: 0", "audit.retentionDays"),
             ("timeoutSeconds: 30", "timeoutSeconds: 0", "mail.timeoutSeconds"),
+            ("ipv6PrefixLength: 64", "ipv6PrefixLength: 31", "rateLimits.ipv6PrefixLength"),
+            ("ipv6PrefixLength: 64", "ipv6PrefixLength: 129", "rateLimits.ipv6PrefixLength"),
+            ("ipv6PrefixLength: 64", "ipv6PrefixLength: 0", "rateLimits.ipv6PrefixLength"),
+            ("ipv6PrefixLength: 64", "ipv6PrefixLength: 56.5", "rateLimits.ipv6PrefixLength"),
+            ("  ipv6PrefixLength: 64\n", "", "rateLimits.ipv6PrefixLength"),
         ])
     func badValue(original: String, replacement: String, key: String) throws {
         let text = try Self.defaultText()
@@ -39,6 +44,16 @@ struct PolicyTests {
         } catch {
             #expect(error.key == key)
             #expect(!error.description.contains("\n"))
+        }
+    }
+
+    @Test("The IPv6 prefix length of rate-limit keys is read from the policy, from 32 to 128 bits")
+    func ipv6PrefixLength() throws {
+        let text = try Self.defaultText()
+        #expect(Policy.default.rateLimits.ipv6PrefixLength == 64)
+        for length in [32, 48, 56, 128] {
+            let policy = try Policy.parse(yaml: text.replacingOccurrences(of: "ipv6PrefixLength: 64", with: "ipv6PrefixLength: \(length)"))
+            #expect(policy.rateLimits.ipv6PrefixLength == length)
         }
     }
 

@@ -56,7 +56,8 @@ extension Policy {
         var rate = try root.section("rateLimits")
         let ratePolicy = RateLimitPolicy(
             perClientBurst: try rate.int("perClientBurst", 1...100_000),
-            perClientPerSecond: try rate.int("perClientPerSecond", 1...100_000))
+            perClientPerSecond: try rate.int("perClientPerSecond", 1...100_000),
+            ipv6PrefixLength: try rate.int("ipv6PrefixLength", 32...128))
         try rate.finish()
 
         var provider = try root.section("provider")

@@ -25,7 +25,7 @@ public struct Policy: Sendable, Equatable {
         failureBudget: FailureBudgetPolicy(consecutivePerOrder: 100, dailyPerOrder: 20, totalPerOrder: 100),
         accessTokens: AccessTokenPolicy(
             ttlSeconds: 1800, leewaySeconds: 30, issuer: "guest-access", audience: "guest-access-storefront"),
-        rateLimits: RateLimitPolicy(perClientBurst: 30, perClientPerSecond: 5),
+        rateLimits: RateLimitPolicy(perClientBurst: 30, perClientPerSecond: 5, ipv6PrefixLength: 64),
         provider: ProviderPolicy(timeoutSeconds: 5, maxResponseBytes: 1_048_576),
         storage: StoragePolicy(synchronous: .full),
         risk: RiskPolicy(maxGuessProbabilityPerYear: 1.0e-4),

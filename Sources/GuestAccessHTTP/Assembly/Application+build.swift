@@ -147,7 +147,7 @@ func buildRouter<Tracking, Codes, Queue, Revocations, Provider: OrderDetailProvi
     let guest = router.group("/v1").add(
         middleware: RateLimitMiddleware(
             limiter: RateLimiter(burst: policy.rateLimits.perClientBurst, perSecond: policy.rateLimits.perClientPerSecond),
-            clients: clients, metrics: metrics))
+            clients: clients, keys: ClientKey(ipv6PrefixLength: policy.rateLimits.ipv6PrefixLength), metrics: metrics))
     TrackingController(tokens: tokens, provider: provider, logger: logger).addRoutes(to: guest)
     AccessCodeController(
         codes: stores.codes, queue: stores.queue, provider: provider, keyring: keyring, issuer: issuer, json: json, policy: policy,

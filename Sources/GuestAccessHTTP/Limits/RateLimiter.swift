@@ -1,16 +1,26 @@
 import Foundation
 import Synchronization
 
-/// Token buckets per client, in memory, bounded in size: when full, buckets
-/// that have refilled completely (and so carry no state worth keeping) are
-/// dropped first, then the oldest.
+/// Token buckets per client, in memory, bounded in size. When the table is
+/// full, a new client takes the place of the client whose bucket was least
+/// recently used, in O(1): the old way (drop every refilled bucket, then
+/// search for the oldest) scanned the whole table under the lock for every new
+/// client once it was full, so a flood of fresh addresses slowed every request.
+///
+/// Evicting by recency alone may forget a bucket that was not yet refilled;
+/// that costs little. A bucket left alone is full again within
+/// burst / perSecond seconds (6 s by default policy) anyway, and every request
+/// touches its client's bucket, throttled or not, so to have its own bucket
+/// forgotten sooner an attacker must first send requests from `maxClients`
+/// other keys — each with a full burst of its own — after its last one; one
+/// more burst is nothing next to those.
 public final class RateLimiter: Sendable {
     struct Bucket {
         var tokens: Double
         var updated: Double
     }
 
-    private let buckets = Mutex<[String: Bucket]>([:])
+    private let buckets: Mutex<LRUTable<Bucket>>
     let burst: Double
     let perSecond: Double
     let maxClients: Int
@@ -19,32 +29,32 @@ public final class RateLimiter: Sendable {
         self.burst = Double(burst)
         self.perSecond = Double(perSecond)
         self.maxClients = maxClients
+        self.buckets = Mutex(LRUTable(capacity: maxClients))
     }
 
     /// Takes one token for `client`; nil when allowed, else seconds until a token is back.
     public func take(_ client: String, now: Double? = nil) -> Int? {
         let now = now ?? ContinuousClock.now.secondsSinceStart
-        return buckets.withLock { buckets in
-            var bucket = buckets[client] ?? Bucket(tokens: burst, updated: now)
-            bucket.tokens = min(burst, bucket.tokens + (now - bucket.updated) * perSecond)
-            bucket.updated = now
-            defer {
-                if buckets.count >= maxClients && buckets[client] == nil { evict(&buckets, now: now) }
-                buckets[client] = bucket
+        let fresh = Bucket(tokens: burst, updated: now)
+        return buckets.withLock { table in
+            table.update(client, orInsert: { fresh }) { bucket in
+                bucket.tokens = min(burst, bucket.tokens + (now - bucket.updated) * perSecond)
+                bucket.updated = now
+                guard bucket.tokens >= 1 else { return max(1, Int(((1 - bucket.tokens) / perSecond).rounded(.up))) }
+                bucket.tokens -= 1
+                return nil
             }
-            guard bucket.tokens >= 1 else { return max(1, Int(((1 - bucket.tokens) / perSecond).rounded(.up))) }
-            bucket.tokens -= 1
-            return nil
         }
     }
 
-    private func evict(_ buckets: inout [String: Bucket], now: Double) {
-        let full = buckets.filter { min(burst, $0.value.tokens + (now - $0.value.updated) * perSecond) >= burst }.map(\.key)
-        for key in full { buckets.removeValue(forKey: key) }
-        while buckets.count >= maxClients, let oldest = buckets.min(by: { $0.value.updated < $1.value.updated })?.key {
-            buckets.removeValue(forKey: oldest)
-        }
-    }
+    /// Clients with a bucket, for tests: never more than `maxClients`.
+    var count: Int { buckets.withLock { $0.count } }
+
+    /// Whether `client` still has a bucket, for tests; does not count as a use.
+    func contains(_ client: String) -> Bool { buckets.withLock { $0.contains(client) } }
+
+    /// Clients from least to most recently used, for tests. O(n).
+    var clientsByRecency: [String] { buckets.withLock { $0.keysByRecency } }
 }
 
 extension ContinuousClock.Instant {

@@ -1,0 +1,147 @@
+import Foundation
+import GuestAccessCore
+import HTTPTypes
+import HummingbirdTesting
+import Testing
+
+@testable import GuestAccessHTTP
+
+@Suite("Rate limiter: client keys and a bounded, least-recently-used bucket table")
+struct RateLimiterTests {
+    @Test("Two addresses in one IPv6 /64 share a bucket; another /64 gets its own")
+    func ipv6SlashSixtyFour() {
+        let keys = ClientKey()
+        #expect(keys.key(for: "2001:db8:1:2::1") == keys.key(for: "2001:db8:1:2:ffff:ffff:ffff:fffe"))
+        #expect(keys.key(for: "2001:db8:1:2::1") == keys.key(for: "2001:0DB8:0001:0002:0:0:0:7"))
+        #expect(keys.key(for: "2001:db8:1:2::1") != keys.key(for: "2001:db8:1:3::1"))
+        #expect(keys.key(for: "2001:db8:1:2::1") == "2001:db8:1:2:0:0:0:0/64")
+
+        let limiter = RateLimiter(burst: 1, perSecond: 1)
+        #expect(limiter.take(keys.key(for: "2001:db8:1:2::1"), now: 0) == nil)
+        #expect(limiter.take(keys.key(for: "2001:db8:1:2::2"), now: 0) == 1)
+        #expect(limiter.take(keys.key(for: "2001:db8:1:2:dead:beef:0:1"), now: 0) == 1)
+        #expect(limiter.take(keys.key(for: "2001:db8:1:3::1"), now: 0) == nil)
+    }
+
+    @Test("A /48 prefix, when configured, puts every /64 of one /48 in one bucket")
+    func ipv6SlashFortyEight() {
+        let keys = ClientKey(ipv6PrefixLength: 48)
+        #expect(keys.key(for: "2001:db8:1:2::1") == keys.key(for: "2001:db8:1:ffff::1"))
+        #expect(keys.key(for: "2001:db8:1:2::1") != keys.key(for: "2001:db8:2:2::1"))
+
+        let limiter = RateLimiter(burst: 1, perSecond: 1)
+        #expect(limiter.take(keys.key(for: "2001:db8:1:2::1"), now: 0) == nil)
+        #expect(limiter.take(keys.key(for: "2001:db8:1:ffff::1"), now: 0) == 1)
+        #expect(limiter.take(keys.key(for: "2001:db8:2::1"), now: 0) == nil)
+        // A /128 prefix keys per address, as before.
+        #expect(
+            ClientKey(ipv6PrefixLength: 128).key(for: "2001:db8:1:2::1") != ClientKey(ipv6PrefixLength: 128).key(for: "2001:db8:1:2::2"))
+    }
+
+    @Test("IPv4 addresses are keyed per address, and an IPv4-mapped IPv6 address as its IPv4 address")
+    func ipv4AndMapped() {
+        for keys in [ClientKey(), ClientKey(ipv6PrefixLength: 32)] {
+            #expect(keys.key(for: "192.0.2.1") == "192.0.2.1")
+            #expect(keys.key(for: "192.0.2.1") != keys.key(for: "192.0.2.2"))
+            #expect(keys.key(for: "::ffff:192.0.2.1") == "192.0.2.1")
+            #expect(keys.key(for: "::FFFF:c000:201") == "192.0.2.1")
+            #expect(keys.key(for: "::ffff:192.0.2.2") != keys.key(for: "::ffff:192.0.2.1"))
+            #expect(keys.key(for: "unknown") == "unknown")
+        }
+        let limiter = RateLimiter(burst: 1, perSecond: 1)
+        let keys = ClientKey()
+        #expect(limiter.take(keys.key(for: "192.0.2.1"), now: 0) == nil)
+        #expect(limiter.take(keys.key(for: "::ffff:192.0.2.1"), now: 0) == 1)
+        #expect(limiter.take(keys.key(for: "192.0.2.2"), now: 0) == nil)
+    }
+
+    @Test("A full table evicts the least recently used client, and a new client still gets its full burst")
+    func evictsLeastRecentlyUsed() {
+        let limiter = RateLimiter(burst: 2, perSecond: 1, maxClients: 3)
+        for client in ["a", "b", "c"] { #expect(limiter.take(client, now: 0) == nil) }
+        #expect(limiter.take("a", now: 0) == nil)  // a is now the most recent and drained; b is the oldest
+        #expect(limiter.take("a", now: 0) == 1)
+        #expect(limiter.clientsByRecency == ["b", "c", "a"])
+
+        #expect(limiter.take("d", now: 0) == nil)
+        #expect(limiter.take("d", now: 0) == nil)
+        #expect(limiter.take("d", now: 0) == 1)
+        #expect(limiter.clientsByRecency == ["c", "a", "d"])
+        #expect(limiter.count == 3)
+
+        // a was used more recently than c, so it kept its empty bucket.
+        #expect(limiter.take("e", now: 0) == nil)
+        #expect(limiter.clientsByRecency == ["a", "d", "e"])
+        #expect(limiter.take("a", now: 0) == 1)
+        // b was dropped: it comes back with a full burst, in place of d.
+        #expect(limiter.take("b", now: 0) == nil)
+        #expect(limiter.take("b", now: 0) == nil)
+        #expect(limiter.take("b", now: 0) == 1)
+        #expect(limiter.clientsByRecency == ["e", "a", "b"])
+    }
+
+    @Test("100,000 new clients against a full table of 1,000 evict one each, oldest first, and spare the clients still in use")
+    func floodOfNewClients() {
+        let maxClients = 1000
+        let limiter = RateLimiter(burst: 2, perSecond: 1, maxClients: maxClients)
+        // The clock stands still: no bucket refills, so every old bucket is equally old by time
+        // and only the order of use can tell them apart.
+        for index in 0..<maxClients { _ = limiter.take("old-\(index)", now: 0) }
+        let kept = (0..<10).map { "old-\($0)" }
+        for client in kept {
+            _ = limiter.take(client, now: 0)
+            #expect(limiter.take(client, now: 0) == 1)  // drained
+        }
+        #expect(limiter.count == maxClients)
+
+        var largest = 0
+        var newcomersRefused = 0
+        var keptForgotten = 0
+        for index in 0..<100_000 {
+            if limiter.take("new-\(index)", now: 0) != nil { newcomersRefused += 1 }
+            largest = max(largest, limiter.count)
+            if index % 100 == 99 {
+                for client in kept where limiter.take(client, now: 0) == nil { keptForgotten += 1 }
+            }
+        }
+        #expect(largest == maxClients)
+        #expect(newcomersRefused == 0)
+        #expect(keptForgotten == 0)
+        // Exactly the 990 newest newcomers remain, oldest first, then the clients kept in use.
+        #expect(limiter.clientsByRecency == (99_010..<100_000).map { "new-\($0)" } + kept)
+        #expect(!limiter.contains("old-10") && !limiter.contains("old-999") && !limiter.contains("new-99009"))
+        // An evicted client starts again from a full bucket.
+        #expect(limiter.take("old-999", now: 0) == nil)
+        #expect(limiter.take("old-999", now: 0) == nil)
+        #expect(limiter.take("old-999", now: 0) == 1)
+        #expect(!limiter.contains("new-99010"))
+    }
+
+    @Test("Behind a trusted proxy, IPv6 clients in one /64 share a bucket over HTTP, and the policy's prefix length applies")
+    func overHTTP() async throws {
+        TestLogs.start()
+        for (prefix, sibling) in [("64", "2001:db8:1:2::ffff"), ("48", "2001:db8:1:99::1")] {
+            let env = try TestEnvironment(policy: ["perClientBurst": "3", "perClientPerSecond": "1", "ipv6PrefixLength": prefix])
+            let app = try await buildApplication(reader: env.reader(["proxies.trusted": "127.0.0.1/32,::1"]))
+            try await app.test(.live) { client in
+                func status(of address: String) async throws -> HTTPResponse.Status {
+                    let forwarded: HTTPFields = [HTTPField.Name("X-Forwarded-For")!: "\(address), 127.0.0.1"]
+                    return try await client.get("/v1/tracking/gt_x", headers: forwarded).status
+                }
+                // Burst 3, refill 1/s: three addresses of one network spend its burst, and its
+                // other addresses get no more than the refill, whatever the machine's speed.
+                let started = ContinuousClock.now
+                var statuses: [HTTPResponse.Status] = []
+                for address in ["2001:db8:1:2::1", "2001:db8:1:2::2", "2001:db8:1:2::3"] + Array(repeating: sibling, count: 5) {
+                    statuses.append(try await status(of: address))
+                }
+                let refilled = Int((ContinuousClock.now - started).components.seconds) + 1
+                #expect(Array(statuses.prefix(3)) == [.notFound, .notFound, .notFound])
+                #expect(statuses.contains(.tooManyRequests))
+                #expect(statuses.filter { $0 == .notFound }.count <= 3 + refilled)
+                // Another network has a bucket of its own.
+                #expect(try await status(of: "2001:db8:2::1") == .notFound)
+            }
+        }
+    }
+}
