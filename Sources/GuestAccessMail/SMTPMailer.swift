@@ -2,7 +2,6 @@ import Foundation
 import GuestAccessCore
 import GuestAccessCrypto
 import NIOCore
-import NIOExtras
 import NIOPosix
 import NIOSSL
 
@@ -12,7 +11,9 @@ import NIOSSL
 /// One connection per message, the whole exchange bounded by `timeout`.
 /// Recipients and order numbers were validated before anything was queued,
 /// and are checked again here: no CR, LF or angle bracket reaches a command
-/// or a header.
+/// or a header. Replies are read by `SMTPReplyDecoder` (512-byte lines) and
+/// `SMTPSession` (100-line replies); whatever the server sent before the TLS
+/// handshake is never taken for a reply after it.
 public struct SMTPMailer: Mailer {
     public let kind = "smtp"
     let host: String
@@ -43,15 +44,19 @@ public struct SMTPMailer: Mailer {
     }
 
     private func send(_ message: AccessCodeMessage) async throws {
-        let channel = try await ClientBootstrap(group: MultiThreadedEventLoopGroup.singleton)
+        let sslContext = try NIOSSLContext(configuration: tls)
+        let (channel, decoder) = try await ClientBootstrap(group: MultiThreadedEventLoopGroup.singleton)
             .connectTimeout(.seconds(10))
             .connect(host: host, port: port) { channel in
                 channel.eventLoop.makeCompletedFuture {
-                    try channel.pipeline.syncOperations.addHandler(ByteToMessageHandler(LineBasedFrameDecoder()))
-                    return try NIOAsyncChannel<ByteBuffer, ByteBuffer>(wrappingChannelSynchronously: channel)
+                    let decoder = SMTPReplyDecoder()
+                    try channel.pipeline.syncOperations.addHandler(ByteToMessageHandler(decoder))
+                    return (
+                        try NIOAsyncChannel<SMTPReplyLine, ByteBuffer>(wrappingChannelSynchronously: channel),
+                        NIOLoopBound(decoder, eventLoop: channel.eventLoop)
+                    )
                 }
             }
-        let sslContext = try NIOSSLContext(configuration: tls)
         let serverName = Self.isIPAddress(host) ? nil : host
         try await channel.executeThenClose { inbound, outbound in
             var session = SMTPSession(lines: inbound.makeAsyncIterator(), outbound: outbound)
@@ -59,10 +64,13 @@ public struct SMTPMailer: Mailer {
             var capabilities = try await session.command("EHLO guest-access", expect: 250)
             if capabilities.contains(where: { $0.uppercased().hasPrefix("STARTTLS") }) {
                 _ = try await session.command("STARTTLS", expect: 220)
-                try await channel.channel.eventLoop.submit {
+                // One event-loop step: TLS in front, and the decoder told, before any more bytes are read.
+                let epoch = try await channel.channel.eventLoop.submit {
                     try channel.channel.pipeline.syncOperations.addHandler(
                         try NIOSSLClientHandler(context: sslContext, serverHostname: serverName), position: .first)
+                    return decoder.value.startTLS()
                 }.get()
+                session.startedTLS(epoch: epoch)
                 capabilities = try await session.command("EHLO guest-access", expect: 250)
             } else if requireTLS {
                 throw MailError.rejected(reason: "the SMTP server does not offer STARTTLS")
