@@ -51,6 +51,8 @@ struct DemoCommand: AsyncParsableCommand {
             "orders.file": .init(.string(ordersPath), isSecret: false),
             "mailer": .init(.string("file:" + outbox), isSecret: false),
             "admin.keyFile": .init(.string(adminKeyPath), isSecret: false),
+            // No load balancer in front of a demo: stop at once on Ctrl-C.
+            "shutdown.drainDelaySeconds": .init(.int(0), isSecret: false),
         ]
         if let policy { values["policy.file"] = .init(.string(policy), isSecret: false) }
         try await ServeCommand.run(reader: ConfigReader(provider: InMemoryProvider(name: "demo", values: values)))

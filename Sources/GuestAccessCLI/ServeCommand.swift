@@ -38,6 +38,10 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(name: .customLong("trusted-proxies"), help: "Comma-separated CIDRs whose X-Forwarded-For is honoured.")
     var trustedProxies: String?
     @Option(name: .customLong("log-level")) var logLevel = "info"
+    @Option(
+        name: .customLong("drain-delay-seconds"),
+        help: "After SIGTERM, seconds to keep serving with /readyz answering 503 before draining (default 5).")
+    var drainDelaySeconds: Int?
 
     func run() async throws {
         LogBootstrap.bootstrap(level: logLevel)
@@ -54,6 +58,7 @@ struct ServeCommand: AsyncParsableCommand {
         values["mailer"] = mailer.map { .init(.string($0), isSecret: false) }
         values["admin.keyFile"] = adminKeyFile.map { .init(.string($0), isSecret: false) }
         values["proxies.trusted"] = trustedProxies.map { .init(.string($0), isSecret: false) }
+        values["shutdown.drainDelaySeconds"] = drainDelaySeconds.map { .init(.int($0), isSecret: false) }
         values["mail.from"] = mailFrom.map { .init(.string($0), isSecret: false) }
         values["mail.smtpCAFile"] = smtpCAFile.map { .init(.string($0), isSecret: false) }
         values["mail.smtpAllowPlaintext"] = .init(.bool(smtpAllowPlaintext), isSecret: false)
@@ -81,12 +86,14 @@ struct ServeCommand: AsyncParsableCommand {
     /// Builds and runs the service, turning a refusal to start into one line and exit 1.
     static func run(reader: ConfigReader) async throws {
         let app: any ApplicationProtocol
+        let settings: ServiceSettings
         do {
+            settings = try ServiceSettings(reader: reader)
             app = try await buildApplication(reader: reader)
         } catch let error as StartupError {
             reportFailure(error.message)
             throw ExitCode.failure
         }
-        try await app.runService()
+        try await ShutdownSignals.run(app, drainDelay: settings.drainDelay, logger: Logger(label: "guest-access"))
     }
 }

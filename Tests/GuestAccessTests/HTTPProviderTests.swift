@@ -34,7 +34,8 @@ struct HTTPProviderTests {
 
     @Test("A known order is fetched with the bearer credential; an unknown one is nil")
     func fetches() async throws {
-        try await withProvider { provider, storefront in
+        // A generous timeout: this test is about answers, and its first request may meet a busy machine.
+        try await withProvider(timeoutSeconds: 5) { provider, storefront in
             let order = try await provider.order(number: "ORD-2026-0042")
             #expect(order == Fixtures.orders[0])
             #expect(try await provider.order(number: "ORD-0000-0000") == nil)
@@ -50,7 +51,7 @@ struct HTTPProviderTests {
         try await withProvider { provider, _ in
             let started = ContinuousClock.now
             await #expect(throws: ProviderError.self) { try await provider.order(number: number) }
-            #expect(ContinuousClock.now - started < .seconds(3))
+            #expect(ContinuousClock.now - started < .seconds(4))  // the storefront hangs for 4 s: the 1 s timeout cut it short
         }
     }
 

@@ -6,7 +6,9 @@ import Testing
 
 @Suite("Lifecycle: graceful shutdown")
 struct LifecycleTests {
-    @Test("SIGTERM lets an in-flight request finish, stops reporting ready, and exits 0")
+    @Test(
+        "SIGTERM turns /readyz 503 at once on a connection opened before it, keeps serving for the drain delay, finishes the request in flight, exits 0"
+    )
     func drain() async throws {
         let storefront = FakeStorefront(orders: Fixtures.orders, credential: HTTPProviderTests.credential)
         try await storefront.run { storefrontPort in
@@ -14,12 +16,14 @@ struct LifecycleTests {
             let process = try RunningProcess(
                 [
                     "serve", "--port", "0", "--data-dir", env.directory, "--provider-url", "http://127.0.0.1:\(storefrontPort)",
-                    "--admin-key-file", env.adminKeyPath,
+                    "--admin-key-file", env.adminKeyPath, "--drain-delay-seconds", "1",
                 ],
                 environment: ["GUEST_ACCESS_PROVIDER_CREDENTIAL": HTTPProviderTests.credential])
             defer { process.signal(SIGKILL) }
-            let base = "http://127.0.0.1:\(try await process.waitForPort())"
-            #expect(try await BinaryTests.request(base + "/readyz").0 == 200)
+            let port = try await process.waitForPort()
+            let base = "http://127.0.0.1:\(port)"
+            let opened = try RawHTTPConnection(port: port)
+            #expect(opened.get("/readyz") == 200)
             let (status, body) = try await BinaryTests.request(
                 base + "/v1/admin/tracking-tokens", method: .POST, bearer: env.adminKey, body: #"{"orderNumber":"SLOW"}"#)
             #expect(status == 201)
@@ -28,14 +32,17 @@ struct LifecycleTests {
 
             let inFlight = Task { try await BinaryTests.request(base + "/v1/tracking/\(token)") }
             try await Task.sleep(for: .milliseconds(400))
+            let signalled = ContinuousClock.now
             process.signal(SIGTERM)
             try await Task.sleep(for: .milliseconds(200))
-            let readyDuringDrain = try? await BinaryTests.request(base + "/readyz")
-            #expect(readyDuringDrain?.0 != 200)
+            // The request in flight (1.5 s at the storefront) outlasts the 1 s delay, so it is also drained.
+            #expect(opened.get("/readyz") == 503)
+            #expect(try await BinaryTests.request(base + "/readyz").0 == 503)
             let finished = try await inFlight.value
             #expect(finished.0 == 200)
             #expect(finished.1.contains(#""emailMasked":"s***@e***.com""#))
             #expect(try await process.wait(timeout: .seconds(20)) == 0)
+            #expect(ContinuousClock.now - signalled >= .seconds(1))
         }
     }
 }

@@ -63,7 +63,8 @@ struct ProviderRaceTests {
             #expect(codes.isEmpty, "a code was sent for a request revoked before its code was stored")
             for code in codes {
                 TestLogs.secret(code)
-                let response = try await client.postJSON("/v1/access-codes/verify", VerifiedAccessTests.body(number, Self.order.email, code))
+                let response = try await client.postJSON(
+                    "/v1/access-codes/verify", VerifiedAccessTests.body(number, Self.order.email, code))
                 #expect(response.status == .unauthorized)
             }
         }

@@ -9,7 +9,8 @@ import GuestAccessMail
 /// Keys: `http.host`, `http.port`, `data.dir`, `policy.file`, `orders.file`,
 /// `provider.url`, `provider.credential` (secret), `mailer`, `admin.key`
 /// (secret), `admin.keyFile`, `mail.from`, `mail.smtpCAFile`, `mail.smtpAllowPlaintext`,
-/// `mail.webhookSecret` (secret), `mail.webhookSecretFile`, `proxies.trusted`, `keyring.pollMilliseconds`, `log.level`.
+/// `mail.webhookSecret` (secret), `mail.webhookSecretFile`, `proxies.trusted`, `keyring.pollMilliseconds`, `log.level`,
+/// `shutdown.drainDelaySeconds`.
 public struct ServiceSettings: Sendable {
     public enum OrderSource: Sendable, Equatable {
         case file(String)
@@ -34,6 +35,9 @@ public struct ServiceSettings: Sendable {
     public var webhookSecret: String?
     /// Peers whose `X-Forwarded-For` is honoured for per-client limits.
     public var trustedProxies: [CIDR]
+    /// How long the service keeps serving, answering `/readyz` 503, between
+    /// SIGTERM and the start of the drain: time for load balancers to notice.
+    public var drainDelay: Duration
 
     public init(reader: ConfigReader) throws(StartupError) {
         host = reader.string(forKey: "http.host", default: "127.0.0.1")
@@ -92,6 +96,11 @@ public struct ServiceSettings: Sendable {
             proxies.append(cidr)
         }
         trustedProxies = proxies
+        let drainDelaySeconds = reader.int(forKey: "shutdown.drainDelaySeconds", default: 5)
+        guard (0...300).contains(drainDelaySeconds) else {
+            throw StartupError("--drain-delay-seconds must be between 0 and 300 (got \(drainDelaySeconds))")
+        }
+        drainDelay = .seconds(drainDelaySeconds)
     }
 
     /// Reads a secret from a file that group and others cannot read.
