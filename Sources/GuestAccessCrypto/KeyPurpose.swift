@@ -9,6 +9,9 @@ public enum KeyPurpose: String, Sendable, CaseIterable {
     case emailDigest = "email-digest"
     /// Keyed digests of order numbers, for audit records.
     case orderDigest = "order-digest"
+    /// Keyed digests of client addresses, for fair turns in the code-request
+    /// queue: the database never holds a client's address.
+    case clientDigest = "client-digest"
 
     /// The derivation label; changing it changes every derived key.
     public var label: String { "guest-access/v1/" + rawValue }

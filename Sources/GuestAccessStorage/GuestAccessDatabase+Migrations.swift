@@ -110,6 +110,16 @@ extension GuestAccessDatabase {
                     UPDATE access_codes SET attempts = 0, used = 0 WHERE order_key = '';
                     """)
         }
+        migrator.registerMigration("v7-code-request-turns") { db in
+            // Client turns, leases for parallel workers, and the index the turn
+            // query walks (pending requests by client, oldest first).
+            try db.execute(
+                sql: """
+                    ALTER TABLE code_requests ADD COLUMN client_digest BLOB NOT NULL DEFAULT x'';
+                    ALTER TABLE code_requests ADD COLUMN lease_until_ms INTEGER NOT NULL DEFAULT 0;
+                    CREATE INDEX code_requests_turns ON code_requests(client_digest, id) WHERE outcome IS NULL;
+                    """)
+        }
         return migrator
     }
 }

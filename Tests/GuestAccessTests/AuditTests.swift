@@ -161,7 +161,7 @@ struct AuditTests {
         let ancient = Date() - 400 * 86400
         for (number, at) in [("ORD-OLD-DONE", old), ("ORD-OLD-PENDING", old), ("ORD-NEW-DONE", Date())] {
             try await queue.enqueue(
-                orderNumber: number, emailDigest: [UInt8](repeating: 1, count: 32), emailKid: "k", at: at,
+                orderNumber: number, emailDigest: [UInt8](repeating: 1, count: 32), emailKid: "k", clientDigest: [], at: at,
                 audit: AuditEvent(at: at, kind: .codeRequested))
         }
         try await trail.record(AuditEvent(at: ancient, kind: .keyRotated, detail: "k-ancient"))

@@ -107,7 +107,7 @@ struct CodeVerificationTests {
         let queue = SQLiteCodeRequestQueue(database: database)
         for number in ["ORD-OPEN", "ORD-LOCKED"] {
             try await queue.enqueue(
-                orderNumber: number, emailDigest: [9], emailKid: key.kid, at: Date(),
+                orderNumber: number, emailDigest: [9], emailKid: key.kid, clientDigest: [], at: Date(),
                 audit: AuditEvent(at: Date(), kind: .codeRequested))
             _ = try await store.storeCode(
                 StoredCode(

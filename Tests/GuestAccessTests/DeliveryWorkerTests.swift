@@ -23,8 +23,12 @@ struct DeliveryWorkerTests {
 
     struct MailErrorStub: Error {}
 
-    @Test("A delivery that keeps failing is retried with backoff while a code could be valid, then given up as expired")
-    func givesUpAfterExpiry() async throws {
+    @Test(
+        "A delivery that keeps failing is retried with backoff, at most maxDeliveryAttempts times, and never past a code's life",
+        arguments: [(20, "expired"), (4, "gave-up")])
+    func givesUp(maxAttempts: Int, outcome: String) async throws {
+        var policy = Policy.default
+        policy.mail.maxDeliveryAttempts = maxAttempts
         let clock = TestClock()
         let env = try TestEnvironment()
         let database = try GuestAccessDatabase(path: env.directory + "/" + GuestAccessDatabase.fileName, synchronous: .full)
@@ -34,27 +38,29 @@ struct DeliveryWorkerTests {
         let mailer = DeadMailer()
         let worker = CodeDeliveryWorker(
             codes: codes, queue: queue, provider: try EmbeddedOrderProvider(orders: Fixtures.orders), mailer: mailer,
-            keyring: keyring, policy: .default, clock: clock, logger: Logger(label: "test"), metrics: ServiceMetrics(),
+            keyring: keyring, policy: policy, clock: clock, logger: Logger(label: "test"), metrics: ServiceMetrics(),
             audit: AuditLog(
                 trail: SQLiteAuditTrail(database: database), keyring: keyring, clock: clock, logger: Logger(label: "test"),
                 metrics: ServiceMetrics()))
         let order = Fixtures.orders[0]
         let key = keyring.keyring.active
         try await queue.enqueue(
-            orderNumber: order.orderNumber, emailDigest: Digests.email(order.email, key: key), emailKid: key.kid, at: clock.now(),
+            orderNumber: order.orderNumber, emailDigest: Digests.email(order.email, key: key), emailKid: key.kid, clientDigest: [],
+            at: clock.now(),
             audit: AuditEvent(at: clock.now(), kind: .codeRequested))
 
         // Each round lets 30 s pass and takes the request whenever its retry falls due.
         var rounds = 0
-        while rounds < 100, let request = try await queue.nextDue(at: clock.now() + 3600) {
+        while rounds < 100, let request = try await queue.claimNext(at: clock.now() + 3600, lease: 1) {
             rounds += 1
             try await worker.process(request)
-            clock.advance(by: 30)
+            clock.advance(by: 60)
         }
         let handed = mailer.codes.withLock { $0 }
-        #expect(handed.count >= 3)
+        #expect(handed.count >= 3 && handed.count <= maxAttempts)
+        if outcome == "gave-up" { #expect(handed.count == maxAttempts) }
         #expect(try await queue.pendingCount() == 0)
-        #expect(try await queue.outcomes() == ["expired"])
+        #expect(try await queue.outcomes() == [outcome])
         // No undelivered code stays usable, not even the last one, still within its 10 minutes.
         let last = try #require(handed.last)
         let decision = try await CodeVerifier(codes: codes, policy: .default).verify(

@@ -152,14 +152,15 @@ struct RotationTests {
         let order = Fixtures.orders[0]
         let oldKey = holder.keyring.active
         try await queue.enqueue(
-            orderNumber: order.orderNumber, emailDigest: Digests.email(order.email, key: oldKey), emailKid: oldKey.kid, at: clock.now(),
+            orderNumber: order.orderNumber, emailDigest: Digests.email(order.email, key: oldKey), emailKid: oldKey.kid, clientDigest: [],
+            at: clock.now(),
             audit: AuditEvent(at: clock.now(), kind: .codeRequested))
 
         _ = try KeyringFile(dataDirectory: env.directory).update { document throws(KeyringError) in document.rotated() }
         #expect(holder.reload(trigger: "test"))
         #expect(holder.keyring.active.kid != oldKey.kid)
 
-        let request = try #require(try await queue.nextDue(at: clock.now()))
+        let request = try #require(try await queue.claimNext(at: clock.now(), lease: 60))
         try await worker.process(request)
         #expect(try await queue.outcomes() == ["sent"])
         let code = try await env.waitForCode(order.orderNumber)

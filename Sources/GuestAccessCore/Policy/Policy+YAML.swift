@@ -79,7 +79,9 @@ extension Policy {
         try audit.finish()
 
         var mail = try root.section("mail")
-        let mailPolicy = MailPolicy(timeoutSeconds: try mail.int("timeoutSeconds", 1...300))
+        let mailPolicy = MailPolicy(
+            timeoutSeconds: try mail.int("timeoutSeconds", 1...300), parallelDeliveries: try mail.int("parallelDeliveries", 1...64),
+            maxDeliveryAttempts: try mail.int("maxDeliveryAttempts", 1...20))
         try mail.finish()
 
         try root.finish()

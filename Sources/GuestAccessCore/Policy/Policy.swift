@@ -30,6 +30,6 @@ public struct Policy: Sendable, Equatable {
         storage: StoragePolicy(synchronous: .full),
         risk: RiskPolicy(maxGuessProbabilityPerYear: 1.0e-4),
         audit: AuditPolicy(retentionDays: 365),
-        mail: MailPolicy(timeoutSeconds: 30)
+        mail: MailPolicy(timeoutSeconds: 30, parallelDeliveries: 8, maxDeliveryAttempts: 4)
     )
 }

@@ -22,11 +22,25 @@ public struct CodeRequest: Sendable, Equatable {
 /// The durable queue between `POST /v1/access-codes` and the delivery worker.
 /// A request is committed before the caller gets its 202, and stays pending
 /// until it is delivered or given up, across restarts.
+///
+/// Requests are served in turns by client: the next one claimed is the
+/// oldest due request of the client with the fewest requests ahead of it
+/// (pending, in progress included), so a client flooding the queue waits
+/// behind its own requests, never a shopper behind them. A claim is a lease:
+/// a request in progress is not claimed again until its lease runs out.
 public protocol CodeRequestQueue: Sendable {
-    /// Queues a request and records `audit` in the same transaction.
-    func enqueue(orderNumber: String, emailDigest: [UInt8], emailKid: String, at date: Date, audit: AuditEvent) async throws(StoreError)
-    /// The oldest pending request due at `date`.
-    func nextDue(at date: Date) async throws(StoreError) -> CodeRequest?
+    /// Queues a request and records `audit` in the same transaction. The same
+    /// statements run for every request, duplicate or not.
+    func enqueue(
+        orderNumber: String, emailDigest: [UInt8], emailKid: String, clientDigest: [UInt8], at date: Date, audit: AuditEvent
+    ) async throws(StoreError)
+    /// Claims the next due request in client turns (see above) for `lease`
+    /// seconds, and finishes the other pending requests for the same order and
+    /// email digest as `collapsed`: one lookup and one code serve them all.
+    func claimNext(at date: Date, lease: TimeInterval) async throws(StoreError) -> CodeRequest?
+    /// Ends every lease (at start: on one node, no other worker holds one).
+    func releaseLeases() async throws(StoreError)
+    /// Sets the next attempt and ends the lease.
     func reschedule(id: Int64, to date: Date) async throws(StoreError)
     /// Ends the request; `outcome` is a short word for the log and tests.
     func finish(id: Int64, outcome: String) async throws(StoreError)

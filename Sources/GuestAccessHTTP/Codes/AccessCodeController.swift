@@ -51,7 +51,8 @@ public struct AccessCodeController<Codes: AccessCodeStore, Queue: CodeRequestQue
         let now = clock.now()
         do {
             try await queue.enqueue(
-                orderNumber: body.orderNumber, emailDigest: Digests.email(body.email, key: key), emailKid: key.kid, at: now,
+                orderNumber: body.orderNumber, emailDigest: Digests.email(body.email, key: key), emailKid: key.kid,
+                clientDigest: Digests.client(context.clientKey, key: key), at: now,
                 audit: audit.event(.codeRequested, orderNumber: body.orderNumber, key: key, at: now))
         } catch {
             logger.error("code request could not be queued", metadata: ["reason": "\(error)"])

@@ -9,9 +9,14 @@ import ServiceLifecycle
 /// and the failure budget, creates the code (stored as a digest only) and
 /// sends it to the email on record.
 ///
+/// `policy.mail.parallelDeliveries` workers claim requests in client turns
+/// (see `CodeRequestQueue`), so a slow provider or mail server holds up one
+/// worker, not the queue, and a flooding client waits behind itself.
+///
 /// A failed delivery invalidates its code and is retried with backoff while a
 /// code could still be valid, each retry with a fresh code (so no code ever
-/// rests in the database in clear); after that the request is given up.
+/// rests in the database in clear), at most `policy.mail.maxDeliveryAttempts`
+/// provider lookups in all; after that the request is given up.
 public struct CodeDeliveryWorker<Codes: AccessCodeStore, Queue: CodeRequestQueue, Provider: OrderDetailProvider>: Service {
     let codes: Codes
     let queue: Queue
@@ -42,19 +47,36 @@ public struct CodeDeliveryWorker<Codes: AccessCodeStore, Queue: CodeRequestQueue
         self.audit = audit
     }
 
+    /// How long a claimed request stays out of other workers' reach: longer
+    /// than one provider lookup and one delivery can take.
+    var lease: TimeInterval { TimeInterval(policy.provider.timeoutSeconds + policy.mail.timeoutSeconds + 10) }
+
     public func run() async throws {
+        do {
+            try await queue.releaseLeases()
+        } catch {
+            logger.error("code delivery worker: leases could not be released", metadata: ["reason": "\(error)"])
+        }
         await cancelWhenGracefulShutdown {
-            while !Task.isCancelled {
-                do {
-                    if let request = try await queue.nextDue(at: clock.now()) {
-                        try await process(request)
-                        continue
-                    }
-                } catch {
-                    logger.error("code delivery worker: storage error", metadata: ["reason": "\(error)"])
+            await withDiscardingTaskGroup { group in
+                for _ in 0..<policy.mail.parallelDeliveries {
+                    group.addTask { await workLoop() }
                 }
-                try? await Task.sleep(for: pollInterval)
             }
+        }
+    }
+
+    private func workLoop() async {
+        while !Task.isCancelled {
+            do {
+                if let request = try await queue.claimNext(at: clock.now(), lease: lease) {
+                    try await process(request)
+                    continue
+                }
+            } catch {
+                logger.error("code delivery worker: storage error", metadata: ["reason": "\(error)"])
+            }
+            try? await Task.sleep(for: pollInterval)
         }
     }
 
@@ -124,6 +146,10 @@ public struct CodeDeliveryWorker<Codes: AccessCodeStore, Queue: CodeRequestQueue
     }
 
     private func retry(_ request: CodeRequest, reason: String) async throws(StoreError) {
+        guard request.deliveryAttempts + 1 < policy.mail.maxDeliveryAttempts else {
+            logger.warning("code request given up after its last attempt", metadata: ["request": "\(request.id)", "reason": "\(reason)"])
+            return try await finish(request, "gave-up")
+        }
         let delay = min(pow(2.0, Double(request.deliveryAttempts)), 30)
         try await queue.reschedule(id: request.id, to: clock.now() + delay)
         metrics.count("code_deliveries_retried")

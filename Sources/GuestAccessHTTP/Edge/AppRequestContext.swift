@@ -8,6 +8,9 @@ public struct AppRequestContext: RequestContext, RemoteAddressRequestContext {
     public let remoteAddress: SocketAddress?
     /// Random per request, echoed as `X-Request-Id`; never taken from the client.
     public var requestID: String
+    /// The client's rate-limit key (its address, or its IPv6 network), set by
+    /// `RateLimitMiddleware`: whose turn a code request takes in the queue.
+    public var clientKey: String = ""
 
     public init(source: ApplicationRequestContextSource) {
         self.coreContext = .init(source: source)

@@ -18,4 +18,10 @@ public enum Digests {
     public static func order(_ orderNumber: String, key: Keyring.Key) -> [UInt8] {
         key.mac(for: .orderDigest).authenticate(orderNumber)
     }
+
+    /// HMAC(client subkey, rate-limit key): whose turn a queued code request
+    /// takes. Keyed, because addresses are few enough to enumerate.
+    public static func client(_ clientKey: String, key: Keyring.Key) -> [UInt8] {
+        Array(key.mac(for: .clientDigest).authenticate(clientKey).prefix(16))
+    }
 }

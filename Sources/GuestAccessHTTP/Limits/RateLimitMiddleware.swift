@@ -23,10 +23,13 @@ public struct RateLimitMiddleware: RouterMiddleware {
         _ request: Request, context: AppRequestContext, next: (Request, AppRequestContext) async throws -> Response
     ) async throws -> Response {
         let client = clients.resolve(peer: context.remoteAddress, forwardedFor: request.headers[values: .init("X-Forwarded-For")!])
-        if let retryAfter = limiter.take(keys.key(for: client)) {
+        let key = keys.key(for: client)
+        if let retryAfter = limiter.take(key) {
             metrics.count("rate_limited")
             throw APIError.rateLimited(retryAfter: retryAfter)
         }
+        var context = context
+        context.clientKey = key
         return try await next(request, context)
     }
 }

@@ -12,7 +12,8 @@ import Synchronization
 /// non-JSON, `OTHER` answers another order, `HUGE` answers 2 MiB, and
 /// `REDIRECT` points elsewhere. It records the Authorization headers it saw.
 /// `failNext(_:times:)` makes an order's next lookups answer 503, and
-/// `delay` slows every ordinary lookup (a slow storefront).
+/// `delay` slows every ordinary lookup (a slow storefront), and `paused` holds
+/// them all until it is false again.
 final class FakeStorefront: Sendable {
     let orders: [String: OrderDetail]
     let credential: String
@@ -20,6 +21,7 @@ final class FakeStorefront: Sendable {
     let seenOrders = SeenValues()
     private let failures = Mutex<[String: Int]>([:])
     let delay = Mutex<Duration>(.zero)
+    let paused = Mutex<Bool>(false)
 
     func failNext(_ number: String, times: Int = 1) { failures.withLock { $0[number, default: 0] += times } }
 
@@ -51,6 +53,7 @@ final class FakeStorefront: Sendable {
                 return Response(status: .found, headers: [.location: "http://127.0.0.1:9/orders/x"])
             default:
                 self.seenOrders.append(number)
+                while self.paused.withLock({ $0 }) { try await Task.sleep(for: .milliseconds(5)) }
                 let delay = self.delay.withLock { $0 }
                 if delay > .zero { try await Task.sleep(for: delay) }
                 let fail = self.failures.withLock { failures -> Bool in

@@ -48,6 +48,9 @@ struct TestEnvironment {
     var keyringPath: String { directory + "/keyring.json" }
     var outboxPath: String { directory + "/outbox.jsonl" }
 
+    /// `mail.parallelDeliveries` of the default policy: how many lookups can be under way at once.
+    static let parallelDeliveries = Policy.default.mail.parallelDeliveries
+
     /// A policy for tests of verified access: no response floor, no rate limit in the way.
     static let fastPolicy = ["responseFloorMilliseconds": "0", "perClientBurst": "100000", "perClientPerSecond": "100000"]
 

@@ -1,0 +1,100 @@
+import Foundation
+import GRDB
+import GuestAccessHTTP
+import HTTPTypes
+import Hummingbird
+import HummingbirdTesting
+import Testing
+
+/// A flood of code requests cannot starve another client's code: requests are
+/// served in client turns by parallel workers, and duplicates are collapsed.
+@Suite("Code delivery under a request flood")
+struct DeliveryFairnessTests {
+    static let order = Fixtures.orders[0]
+
+    static func withSlowStorefront(
+        _ body: @Sendable (FakeStorefront, TestEnvironment, any TestClientProtocol) async throws -> Void
+    ) async throws {
+        TestLogs.start()
+        let storefront = FakeStorefront(orders: Fixtures.orders, credential: HTTPProviderTests.credential)
+        storefront.delay.withLock { $0 = .milliseconds(100) }
+        try await storefront.run { port in
+            let env = try TestEnvironment(policy: TestEnvironment.fastPolicy)
+            let app = try await buildApplication(
+                reader: env.reader([
+                    "provider.url": "http://127.0.0.1:\(port)", "provider.credential": HTTPProviderTests.credential,
+                    "proxies.trusted": "127.0.0.1/32,::1",
+                ]))
+            try await app.test(.live) { client in try await body(storefront, env, client) }
+        }
+    }
+
+    static func from(_ address: String) -> HTTPFields { [HTTPField.Name("X-Forwarded-For")!: address] }
+
+    /// Waits until `count` lookups have reached the (paused) storefront: every worker is busy.
+    static func waitForLookups(_ storefront: FakeStorefront, _ count: Int) async throws {
+        let deadline = ContinuousClock.now + .seconds(20)
+        while storefront.seenOrders.all.count < count, ContinuousClock.now < deadline { try await Task.sleep(for: .milliseconds(5)) }
+        #expect(storefront.seenOrders.all.count == count)
+    }
+
+    @Test("A shopper's code does not wait behind another client's flood of queued requests")
+    func shopperIsServedBetweenAFloodersRequests() async throws {
+        try await Self.withSlowStorefront { storefront, env, client in
+            // The storefront holds every lookup until the whole flood and the shopper are queued.
+            storefront.paused.withLock { $0 = true }
+            for index in 0..<60 {
+                let response = try await client.postJSON(
+                    "/v1/access-codes", VerifiedAccessTests.body("ORD-FLOOD-\(index)", "flood@example.org"),
+                    headers: Self.from("203.0.113.9"))
+                #expect(response.status == .accepted)
+            }
+            let shopper = try await client.postJSON(
+                "/v1/access-codes", VerifiedAccessTests.body(Self.order.orderNumber, Self.order.email), headers: Self.from("198.51.100.7"))
+            #expect(shopper.status == .accepted)
+            try await Self.waitForLookups(storefront, TestEnvironment.parallelDeliveries)
+            storefront.paused.withLock { $0 = false }
+            _ = try await env.waitForCode(Self.order.orderNumber, timeout: .seconds(30))
+            let left = try DatabaseInspector(directory: env.directory).requestCounts().pending
+            // Served in turns, the shopper's request came right after the lookups already under way
+            // (one per worker), before the rest of the flood; in one FIFO line it would have waited for all 60.
+            #expect(
+                left >= 60 - 3 * TestEnvironment.parallelDeliveries, "flood requests still pending when the shopper's code arrived: \(left)"
+            )
+        }
+    }
+
+    @Test("Identical pending requests are collapsed into one lookup and one code")
+    func duplicatesCollapse() async throws {
+        try await Self.withSlowStorefront { storefront, env, client in
+            // Keep every worker busy with other clients' requests, so the duplicates are all pending together.
+            storefront.paused.withLock { $0 = true }
+            for index in 0..<TestEnvironment.parallelDeliveries {
+                _ = try await client.postJSON(
+                    "/v1/access-codes", VerifiedAccessTests.body("ORD-BUSY-\(index)", "busy@example.org"),
+                    headers: Self.from("203.0.113.\(index)"))
+            }
+            try await Self.waitForLookups(storefront, TestEnvironment.parallelDeliveries)
+            for _ in 0..<3 {
+                #expect(
+                    try await client.postJSON(
+                        "/v1/access-codes", VerifiedAccessTests.body(Self.order.orderNumber, Self.order.email),
+                        headers: Self.from("198.51.100.7")
+                    ).status == .accepted)
+            }
+            storefront.paused.withLock { $0 = false }
+            _ = try await env.waitForCode(Self.order.orderNumber, timeout: .seconds(30))
+            let deadline = ContinuousClock.now + .seconds(20)
+            while try DatabaseInspector(directory: env.directory).requestCounts().pending > 0, ContinuousClock.now < deadline {
+                try await Task.sleep(for: .milliseconds(20))
+            }
+            #expect(env.outbox().filter { $0["orderNumber"] == Self.order.orderNumber }.count == 1)
+            #expect(storefront.seenOrders.all.filter { $0 == Self.order.orderNumber }.count == 1)
+            let outcomes = try DatabaseInspector(directory: env.directory).read { db in
+                try String.fetchAll(
+                    db, sql: "SELECT outcome FROM code_requests WHERE order_number = ? ORDER BY id", arguments: [Self.order.orderNumber])
+            }
+            #expect(outcomes == ["sent", "collapsed", "collapsed"])
+        }
+    }
+}
