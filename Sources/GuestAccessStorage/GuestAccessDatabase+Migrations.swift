@@ -120,6 +120,18 @@ extension GuestAccessDatabase {
                     CREATE INDEX code_requests_turns ON code_requests(client_digest, id) WHERE outcome IS NULL;
                     """)
         }
+        migrator.registerMigration("v8-audit-folding") { db in
+            // Code requests that end without a code fold into one row per order,
+            // outcome and hour (`count`, `window_ms`); a request points at its own
+            // code.requested row so the fold can replace it.
+            try db.execute(
+                sql: """
+                    ALTER TABLE audit_events ADD COLUMN count INTEGER NOT NULL DEFAULT 1;
+                    ALTER TABLE audit_events ADD COLUMN window_ms INTEGER;
+                    CREATE INDEX audit_events_windows ON audit_events(window_ms, kind, detail) WHERE window_ms IS NOT NULL;
+                    ALTER TABLE code_requests ADD COLUMN audit_id INTEGER;
+                    """)
+        }
         return migrator
     }
 }

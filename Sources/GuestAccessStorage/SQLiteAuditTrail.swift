@@ -30,7 +30,7 @@ public struct SQLiteAuditTrail: AuditTrail {
         }
         let whereClause = clauses.isEmpty ? "" : "WHERE " + clauses.joined(separator: " AND ")
         arguments += [query.limit]
-        let sql = "SELECT id, at_ms, kind, order_digest, kid, detail FROM audit_events \(whereClause) ORDER BY id DESC LIMIT ?"
+        let sql = "SELECT id, at_ms, kind, order_digest, kid, detail, count FROM audit_events \(whereClause) ORDER BY id DESC LIMIT ?"
         let finalArguments = arguments
         return try await database.read { db in
             // A kind this version does not know (written by a newer one) is skipped, never relabelled.
@@ -39,16 +39,47 @@ public struct SQLiteAuditTrail: AuditTrail {
                 return AuditEvent(
                     id: row["id"], at: Date(millisecondsSince1970: row["at_ms"]),
                     kind: kind,
-                    orderDigest: (row["order_digest"] as Data?).map { [UInt8]($0) }, kid: row["kid"], detail: row["detail"])
+                    orderDigest: (row["order_digest"] as Data?).map { [UInt8]($0) }, kid: row["kid"], detail: row["detail"],
+                    count: row["count"])
             }
         }
     }
 
-    public func prune(before date: Date) async throws(StoreError) -> Int {
+    public func prune(before date: Date, keepingAtMost maxEvents: Int) async throws(StoreError) -> Int {
         try await database.write { db in
             try db.execute(sql: "DELETE FROM audit_events WHERE at_ms < ?", arguments: [date.millisecondsSince1970])
-            return db.changesCount
+            var pruned = db.changesCount
+            // The size bound: the oldest rows go first once there are more than `maxEvents`.
+            try db.execute(
+                sql: "DELETE FROM audit_events WHERE id <= (SELECT id FROM audit_events ORDER BY id DESC LIMIT 1 OFFSET ?)",
+                arguments: [maxEvents])
+            pruned += db.changesCount
+            return pruned
         }
+    }
+
+    /// Deletes the rows `ids` (code requests folded into an hourly row).
+    static func delete(ids: [Int64], from db: Database) throws {
+        for id in ids {
+            try db.cachedStatement(sql: "DELETE FROM audit_events WHERE id = ?").execute(arguments: [id])
+        }
+    }
+
+    /// Adds `count` to the row for `event`'s kind, order, key id and detail in
+    /// the hour of `event.at`, creating it if needed.
+    static func fold(_ event: AuditEvent, count: Int, into db: Database) throws {
+        let window = event.at.millisecondsSince1970 / 3_600_000 * 3_600_000
+        let digest = event.orderDigest.map { Data($0) }
+        try db.cachedStatement(
+            sql: """
+                UPDATE audit_events SET count = count + ?, at_ms = max(at_ms, ?)
+                WHERE window_ms = ? AND kind = ? AND order_digest IS ? AND kid IS ? AND detail IS ?
+                """
+        ).execute(arguments: [count, event.at.millisecondsSince1970, window, event.kind.rawValue, digest, event.kid, event.detail])
+        guard db.changesCount == 0 else { return }
+        try db.cachedStatement(
+            sql: "INSERT INTO audit_events (at_ms, kind, order_digest, kid, detail, count, window_ms) VALUES (?, ?, ?, ?, ?, ?, ?)"
+        ).execute(arguments: [event.at.millisecondsSince1970, event.kind.rawValue, digest, event.kid, event.detail, count, window])
     }
 
     /// Writes `event` with `db`, inside the caller's transaction.

@@ -13,13 +13,14 @@ public struct SQLiteCodeRequestQueue: CodeRequestQueue {
     ) async throws(StoreError) {
         let ms = date.millisecondsSince1970
         try await database.write { db in
+            try SQLiteAuditTrail.insert(audit, into: db)
             try db.cachedStatement(
                 sql: """
-                    INSERT INTO code_requests (order_number, email_digest, email_kid, client_digest, requested_at_ms, next_attempt_at_ms)
-                    VALUES (?, ?, ?, ?, ?, ?)
+                    INSERT INTO code_requests (order_number, email_digest, email_kid, client_digest, requested_at_ms, next_attempt_at_ms,
+                        audit_id)
+                    VALUES (?, ?, ?, ?, ?, ?, last_insert_rowid())
                     """
             ).execute(arguments: [orderNumber, Data(emailDigest), emailKid, Data(clientDigest), ms, ms])
-            try SQLiteAuditTrail.insert(audit, into: db)
         }
     }
 
@@ -44,26 +45,23 @@ public struct SQLiteCodeRequestQueue: CodeRequestQueue {
                             UPDATE code_requests SET lease_until_ms = ?
                             WHERE id = (
                                 SELECT id FROM (
-                                    SELECT id, next_attempt_at_ms, lease_until_ms,
+                                    SELECT id, order_number, email_digest, next_attempt_at_ms, lease_until_ms,
                                         row_number() OVER (PARTITION BY client_digest ORDER BY id) AS turn
-                                    FROM code_requests WHERE outcome IS NULL)
+                                    FROM code_requests WHERE outcome IS NULL) AS candidate
                                 WHERE next_attempt_at_ms <= ? AND lease_until_ms <= ?
+                                    AND NOT EXISTS (
+                                        SELECT 1 FROM code_requests AS twin
+                                        WHERE twin.outcome IS NULL AND twin.order_number = candidate.order_number
+                                            AND twin.email_digest = candidate.email_digest AND twin.lease_until_ms > ?)
                                 ORDER BY turn, id LIMIT 1)
                             RETURNING id, order_number, email_digest, email_kid, requested_at_ms, delivery_attempts
                             """),
-                    arguments: [now + Int64(lease * 1000), now, now])
+                    arguments: [now + Int64(lease * 1000), now, now, now])
             else { return nil }
-            let request = CodeRequest(
+            return CodeRequest(
                 id: row["id"], orderNumber: row["order_number"], emailDigest: [UInt8](row["email_digest"] as Data),
                 emailKid: row["email_kid"], requestedAt: Date(millisecondsSince1970: row["requested_at_ms"]),
                 deliveryAttempts: row["delivery_attempts"])
-            try db.cachedStatement(
-                sql: """
-                    UPDATE code_requests SET outcome = 'collapsed'
-                    WHERE outcome IS NULL AND order_number = ? AND email_digest = ? AND id <> ? AND lease_until_ms <= ?
-                    """
-            ).execute(arguments: [request.orderNumber, Data(request.emailDigest), request.id, now])
-            return request
         }
     }
 
@@ -82,11 +80,46 @@ public struct SQLiteCodeRequestQueue: CodeRequestQueue {
         }
     }
 
-    public func finish(id: Int64, outcome: String) async throws(StoreError) {
-        try await database.write { db in
-            try db.cachedStatement(sql: "UPDATE code_requests SET outcome = ? WHERE id = ? AND outcome IS NULL").execute(arguments: [
-                outcome, id,
-            ])
+    @discardableResult
+    public func finish(id: Int64, outcome: String, event: AuditEvent) async throws(StoreError) -> Int? {
+        try await database.write { db -> Int? in
+            guard
+                let row = try Row.fetchOne(
+                    db.cachedStatement(
+                        sql: """
+                            UPDATE code_requests SET outcome = ?, lease_until_ms = 0 WHERE id = ? AND outcome IS NULL
+                            RETURNING order_number, email_digest, audit_id
+                            """),
+                    arguments: [outcome, id])
+            else { return nil }
+            let twins = try Int64?.fetchAll(
+                db.cachedStatement(
+                    sql: """
+                        UPDATE code_requests SET outcome = 'collapsed'
+                        WHERE outcome IS NULL AND order_number = ? AND email_digest = ? AND lease_until_ms <= ?
+                        RETURNING audit_id
+                        """),
+                arguments: [row["order_number"] as String, row["email_digest"] as Data, event.at.millisecondsSince1970])
+            if event.kind == .codeDelivered {
+                try SQLiteAuditTrail.insert(event, into: db)
+            } else {
+                try SQLiteAuditTrail.delete(ids: [row["audit_id"] as Int64?].compactMap { $0 }, from: db)
+                var folded = event
+                if outcome == "no-order" {
+                    // Requests for orders that do not exist name no order: one row an hour, however many.
+                    folded.orderDigest = nil
+                    folded.kid = nil
+                }
+                try SQLiteAuditTrail.fold(folded, count: 1, into: db)
+            }
+            if !twins.isEmpty {
+                try SQLiteAuditTrail.delete(ids: twins.compactMap { $0 }, from: db)
+                var collapsed = event
+                collapsed.kind = .codeNotSent
+                collapsed.detail = "collapsed"
+                try SQLiteAuditTrail.fold(collapsed, count: twins.count, into: db)
+            }
+            return twins.count
         }
     }
 

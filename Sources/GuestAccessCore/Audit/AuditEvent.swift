@@ -13,10 +13,17 @@ public struct AuditEvent: Sendable, Equatable {
     public var orderDigest: [UInt8]?
     public var kid: String?
     public var detail: String?
+    /// How many occurrences this row stands for: 1, or more for an hourly
+    /// aggregate of code requests that ended without a code (see
+    /// `CodeRequestQueue.finish`), which keeps a request flood from growing
+    /// the trail with every request.
+    public var count: Int = 1
 
     public init(
-        id: Int64? = nil, at: Date, kind: AuditEventKind, orderDigest: [UInt8]? = nil, kid: String? = nil, detail: String? = nil
+        id: Int64? = nil, at: Date, kind: AuditEventKind, orderDigest: [UInt8]? = nil, kid: String? = nil, detail: String? = nil,
+        count: Int = 1
     ) {
+        self.count = count
         self.id = id
         self.at = at
         self.kind = kind

@@ -75,7 +75,8 @@ extension Policy {
         try risk.finish()
 
         var audit = try root.section("audit")
-        let auditPolicy = AuditPolicy(retentionDays: try audit.int("retentionDays", 1...3650))
+        let auditPolicy = AuditPolicy(
+            retentionDays: try audit.int("retentionDays", 1...3650), maxEvents: try audit.int("maxEvents", 10_000...100_000_000))
         try audit.finish()
 
         var mail = try root.section("mail")

@@ -29,7 +29,7 @@ public struct Policy: Sendable, Equatable {
         provider: ProviderPolicy(timeoutSeconds: 5, maxResponseBytes: 1_048_576),
         storage: StoragePolicy(synchronous: .full),
         risk: RiskPolicy(maxGuessProbabilityPerYear: 1.0e-4),
-        audit: AuditPolicy(retentionDays: 365),
+        audit: AuditPolicy(retentionDays: 365, maxEvents: 1_000_000),
         mail: MailPolicy(timeoutSeconds: 30, parallelDeliveries: 8, maxDeliveryAttempts: 4)
     )
 }

@@ -8,6 +8,8 @@ public protocol AuditTrail: Sendable {
     func record(_ event: AuditEvent) async throws(StoreError)
     /// The newest `query.limit` events matching `query`, oldest first.
     func events(_ query: AuditQuery) async throws(StoreError) -> [AuditEvent]
-    /// Deletes events older than `date`; returns how many.
-    func prune(before date: Date) async throws(StoreError) -> Int
+    /// Deletes events older than `date`, then the oldest beyond the newest
+    /// `maxEvents` (so the trail has a size bound whatever the traffic);
+    /// returns how many.
+    func prune(before date: Date, keepingAtMost maxEvents: Int) async throws(StoreError) -> Int
 }

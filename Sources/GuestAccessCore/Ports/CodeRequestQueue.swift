@@ -35,15 +35,23 @@ public protocol CodeRequestQueue: Sendable {
         orderNumber: String, emailDigest: [UInt8], emailKid: String, clientDigest: [UInt8], at date: Date, audit: AuditEvent
     ) async throws(StoreError)
     /// Claims the next due request in client turns (see above) for `lease`
-    /// seconds, and finishes the other pending requests for the same order and
-    /// email digest as `collapsed`: one lookup and one code serve them all.
+    /// seconds. A request whose twin (same order and email digest) is in
+    /// progress waits: `finish` collapses it into the twin's outcome.
     func claimNext(at date: Date, lease: TimeInterval) async throws(StoreError) -> CodeRequest?
     /// Ends every lease (at start: on one node, no other worker holds one).
     func releaseLeases() async throws(StoreError)
     /// Sets the next attempt and ends the lease.
     func reschedule(id: Int64, to date: Date) async throws(StoreError)
-    /// Ends the request; `outcome` is a short word for the log and tests.
-    func finish(id: Int64, outcome: String) async throws(StoreError)
+    /// Ends the request (`outcome` is a short word for the log and tests), ends
+    /// its pending twins as `collapsed` (one lookup and one code serve them
+    /// all), and records `event` in the same transaction: a `code.delivered`
+    /// row as it is, any other outcome folded with the request's own
+    /// `code.requested` row into one hourly row per order, outcome and hour
+    /// (with no order at all for `no-order`), so a flood of requests adds
+    /// rows per hour, not per request. Returns how many twins were collapsed,
+    /// or nil when the request was already finished (a revoke, say).
+    @discardableResult
+    func finish(id: Int64, outcome: String, event: AuditEvent) async throws(StoreError) -> Int?
     /// Deletes finished requests queued before `date`; returns how many. Pending
     /// ones are never deleted.
     func pruneFinished(before date: Date) async throws(StoreError) -> Int

@@ -93,7 +93,9 @@ public func buildApplication(reader: ConfigReader) async throws -> some Applicat
             codes: stores.codes, queue: stores.queue, provider: provider, mailer: mailer, keyring: keyring, policy: policy,
             clock: clock, logger: logger, metrics: metrics, audit: audit))
     services.append(
-        AuditRetentionService(trail: trail, queue: stores.queue, retentionDays: policy.audit.retentionDays, clock: clock, logger: logger))
+        AuditRetentionService(
+            trail: trail, queue: stores.queue, retentionDays: policy.audit.retentionDays, maxEvents: policy.audit.maxEvents, clock: clock,
+            logger: logger))
     let router = buildRouter(
         policy: policy, stores: stores, provider: provider, keyring: keyring, adminKey: adminKey,
         clients: ClientAddress(trustedProxies: settings.trustedProxies), readiness: readiness, clock: clock, logger: logger,

@@ -138,10 +138,11 @@ public struct CodeDeliveryWorker<Codes: AccessCodeStore, Queue: CodeRequestQueue
     }
 
     private func finish(_ request: CodeRequest, _ outcome: String) async throws(StoreError) {
-        try await queue.finish(id: request.id, outcome: outcome)
+        let sent = outcome == "sent"
+        let event = audit.event(sent ? .codeDelivered : .codeNotSent, orderNumber: request.orderNumber, detail: sent ? nil : outcome)
+        let collapsed = try await queue.finish(id: request.id, outcome: outcome, event: event)
         metrics.count("code_requests_finished", [("outcome", outcome)])
-        await audit.record(
-            outcome == "sent" ? .codeDelivered : .codeNotSent, orderNumber: request.orderNumber, detail: outcome == "sent" ? nil : outcome)
+        if let collapsed, collapsed > 0 { metrics.count("code_requests_finished", [("outcome", "collapsed")], by: collapsed) }
         logger.info("code request finished", metadata: ["request": "\(request.id)", "outcome": "\(outcome)"])
     }
 

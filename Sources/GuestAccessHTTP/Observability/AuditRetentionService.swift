@@ -12,13 +12,18 @@ public struct AuditRetentionService: Service {
     let trail: any AuditTrail
     let queue: any CodeRequestQueue
     let retentionDays: Int
+    let maxEvents: Int
     let clock: any WallClock
     let logger: Logger
 
-    public init(trail: any AuditTrail, queue: any CodeRequestQueue, retentionDays: Int, clock: any WallClock, logger: Logger) {
+    public init(
+        trail: any AuditTrail, queue: any CodeRequestQueue, retentionDays: Int, maxEvents: Int = 1_000_000, clock: any WallClock,
+        logger: Logger
+    ) {
         self.trail = trail
         self.queue = queue
         self.retentionDays = retentionDays
+        self.maxEvents = maxEvents
         self.clock = clock
         self.logger = logger
     }
@@ -27,7 +32,8 @@ public struct AuditRetentionService: Service {
         await cancelWhenGracefulShutdown {
             while !Task.isCancelled {
                 do {
-                    let pruned = try await trail.prune(before: clock.now() - TimeInterval(retentionDays) * 86400)
+                    let pruned = try await trail.prune(
+                        before: clock.now() - TimeInterval(retentionDays) * 86400, keepingAtMost: maxEvents)
                     if pruned > 0 { logger.info("audit events pruned", metadata: ["count": "\(pruned)"]) }
                     let finished = try await queue.pruneFinished(before: clock.now() - 86400)
                     if finished > 0 { logger.info("finished code requests pruned", metadata: ["count": "\(finished)"]) }
