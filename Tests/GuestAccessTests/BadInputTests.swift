@@ -52,6 +52,11 @@ struct BadInputTests {
                 "email too long", "/v1/access-codes",
                 body(#"{"orderNumber":"\#(order)","email":"\#(String(repeating: "a", count: 250))@example.com"}"#), 400
             ),
+            (
+                "a key the endpoint does not take", "/v1/access-codes", body(#"{"orderNumber":"\#(order)","email":"\#(email)","emial":1}"#),
+                400
+            ),
+            ("C1 control in email", "/v1/access-codes", body(#"{"orderNumber":"\#(order)","email":"\u0095@example.com"}"#), 400),
             ("order number as a number", "/v1/access-codes", body(#"{"orderNumber":42,"email":"\#(email)"}"#), 400),
             ("order number as an array", "/v1/access-codes", body(#"{"orderNumber":["\#(order)"],"email":"\#(email)"}"#), 400),
             ("order number null", "/v1/access-codes", body(#"{"orderNumber":null,"email":"\#(email)"}"#), 400),
@@ -62,8 +67,8 @@ struct BadInputTests {
             ("JSON array", "/v1/access-codes", body("[]"), 400),
             ("JSON string", "/v1/access-codes", body(#""hello""#), 400),
             (
-                "unknown extra field is ignored", "/v1/access-codes",
-                body(#"{"orderNumber":"\#(order)","email":"\#(email)","admin":true}"#), 202
+                "an unknown extra field is refused", "/v1/access-codes",
+                body(#"{"orderNumber":"\#(order)","email":"\#(email)","admin":true}"#), 400
             ),
             (
                 "homoglyph email is just another address", "/v1/access-codes",

@@ -69,4 +69,17 @@ struct ProviderRaceTests {
             }
         }
     }
+
+    @Test("An access token whose order was deleted at the storefront gets 404 not_found, as openapi.yaml says")
+    func orderGoneFromTheProvider() async throws {
+        try await Self.withService { storefront, env, client in
+            let number = Self.order.orderNumber
+            let code = try await VerifiedAccessTests.requestCode(client, env)
+            let verified = try await client.postJSON("/v1/access-codes/verify", VerifiedAccessTests.body(number, Self.order.email, code))
+            let token = try #require(verified.json["accessToken"] as? String)
+            storefront.gone.withLock { _ = $0.insert(number) }
+            let response = try await client.get("/v1/guest/order", headers: bearer(token))
+            #expect(response.status == .notFound && response.errorCode == "not_found")
+        }
+    }
 }

@@ -163,8 +163,13 @@ struct TrackingAPITests {
                     try await client.postJSON("/v1/admin/tracking-tokens", "{}", headers: textHeaders), .unsupportedMediaType,
                     "unsupported_media_type"
                 ))
-            cases.append((try await client.execute(uri: "/v1/tracking/abc", method: .delete), .notFound, "not_found"))
-            cases.append((try await client.execute(uri: "/v1/admin/tracking-tokens", method: .get, headers: auth), .notFound, "not_found"))
+            cases.append((try await client.execute(uri: "/v1/tracking/abc", method: .delete), .methodNotAllowed, "method_not_allowed"))
+            cases.append(
+                (
+                    try await client.execute(uri: "/v1/admin/tracking-tokens", method: .get, headers: auth), .methodNotAllowed,
+                    "method_not_allowed"
+                ))
+            cases.append((try await client.execute(uri: "/v1/nowhere", method: .get), .notFound, "not_found"))
             cases.append(
                 (
                     try await client.execute(uri: "/v1/admin/orders/%0D%0A/revoke", method: .post, headers: auth), .badRequest,

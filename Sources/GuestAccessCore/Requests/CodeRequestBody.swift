@@ -1,7 +1,9 @@
 import Foundation
 
 /// `POST /v1/access-codes` and `…/verify` bodies, checked on their own bytes only.
-public struct CodeRequestBody: Codable, Sendable, Equatable {
+public struct CodeRequestBody: Codable, Sendable, Equatable, StrictlyKeyed {
+    public static let knownKeys: Set<String> = ["orderNumber", "email", "code"]
+
     public let orderNumber: String
     public let email: String
     public let code: String?

@@ -136,7 +136,7 @@ func buildRouter<Tracking, Codes, Queue, Revocations, Provider: OrderDetailProvi
     adminKey: AdminKey, clients: ClientAddress, readiness: Readiness, clock: any WallClock, logger: Logger, metrics: ServiceMetrics,
     audit: AuditLog
 ) -> Router<AppRequestContext> {
-    let router = Router(context: AppRequestContext.self)
+    let router = Router(context: AppRequestContext.self, options: .autoGenerateHeadEndpoints)
     router.add(
         middleware: EdgeMiddleware(
             maxHeaderBytes: policy.http.maxHeaderBytes, maxHeaderCount: policy.http.maxHeaderCount, logger: logger, metrics: metrics))

@@ -35,7 +35,8 @@ public struct AdminController<Store: TrackingTokenStore, Codes: AccessCodeStore,
         group.post("/orders/{orderNumber}/revoke", use: revoke)
     }
 
-    struct MintRequest: Decodable {
+    struct MintRequest: Decodable, StrictlyKeyed {
+        static var knownKeys: Set<String> { ["orderNumber"] }
         let orderNumber: String
     }
 

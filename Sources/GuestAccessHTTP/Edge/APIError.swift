@@ -11,12 +11,15 @@ public struct APIError: Error, HTTPResponseError, Sendable, Equatable {
     public let code: String
     public let message: String
     public let retryAfter: Int?
+    /// The `Allow` header of a 405: the methods the path does serve.
+    public let allow: String?
 
-    public init(status: HTTPResponse.Status, code: String, message: String, retryAfter: Int? = nil) {
+    public init(status: HTTPResponse.Status, code: String, message: String, retryAfter: Int? = nil, allow: String? = nil) {
         self.status = status
         self.code = code
         self.message = message
         self.retryAfter = retryAfter
+        self.allow = allow
     }
 
     public static func invalidRequest(_ message: String = "The request is malformed.") -> APIError {
@@ -32,6 +35,13 @@ public struct APIError: Error, HTTPResponseError, Sendable, Equatable {
         status: .serviceUnavailable, code: "unavailable", message: "The service is temporarily unavailable.", retryAfter: 5)
     public static let invalidCode = APIError(status: .unauthorized, code: "invalid_code", message: "The code is invalid or has expired.")
     public static let internalError = APIError(status: .internalServerError, code: "internal", message: "Something went wrong.")
+
+    /// A path the service serves, with a method it does not (RFC 9110 §15.5.6).
+    public static func methodNotAllowed(allow: [HTTPRequest.Method]) -> APIError {
+        APIError(
+            status: .methodNotAllowed, code: "method_not_allowed", message: "The method is not allowed on this path.",
+            allow: allow.map(\.rawValue).joined(separator: ", "))
+    }
 
     public static func rateLimited(retryAfter: Int) -> APIError {
         APIError(status: .tooManyRequests, code: "rate_limited", message: "Too many requests.", retryAfter: retryAfter)
@@ -50,6 +60,7 @@ public struct APIError: Error, HTTPResponseError, Sendable, Equatable {
     public func response() -> Response {
         var headers: HTTPFields = [.contentType: JSONResponse.contentType]
         if let retryAfter { headers[.retryAfter] = String(retryAfter) }
+        if let allow { headers[.allow] = allow }
         if status == .unauthorized && code == "unauthorized" { headers[.wwwAuthenticate] = "Bearer" }
         return Response(status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: body)))
     }

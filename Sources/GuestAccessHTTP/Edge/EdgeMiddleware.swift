@@ -3,7 +3,8 @@ import GuestAccessCrypto
 import Hummingbird
 import Logging
 
-/// The outermost layer of every request, matched or not:
+/// The outermost layer of every request, matched or not: 405 with `Allow` for
+/// a known path asked with another method (see `RouteTable`),
 /// a fresh request id, header limits, the error envelope for anything thrown,
 /// the contract's headers on every response, and one access-log line that
 /// names the route template — never the raw path, which may hold a token.
@@ -32,6 +33,9 @@ public struct EdgeMiddleware: RouterMiddleware {
         var response: Response
         do {
             try checkHeaders(request)
+            if let allowed = RouteTable.methods(for: request.uri.path), !allowed.contains(request.method) {
+                throw APIError.methodNotAllowed(allow: allowed)
+            }
             response = try await next(request, context)
         } catch let error as APIError {
             response = error.response()

@@ -127,7 +127,13 @@ paths:
             application/json:
               schema: { $ref: "#/components/schemas/OrderDetail" }
         "401": { $ref: "#/components/responses/Unauthorized" }
-        "404": { $ref: "#/components/responses/NotFound" }
+        "404":
+          description: |
+            The token is valid, but the order it is scoped to is no longer known to the order
+            provider (deleted at the storefront since the token was issued). `not_found`.
+          content:
+            application/json:
+              schema: { $ref: "#/components/schemas/Error" }
         "429": { $ref: "#/components/responses/RateLimited" }
         "503": { $ref: "#/components/responses/Unavailable" }
 
@@ -158,6 +164,7 @@ paths:
           application/json:
             schema:
               type: object
+              additionalProperties: false
               required: [orderNumber]
               properties:
                 orderNumber: { $ref: "#/components/schemas/OrderNumber" }
@@ -348,7 +355,7 @@ components:
             code:
               type: string
               enum:
-                [invalid_request, invalid_code, unauthorized, not_found, payload_too_large, unsupported_media_type, rate_limited, unavailable]
+                [invalid_request, invalid_code, unauthorized, not_found, method_not_allowed, payload_too_large, unsupported_media_type, rate_limited, unavailable, internal]
             message: { type: string }
     Status:
       type: object
@@ -368,12 +375,16 @@ components:
     Email:
       description: |
         One `@`; a local part of 1–64 bytes; a domain of non-empty dot-separated labels that
-        neither start nor end with `-`; no whitespace, control or format characters and none of
-        `<>,;"\()[]:`. Unicode is accepted. Compared trimmed and case-insensitively.
+        neither start nor end with `-`; no whitespace, control (C0, DEL, C1) or format characters
+        (Unicode category Cf: soft hyphen, bidirectional controls, zero-width characters, …) and
+        none of `<>,;"\()[]:`. Unicode is accepted. Lengths are in UTF-8 bytes: at most 254 in
+        all, 64 in the local part, 63 in a label (the pattern counts characters, so it admits
+        some longer non-ASCII addresses that are refused with 400). Compared trimmed and
+        case-insensitively.
       type: string
       minLength: 3
       maxLength: 254
-      pattern: "^[^\\s@<>,;\"\\\\()\\[\\]:]{1,64}@[^\\s@<>,;\"\\\\()\\[\\]:.-]([^\\s@<>,;\"\\\\()\\[\\]:.]*[^\\s@<>,;\"\\\\()\\[\\]:.-])?(\\.[^\\s@<>,;\"\\\\()\\[\\]:.-]([^\\s@<>,;\"\\\\()\\[\\]:.]*[^\\s@<>,;\"\\\\()\\[\\]:.-])?)*$"
+      pattern: "^[^\\s@<>,;\"\\\\()\\[\\]:\\x00-\\x1f\\x7f-\\x9f\\xad\\u0600-\\u0605\\u061c\\u06dd\\u070f\\u0890\\u0891\\u08e2\\u180e\\u200b-\\u200f\\u202a-\\u202e\\u2060-\\u2064\\u2066-\\u206f\\ufeff\\ufff9-\\ufffb]{1,64}@[^\\s@<>,;\"\\\\()\\[\\]:\\x00-\\x1f\\x7f-\\x9f\\xad\\u0600-\\u0605\\u061c\\u06dd\\u070f\\u0890\\u0891\\u08e2\\u180e\\u200b-\\u200f\\u202a-\\u202e\\u2060-\\u2064\\u2066-\\u206f\\ufeff\\ufff9-\\ufffb.-]([^\\s@<>,;\"\\\\()\\[\\]:\\x00-\\x1f\\x7f-\\x9f\\xad\\u0600-\\u0605\\u061c\\u06dd\\u070f\\u0890\\u0891\\u08e2\\u180e\\u200b-\\u200f\\u202a-\\u202e\\u2060-\\u2064\\u2066-\\u206f\\ufeff\\ufff9-\\ufffb.]{0,61}[^\\s@<>,;\"\\\\()\\[\\]:\\x00-\\x1f\\x7f-\\x9f\\xad\\u0600-\\u0605\\u061c\\u06dd\\u070f\\u0890\\u0891\\u08e2\\u180e\\u200b-\\u200f\\u202a-\\u202e\\u2060-\\u2064\\u2066-\\u206f\\ufeff\\ufff9-\\ufffb.-])?(\\.[^\\s@<>,;\"\\\\()\\[\\]:\\x00-\\x1f\\x7f-\\x9f\\xad\\u0600-\\u0605\\u061c\\u06dd\\u070f\\u0890\\u0891\\u08e2\\u180e\\u200b-\\u200f\\u202a-\\u202e\\u2060-\\u2064\\u2066-\\u206f\\ufeff\\ufff9-\\ufffb.-]([^\\s@<>,;\"\\\\()\\[\\]:\\x00-\\x1f\\x7f-\\x9f\\xad\\u0600-\\u0605\\u061c\\u06dd\\u070f\\u0890\\u0891\\u08e2\\u180e\\u200b-\\u200f\\u202a-\\u202e\\u2060-\\u2064\\u2066-\\u206f\\ufeff\\ufff9-\\ufffb.]{0,61}[^\\s@<>,;\"\\\\()\\[\\]:\\x00-\\x1f\\x7f-\\x9f\\xad\\u0600-\\u0605\\u061c\\u06dd\\u070f\\u0890\\u0891\\u08e2\\u180e\\u200b-\\u200f\\u202a-\\u202e\\u2060-\\u2064\\u2066-\\u206f\\ufeff\\ufff9-\\ufffb.-])?)*$"
       examples: [jane.doe@example.com]
     CodeRequest:
       type: object

@@ -22,6 +22,8 @@ final class FakeStorefront: Sendable {
     private let failures = Mutex<[String: Int]>([:])
     let delay = Mutex<Duration>(.zero)
     let paused = Mutex<Bool>(false)
+    /// Orders deleted at the storefront: answered 404 from now on.
+    let gone = Mutex<Set<String>>([])
 
     func failNext(_ number: String, times: Int = 1) { failures.withLock { $0[number, default: 0] += times } }
 
@@ -62,6 +64,7 @@ final class FakeStorefront: Sendable {
                     return true
                 }
                 if fail { return Response(status: .serviceUnavailable) }
+                if self.gone.withLock({ $0.contains(number) }) { return Response(status: .notFound) }
                 guard let order = self.orders[number] else { return Response(status: .notFound) }
                 return try Self.json(order)
             }
