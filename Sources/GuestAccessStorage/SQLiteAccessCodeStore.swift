@@ -114,14 +114,14 @@ public struct SQLiteAccessCodeStore: AccessCodeStore {
         }
     }
 
-    public func restore(orderNumber: String, attempts: Int) async throws(StoreError) {
+    public func restore(orderNumber: String, codeDigest: [UInt8], attempts: Int) async throws(StoreError) {
         try await database.write { db in
             try db.cachedStatement(
                 sql: """
                     UPDATE access_codes SET used = 0, attempts = attempts - 1
-                    WHERE order_key = ? AND order_key <> '' AND used = 1 AND attempts = ?
+                    WHERE order_key = ? AND order_key <> '' AND code_digest = ? AND used = 1 AND attempts = ?
                     """
-            ).execute(arguments: [orderNumber, attempts])
+            ).execute(arguments: [orderNumber, Data(codeDigest), attempts])
         }
     }
 
@@ -132,8 +132,17 @@ public struct SQLiteAccessCodeStore: AccessCodeStore {
         }
     }
 
-    public func revokeCodes(orderNumber: String) async throws(StoreError) {
-        try await database.write { db in
+    public func revokeOrder(_ orderNumber: String, now: @escaping @Sendable () -> Date) async throws(StoreError) {
+        try await database.writeImmediate { db in
+            let ms = now().millisecondsSince1970
+            try db.cachedStatement(sql: "UPDATE tracking_tokens SET revoked_at_ms = ? WHERE order_number = ? AND revoked_at_ms IS NULL")
+                .execute(arguments: [ms, orderNumber])
+            try db.cachedStatement(
+                sql: """
+                    INSERT INTO order_revocations (order_number, revoked_at_ms) VALUES (?, ?)
+                    ON CONFLICT(order_number) DO UPDATE SET revoked_at_ms = max(revoked_at_ms, excluded.revoked_at_ms)
+                    """
+            ).execute(arguments: [orderNumber, ms])
             try db.cachedStatement(sql: "DELETE FROM access_codes WHERE order_key = ? AND order_key <> ''").execute(arguments: [orderNumber]
             )
             try db.cachedStatement(sql: "UPDATE code_requests SET outcome = 'revoked' WHERE order_number = ? AND outcome IS NULL").execute(

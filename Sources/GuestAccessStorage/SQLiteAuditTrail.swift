@@ -49,9 +49,15 @@ public struct SQLiteAuditTrail: AuditTrail {
         try await database.write { db in
             try db.execute(sql: "DELETE FROM audit_events WHERE at_ms < ?", arguments: [date.millisecondsSince1970])
             var pruned = db.changesCount
-            // The size bound: the oldest rows go first once there are more than `maxEvents`.
+            // The size bound, on the kinds that anyone's traffic can multiply: their oldest rows go
+            // first once there are more than `maxEvents`. The rest (locks, burns, successes, tokens,
+            // revokes, key events) are bounded by budgets and limits, and never pushed out by a flood.
+            let noisy = AuditEventKind.multipliedByTraffic.map { "'\($0.rawValue)'" }.joined(separator: ", ")
             try db.execute(
-                sql: "DELETE FROM audit_events WHERE id <= (SELECT id FROM audit_events ORDER BY id DESC LIMIT 1 OFFSET ?)",
+                sql: """
+                    DELETE FROM audit_events WHERE kind IN (\(noisy)) AND id <= (
+                        SELECT id FROM audit_events WHERE kind IN (\(noisy)) ORDER BY id DESC LIMIT 1 OFFSET ?)
+                    """,
                 arguments: [maxEvents])
             pruned += db.changesCount
             return pruned

@@ -92,29 +92,35 @@ public struct SQLiteCodeRequestQueue: CodeRequestQueue {
                             """),
                     arguments: [outcome, id])
             else { return nil }
-            let twins = try Int64?.fetchAll(
-                db.cachedStatement(
-                    sql: """
-                        UPDATE code_requests SET outcome = 'collapsed'
-                        WHERE outcome IS NULL AND order_number = ? AND email_digest = ? AND lease_until_ms <= ?
-                        RETURNING audit_id
-                        """),
-                arguments: [row["order_number"] as String, row["email_digest"] as Data, event.at.millisecondsSince1970])
+            // A twin takes this outcome only when it would have had the same one: not when this
+            // request ran out of time or attempts, or its key was retired (the twin may be fresher).
+            let collapses = !["expired", "gave-up", "key-retired"].contains(outcome)
+            let twins =
+                !collapses
+                ? []
+                : try Int64?.fetchAll(
+                    db.cachedStatement(
+                        sql: """
+                            UPDATE code_requests SET outcome = 'collapsed'
+                            WHERE outcome IS NULL AND order_number = ? AND email_digest = ? AND lease_until_ms <= ?
+                            RETURNING audit_id
+                            """),
+                    arguments: [row["order_number"] as String, row["email_digest"] as Data, event.at.millisecondsSince1970])
+            var folded = event
+            if outcome == "no-order" {
+                // Requests for orders that do not exist name no order: one row an hour, however many.
+                folded.orderDigest = nil
+                folded.kid = nil
+            }
             if event.kind == .codeDelivered {
                 try SQLiteAuditTrail.insert(event, into: db)
             } else {
                 try SQLiteAuditTrail.delete(ids: [row["audit_id"] as Int64?].compactMap { $0 }, from: db)
-                var folded = event
-                if outcome == "no-order" {
-                    // Requests for orders that do not exist name no order: one row an hour, however many.
-                    folded.orderDigest = nil
-                    folded.kid = nil
-                }
                 try SQLiteAuditTrail.fold(folded, count: 1, into: db)
             }
             if !twins.isEmpty {
                 try SQLiteAuditTrail.delete(ids: twins.compactMap { $0 }, from: db)
-                var collapsed = event
+                var collapsed = folded
                 collapsed.kind = .codeNotSent
                 collapsed.detail = "collapsed"
                 try SQLiteAuditTrail.fold(collapsed, count: twins.count, into: db)

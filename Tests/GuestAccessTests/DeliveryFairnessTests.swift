@@ -97,4 +97,20 @@ struct DeliveryFairnessTests {
             #expect(outcomes == ["sent", "collapsed", "collapsed"])
         }
     }
+
+    @Test("A guess and the guesser's own request are looked up at once, so the guess's outcome does not hold up the own code")
+    func guessAndOwnRequestRunSideBySide() async throws {
+        try await Self.withSlowStorefront { storefront, env, client in
+            storefront.paused.withLock { $0 = true }
+            let guesser = Self.from("203.0.113.77")
+            let (victim, own) = (Fixtures.orders[1], Fixtures.orders[2])
+            _ = try await client.postJSON("/v1/access-codes", VerifiedAccessTests.body(victim.orderNumber, victim.email), headers: guesser)
+            _ = try await client.postJSON("/v1/access-codes", VerifiedAccessTests.body(own.orderNumber, own.email), headers: guesser)
+            // Both lookups reach the (held) storefront together: neither waits for the other's lookup or delivery.
+            try await Self.waitForLookups(storefront, 2)
+            #expect(Set(storefront.seenOrders.all) == [victim.orderNumber, own.orderNumber])
+            storefront.paused.withLock { $0 = false }
+            _ = try await env.waitForCode(own.orderNumber, timeout: .seconds(30))
+        }
+    }
 }

@@ -32,4 +32,8 @@ public enum AuditEventKind: String, Sendable, Equatable, CaseIterable, Codable {
     case keyRotated = "key.rotated"
     /// `keys retire` erased a key.
     case keyRetired = "key.retired"
+
+    /// Kinds an outsider's traffic can multiply without bound (every request
+    /// or verify attempt adds one): the only ones `audit.maxEvents` prunes.
+    public static let multipliedByTraffic: [AuditEventKind] = [.codeRequested, .codeNotSent, .codeDeliveryFailed, .verifyFailed]
 }

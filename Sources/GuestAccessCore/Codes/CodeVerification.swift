@@ -25,7 +25,8 @@ public enum CodeVerification {
                 success: true, attempts: code.attempts + 1, used: true,
                 budget: OrderBudget(
                     orderKey: budget.orderKey, consecutiveFailures: 0, day: day, dayFailures: budget.failures(on: day),
-                    totalFailures: budget.totalFailures))
+                    totalFailures: budget.totalFailures),
+                codeDigest: code.codeDigest)
         }
         guard counts else {
             return VerifyDecision(success: false, attempts: code.attempts, used: code.used, budget: budget)

@@ -13,11 +13,14 @@ public struct VerifyDecision: Sendable, Equatable {
     public let lockedOrder: Bool
     /// This failed attempt counted against the code and the order's budgets.
     public let counted: Bool
+    /// The digest of the code a success used (empty otherwise): what a restore must still find.
+    public let codeDigest: [UInt8]
 
     public init(
         success: Bool, attempts: Int, used: Bool, budget: OrderBudget, burnedCode: Bool = false, lockedOrder: Bool = false,
-        counted: Bool = false
+        counted: Bool = false, codeDigest: [UInt8] = []
     ) {
+        self.codeDigest = codeDigest
         self.success = success
         self.attempts = attempts
         self.used = used

@@ -29,14 +29,19 @@ public protocol AccessCodeStore: Sendable {
     /// Gives back a code that a right answer used, when the order could not be
     /// fetched afterwards (provider unavailable): the shopper proved the code,
     /// and an outage must not cost it. Only if the row is still that used code
-    /// (`attempts` as the successful attempt left it); a newer code or a
-    /// revoke wins.
-    func restore(orderNumber: String, attempts: Int) async throws(StoreError)
+    /// (same digest, `attempts` as the successful attempt left it); a newer
+    /// code or a revoke wins.
+    func restore(orderNumber: String, codeDigest: [UInt8], attempts: Int) async throws(StoreError)
 
     /// Invalidates the order's code if it is still the one with `codeDigest`
     /// (a code whose delivery failed must not stay usable).
     func invalidate(orderNumber: String, codeDigest: [UInt8]) async throws(StoreError)
 
-    /// Deletes the order's code and pending code requests (admin revoke).
-    func revokeCodes(orderNumber: String) async throws(StoreError)
+    /// Revokes every access to the order in one transaction that takes the
+    /// write lock first: its tracking tokens, the access tokens issued until
+    /// now (the revocation time), its code, and its pending code requests.
+    /// The time is read from `now` inside the transaction, once the lock is
+    /// held, so every verify that committed before it began earlier and its
+    /// token is refused; a verify that commits after it finds no code.
+    func revokeOrder(_ orderNumber: String, now: @escaping @Sendable () -> Date) async throws(StoreError)
 }

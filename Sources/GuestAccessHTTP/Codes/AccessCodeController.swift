@@ -102,7 +102,7 @@ public struct AccessCodeController<Codes: AccessCodeStore, Queue: CodeRequestQue
             // The right code was proven; the outage is ours. Give the code back so the
             // shopper can retry with it (only success reaches here: failure paths are unchanged).
             do {
-                try await codes.restore(orderNumber: orderNumber, attempts: decision.attempts)
+                try await codes.restore(orderNumber: orderNumber, codeDigest: decision.codeDigest, attempts: decision.attempts)
             } catch {
                 logger.error("a used code could not be restored", metadata: ["reason": "\(error)"])
             }

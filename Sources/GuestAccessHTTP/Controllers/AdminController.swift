@@ -66,8 +66,8 @@ public struct AdminController<Store: TrackingTokenStore, Codes: AccessCodeStore,
             throw APIError.invalidRequest("orderNumber is not well-formed.")
         }
         do {
-            try await store.revokeOrder(orderNumber, at: clock.now())
-            try await codes.revokeCodes(orderNumber: orderNumber)
+            let clock = clock
+            try await codes.revokeOrder(orderNumber) { clock.now() }
         } catch {
             logger.error("order revoke failed", metadata: ["reason": "\(error)"])
             throw APIError.unavailable

@@ -23,7 +23,9 @@ public enum RouteTable {
 
     /// The methods `path` is served with (HEAD added beside GET), or nil for a path the service does not serve.
     public static func methods(for path: String) -> [HTTPRequest.Method]? {
-        let segments = path.split(separator: "/", omittingEmptySubsequences: false)
+        var segments = path.split(separator: "/", omittingEmptySubsequences: false)
+        // The router serves `/a/b/` as `/a/b`: so must this table.
+        if segments.count > 2, segments.last?.isEmpty == true { segments.removeLast() }
         for route in routes {
             let template = route.template.split(separator: "/", omittingEmptySubsequences: false)
             guard template.count == segments.count else { continue }
