@@ -132,6 +132,23 @@ extension GuestAccessDatabase {
                     ALTER TABLE code_requests ADD COLUMN audit_id INTEGER;
                     """)
         }
+        migrator.registerMigration("v9-code-request-fair-turns") { db in
+            // Turns stamped at enqueue (start-time fair queuing) replace the per-claim window
+            // over every pending request, which cost a full scan per claim under a flood.
+            try db.execute(
+                sql: """
+                    ALTER TABLE code_requests ADD COLUMN turn INTEGER NOT NULL DEFAULT 0;
+                    ALTER TABLE code_requests ADD COLUMN lease_token INTEGER NOT NULL DEFAULT 0;
+                    DROP INDEX code_requests_turns;
+                    CREATE INDEX code_requests_by_turn ON code_requests(turn, id) WHERE outcome IS NULL;
+                    CREATE TABLE queue_clients (
+                        client_digest BLOB PRIMARY KEY NOT NULL,
+                        last_turn INTEGER NOT NULL
+                    ) WITHOUT ROWID;
+                    CREATE TABLE queue_clock (id INTEGER PRIMARY KEY CHECK (id = 1), turn INTEGER NOT NULL);
+                    INSERT INTO queue_clock (id, turn) VALUES (1, 0);
+                    """)
+        }
         return migrator
     }
 }

@@ -13,14 +13,25 @@ public struct SQLiteCodeRequestQueue: CodeRequestQueue {
     ) async throws(StoreError) {
         let ms = date.millisecondsSince1970
         try await database.write { db in
+            // The client's next turn: one after its last, and never behind the turn being served
+            // (a client that was idle starts at the front, not with credit for its idle time).
+            let turn =
+                try Int64.fetchOne(
+                    db.cachedStatement(
+                        sql: """
+                            INSERT INTO queue_clients (client_digest, last_turn) VALUES (?, (SELECT turn FROM queue_clock) + 1)
+                            ON CONFLICT(client_digest) DO UPDATE SET last_turn = max(last_turn + 1, (SELECT turn FROM queue_clock) + 1)
+                            RETURNING last_turn
+                            """),
+                    arguments: [Data(clientDigest)]) ?? 0
             try SQLiteAuditTrail.insert(audit, into: db)
             try db.cachedStatement(
                 sql: """
                     INSERT INTO code_requests (order_number, email_digest, email_kid, client_digest, requested_at_ms, next_attempt_at_ms,
-                        audit_id)
-                    VALUES (?, ?, ?, ?, ?, ?, last_insert_rowid())
+                        audit_id, turn)
+                    VALUES (?, ?, ?, ?, ?, ?, last_insert_rowid(), ?)
                     """
-            ).execute(arguments: [orderNumber, Data(emailDigest), emailKid, Data(clientDigest), ms, ms])
+            ).execute(arguments: [orderNumber, Data(emailDigest), emailKid, Data(clientDigest), ms, ms, turn])
         }
     }
 
@@ -42,26 +53,24 @@ public struct SQLiteCodeRequestQueue: CodeRequestQueue {
                 let row = try Row.fetchOne(
                     db.cachedStatement(
                         sql: """
-                            UPDATE code_requests SET lease_until_ms = ?
+                            UPDATE code_requests SET lease_until_ms = ?, lease_token = ?
                             WHERE id = (
-                                SELECT id FROM (
-                                    SELECT id, order_number, email_digest, next_attempt_at_ms, lease_until_ms,
-                                        row_number() OVER (PARTITION BY client_digest ORDER BY id) AS turn
-                                    FROM code_requests WHERE outcome IS NULL) AS candidate
-                                WHERE next_attempt_at_ms <= ? AND lease_until_ms <= ?
+                                SELECT id FROM code_requests AS candidate INDEXED BY code_requests_by_turn
+                                WHERE outcome IS NULL AND next_attempt_at_ms <= ? AND lease_until_ms <= ?
                                     AND NOT EXISTS (
                                         SELECT 1 FROM code_requests AS twin
                                         WHERE twin.outcome IS NULL AND twin.order_number = candidate.order_number
                                             AND twin.email_digest = candidate.email_digest AND twin.lease_until_ms > ?)
                                 ORDER BY turn, id LIMIT 1)
-                            RETURNING id, order_number, email_digest, email_kid, requested_at_ms, delivery_attempts
+                            RETURNING id, order_number, email_digest, email_kid, requested_at_ms, delivery_attempts, turn, lease_token
                             """),
-                    arguments: [now + Int64(lease * 1000), now, now, now])
+                    arguments: [now + Int64(lease * 1000), Int64.random(in: 1...Int64.max), now, now, now])
             else { return nil }
+            try db.cachedStatement(sql: "UPDATE queue_clock SET turn = max(turn, ?)").execute(arguments: [row["turn"] as Int64])
             return CodeRequest(
                 id: row["id"], orderNumber: row["order_number"], emailDigest: [UInt8](row["email_digest"] as Data),
                 emailKid: row["email_kid"], requestedAt: Date(millisecondsSince1970: row["requested_at_ms"]),
-                deliveryAttempts: row["delivery_attempts"])
+                deliveryAttempts: row["delivery_attempts"], leaseToken: row["lease_token"])
         }
     }
 
@@ -71,26 +80,28 @@ public struct SQLiteCodeRequestQueue: CodeRequestQueue {
         }
     }
 
-    public func reschedule(id: Int64, to date: Date) async throws(StoreError) {
+    public func reschedule(_ request: CodeRequest, to date: Date) async throws(StoreError) {
         try await database.write { db in
             try db.cachedStatement(
-                sql:
-                    "UPDATE code_requests SET next_attempt_at_ms = ?, delivery_attempts = delivery_attempts + 1, lease_until_ms = 0 WHERE id = ?"
-            ).execute(arguments: [date.millisecondsSince1970, id])
+                sql: """
+                    UPDATE code_requests SET next_attempt_at_ms = ?, delivery_attempts = delivery_attempts + 1, lease_until_ms = 0
+                    WHERE id = ? AND lease_token = ? AND outcome IS NULL
+                    """
+            ).execute(arguments: [date.millisecondsSince1970, request.id, request.leaseToken])
         }
     }
 
     @discardableResult
-    public func finish(id: Int64, outcome: String, event: AuditEvent) async throws(StoreError) -> Int? {
+    public func finish(_ request: CodeRequest, outcome: String, event: AuditEvent) async throws(StoreError) -> Int? {
         try await database.write { db -> Int? in
             guard
                 let row = try Row.fetchOne(
                     db.cachedStatement(
                         sql: """
-                            UPDATE code_requests SET outcome = ?, lease_until_ms = 0 WHERE id = ? AND outcome IS NULL
+                            UPDATE code_requests SET outcome = ?, lease_until_ms = 0 WHERE id = ? AND lease_token = ? AND outcome IS NULL
                             RETURNING order_number, email_digest, audit_id
                             """),
-                    arguments: [outcome, id])
+                    arguments: [outcome, request.id, request.leaseToken])
             else { return nil }
             // A twin takes this outcome only when it would have had the same one: not when this
             // request ran out of time or attempts, or its key was retired (the twin may be fresher).
@@ -129,11 +140,38 @@ public struct SQLiteCodeRequestQueue: CodeRequestQueue {
         }
     }
 
+    public func expire(requestedBefore date: Date, at now: Date) async throws(StoreError) -> Int {
+        var total = 0
+        while true {
+            let expired = try await database.write { db -> Int in
+                // In chunks, so one transaction never holds the write lock for long.
+                let chosen = """
+                    SELECT id FROM code_requests WHERE outcome IS NULL AND requested_at_ms < ? AND lease_until_ms <= ? LIMIT 2000
+                    """
+                let arguments: StatementArguments = [date.millisecondsSince1970, now.millisecondsSince1970]
+                try db.execute(
+                    sql: "DELETE FROM audit_events WHERE id IN (SELECT audit_id FROM code_requests WHERE id IN (\(chosen)))",
+                    arguments: arguments)
+                try db.execute(sql: "UPDATE code_requests SET outcome = 'expired' WHERE id IN (\(chosen))", arguments: arguments)
+                let count = db.changesCount
+                if count > 0 {
+                    try SQLiteAuditTrail.fold(AuditEvent(at: now, kind: .codeNotSent, detail: "expired"), count: count, into: db)
+                }
+                return count
+            }
+            total += expired
+            if expired < 2000 { return total }
+        }
+    }
+
     public func pruneFinished(before date: Date) async throws(StoreError) -> Int {
         try await database.write { db in
             try db.execute(
                 sql: "DELETE FROM code_requests WHERE outcome IS NOT NULL AND requested_at_ms < ?", arguments: [date.millisecondsSince1970])
-            return db.changesCount
+            let pruned = db.changesCount
+            // A client whose last turn is behind the one being served carries no state worth keeping.
+            try db.execute(sql: "DELETE FROM queue_clients WHERE last_turn <= (SELECT turn FROM queue_clock)")
+            return pruned
         }
     }
 

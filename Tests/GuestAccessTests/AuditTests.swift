@@ -206,7 +206,9 @@ struct AuditTests {
             try Int64.fetchAll(db, sql: "SELECT id FROM code_requests WHERE order_number IN ('ORD-OLD-DONE', 'ORD-NEW-DONE')")
         }
         for id in finishedIDs {
-            try await queue.finish(id: id, outcome: "no-order", event: AuditEvent(at: Date(), kind: .codeNotSent, detail: "no-order"))
+            let unclaimed = CodeRequest(
+                id: id, orderNumber: "", emailDigest: [], emailKid: "k", requestedAt: Date(), deliveryAttempts: 0, leaseToken: 0)
+            try await queue.finish(unclaimed, outcome: "no-order", event: AuditEvent(at: Date(), kind: .codeNotSent, detail: "no-order"))
         }
 
         let app = try await buildApplication(reader: env.reader())

@@ -8,8 +8,15 @@ public struct CodeRequest: Sendable, Equatable {
     public let emailKid: String
     public let requestedAt: Date
     public let deliveryAttempts: Int
+    /// Random per claim: only the worker holding this claim may reschedule or
+    /// finish the request (a worker that outlived its lease cannot).
+    public let leaseToken: Int64
 
-    public init(id: Int64, orderNumber: String, emailDigest: [UInt8], emailKid: String, requestedAt: Date, deliveryAttempts: Int) {
+    public init(
+        id: Int64, orderNumber: String, emailDigest: [UInt8], emailKid: String, requestedAt: Date, deliveryAttempts: Int,
+        leaseToken: Int64 = 0
+    ) {
+        self.leaseToken = leaseToken
         self.id = id
         self.orderNumber = orderNumber
         self.emailDigest = emailDigest
@@ -23,25 +30,28 @@ public struct CodeRequest: Sendable, Equatable {
 /// A request is committed before the caller gets its 202, and stays pending
 /// until it is delivered or given up, across restarts.
 ///
-/// Requests are served in turns by client: the next one claimed is the
-/// oldest due request of the client with the fewest requests ahead of it
-/// (pending, in progress included), so a client flooding the queue waits
-/// behind its own requests, never a shopper behind them. A claim is a lease:
-/// a request in progress is not claimed again until its lease runs out.
+/// Requests are served in turns by client (start-time fair queuing): a
+/// request's turn is one after its client's last, and never behind the turn
+/// being served, and the next one claimed is the due request with the
+/// lowest turn. So a client flooding the queue waits behind its own
+/// requests, a shopper's request is served after at most one request per
+/// other active client, and a claim is one indexed read however long the
+/// queue. A claim is a lease with a token: a request in progress is not
+/// claimed again until its lease runs out, and only its holder may end it.
 public protocol CodeRequestQueue: Sendable {
     /// Queues a request and records `audit` in the same transaction. The same
     /// statements run for every request, duplicate or not.
     func enqueue(
         orderNumber: String, emailDigest: [UInt8], emailKid: String, clientDigest: [UInt8], at date: Date, audit: AuditEvent
     ) async throws(StoreError)
-    /// Claims the next due request in client turns (see above) for `lease`
+    /// Claims the next due request by turn (see above) for `lease`
     /// seconds. A request whose twin (same order and email digest) is in
     /// progress waits: `finish` collapses it into the twin's outcome.
     func claimNext(at date: Date, lease: TimeInterval) async throws(StoreError) -> CodeRequest?
     /// Ends every lease (at start: on one node, no other worker holds one).
     func releaseLeases() async throws(StoreError)
-    /// Sets the next attempt and ends the lease.
-    func reschedule(id: Int64, to date: Date) async throws(StoreError)
+    /// Sets the next attempt and ends the lease (only while `request`'s claim holds).
+    func reschedule(_ request: CodeRequest, to date: Date) async throws(StoreError)
     /// Ends the request (`outcome` is a short word for the log and tests), ends
     /// its pending twins as `collapsed` (one lookup and one code serve them
     /// all), and records `event` in the same transaction: a `code.delivered`
@@ -51,7 +61,11 @@ public protocol CodeRequestQueue: Sendable {
     /// rows per hour, not per request. Returns how many twins were collapsed,
     /// or nil when the request was already finished (a revoke, say).
     @discardableResult
-    func finish(id: Int64, outcome: String, event: AuditEvent) async throws(StoreError) -> Int?
+    func finish(_ request: CodeRequest, outcome: String, event: AuditEvent) async throws(StoreError) -> Int?
+    /// Ends, as `expired`, every pending request queued before `date` that no
+    /// worker holds, folding their audit rows into one; returns how many. A
+    /// flood that outlives the codes' lifetime drains in bulk, not one claim each.
+    func expire(requestedBefore date: Date, at now: Date) async throws(StoreError) -> Int
     /// Deletes finished requests queued before `date`; returns how many. Pending
     /// ones are never deleted.
     func pruneFinished(before date: Date) async throws(StoreError) -> Int

@@ -62,7 +62,26 @@ public struct CodeDeliveryWorker<Codes: AccessCodeStore, Queue: CodeRequestQueue
                 for _ in 0..<policy.mail.parallelDeliveries {
                     group.addTask { await workLoop() }
                 }
+                group.addTask { await expiryLoop() }
             }
+        }
+    }
+
+    /// Ends overdue requests in bulk every few seconds, so a flood that
+    /// outlived the codes' lifetime does not cost one claim per request.
+    private func expiryLoop() async {
+        while !Task.isCancelled {
+            do {
+                let now = clock.now()
+                let expired = try await queue.expire(requestedBefore: now - TimeInterval(policy.codes.ttlSeconds), at: now)
+                if expired > 0 {
+                    metrics.count("code_requests_finished", [("outcome", "expired")], by: expired)
+                    logger.info("overdue code requests expired", metadata: ["count": "\(expired)"])
+                }
+            } catch {
+                logger.error("code delivery worker: storage error", metadata: ["reason": "\(error)"])
+            }
+            try? await Task.sleep(for: .seconds(5))
         }
     }
 
@@ -140,7 +159,7 @@ public struct CodeDeliveryWorker<Codes: AccessCodeStore, Queue: CodeRequestQueue
     private func finish(_ request: CodeRequest, _ outcome: String) async throws(StoreError) {
         let sent = outcome == "sent"
         let event = audit.event(sent ? .codeDelivered : .codeNotSent, orderNumber: request.orderNumber, detail: sent ? nil : outcome)
-        let collapsed = try await queue.finish(id: request.id, outcome: outcome, event: event)
+        let collapsed = try await queue.finish(request, outcome: outcome, event: event)
         metrics.count("code_requests_finished", [("outcome", outcome)])
         if let collapsed, collapsed > 0 { metrics.count("code_requests_finished", [("outcome", "collapsed")], by: collapsed) }
         logger.info("code request finished", metadata: ["request": "\(request.id)", "outcome": "\(outcome)"])
@@ -152,7 +171,7 @@ public struct CodeDeliveryWorker<Codes: AccessCodeStore, Queue: CodeRequestQueue
             return try await finish(request, "gave-up")
         }
         let delay = min(pow(2.0, Double(request.deliveryAttempts)), 30)
-        try await queue.reschedule(id: request.id, to: clock.now() + delay)
+        try await queue.reschedule(request, to: clock.now() + delay)
         metrics.count("code_deliveries_retried")
         await audit.record(.codeDeliveryFailed, orderNumber: request.orderNumber)
         logger.warning(
