@@ -77,8 +77,11 @@ class StorefrontHandler(http.server.BaseHTTPRequestHandler):
             body = b""
             self.send_response(404)
         self.send_header("Content-Length", str(len(body)))
-        self.end_headers()
-        self.wfile.write(body)
+        try:
+            self.end_headers()
+            self.wfile.write(body)
+        except OSError:
+            pass  # the service gave up on this lookup (timeout) or is shutting down
 
     def log_message(self, *args):
         pass
@@ -95,7 +98,7 @@ def start_service(binary, directory, provider_port):
     process = subprocess.Popen(
         [binary, "serve", "--port", "0", "--data-dir", directory, "--provider-url", f"http://127.0.0.1:{provider_port}",
          "--admin-key-file", key_path, "--mailer", "file:" + outbox, "--trusted-proxies", "127.0.0.1/32",
-         "--log-level", "warning", "--drain-delay-seconds", "0"],
+         "--log-level", "info", "--drain-delay-seconds", "0"],
         stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=log)
     deadline = time.time() + 30
     while time.time() < deadline:

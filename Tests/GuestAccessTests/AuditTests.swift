@@ -102,6 +102,20 @@ struct AuditTests {
         }
     }
 
+    @Test("The size cap prunes only the kinds traffic multiplies, oldest first, never locks, burns, successes or key events")
+    func capSparesSignificantEvents() async throws {
+        let directory = try TestEnvironment.temporaryDirectory()
+        let trail = SQLiteAuditTrail(
+            database: try GuestAccessDatabase(path: directory + "/" + GuestAccessDatabase.fileName, synchronous: .normal))
+        for index in 0..<5 { try await trail.record(AuditEvent(at: Date(), kind: .orderLocked, detail: "L\(index)")) }
+        for index in 0..<30 { try await trail.record(AuditEvent(at: Date(), kind: .verifyFailed, detail: "F\(index)")) }
+        try await trail.record(AuditEvent(at: Date(), kind: .keyRotated, detail: "k"))
+        #expect(try await trail.prune(before: Date() - 86400, keepingAtMost: 10) == 20)
+        let kept = try await trail.events(AuditQuery(limit: 100))
+        #expect(kept.filter { $0.kind == .orderLocked }.count == 5 && kept.contains { $0.kind == .keyRotated })
+        #expect(kept.filter { $0.kind == .verifyFailed }.map(\.detail) == (20..<30).map { "F\($0)" })
+    }
+
     @Test("A flood of code requests adds audit rows per order, outcome and hour, not per request")
     func requestFloodIsFolded() async throws {
         TestLogs.start()
@@ -196,7 +210,7 @@ struct AuditTests {
         let trail = SQLiteAuditTrail(database: database)
         let old = Date() - 2 * 86400
         let ancient = Date() - 400 * 86400
-        for (number, at) in [("ORD-OLD-DONE", old), ("ORD-OLD-PENDING", old), ("ORD-NEW-DONE", Date())] {
+        for (number, at) in [("ORD-OLD-DONE", old), ("ORD-RECENT-PENDING", Date() - 120), ("ORD-NEW-DONE", Date())] {
             try await queue.enqueue(
                 orderNumber: number, emailDigest: [UInt8](repeating: 1, count: 32), emailKid: "k", clientDigest: [], at: at,
                 audit: AuditEvent(at: at, kind: .codeRequested))
@@ -222,8 +236,8 @@ struct AuditTests {
                 if !remaining.contains("ORD-OLD-DONE") { break }
                 try await Task.sleep(for: .milliseconds(100))
             }
-            // The old pending request stays (the worker may finish it meanwhile, as no-order; it is not pruned at once).
-            #expect(remaining == ["ORD-NEW-DONE", "ORD-OLD-PENDING"])
+            // The recent pending request stays (the worker may finish it meanwhile, as no-order; it is not pruned for an hour).
+            #expect(remaining == ["ORD-NEW-DONE", "ORD-RECENT-PENDING"])
             let kinds = try await trail.events(AuditQuery(kinds: [.keyRotated], limit: 10))
             #expect(kinds.isEmpty)
         }

@@ -68,7 +68,10 @@ public struct CodeDeliveryWorker<Codes: AccessCodeStore, Queue: CodeRequestQueue
     }
 
     /// Ends overdue requests in bulk every few seconds, so a flood that
-    /// outlived the codes' lifetime does not cost one claim per request.
+    /// outlived the codes' lifetime does not cost one claim per request, and
+    /// deletes requests finished over an hour ago (their outcome is in the
+    /// audit trail, issuance is counted in its own table): under a sustained
+    /// flood the queue holds at most an hour and a code's life of requests.
     private func expiryLoop() async {
         while !Task.isCancelled {
             do {
@@ -78,6 +81,7 @@ public struct CodeDeliveryWorker<Codes: AccessCodeStore, Queue: CodeRequestQueue
                     metrics.count("code_requests_finished", [("outcome", "expired")], by: expired)
                     logger.info("overdue code requests expired", metadata: ["count": "\(expired)"])
                 }
+                _ = try await queue.pruneFinished(before: now - 3600)
             } catch {
                 logger.error("code delivery worker: storage error", metadata: ["reason": "\(error)"])
             }
