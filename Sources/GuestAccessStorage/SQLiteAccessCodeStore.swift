@@ -134,15 +134,7 @@ public struct SQLiteAccessCodeStore: AccessCodeStore {
 
     public func revokeOrder(_ orderNumber: String, now: @escaping @Sendable () -> Date) async throws(StoreError) {
         try await database.writeImmediate { db in
-            let ms = now().millisecondsSince1970
-            try db.cachedStatement(sql: "UPDATE tracking_tokens SET revoked_at_ms = ? WHERE order_number = ? AND revoked_at_ms IS NULL")
-                .execute(arguments: [ms, orderNumber])
-            try db.cachedStatement(
-                sql: """
-                    INSERT INTO order_revocations (order_number, revoked_at_ms) VALUES (?, ?)
-                    ON CONFLICT(order_number) DO UPDATE SET revoked_at_ms = max(revoked_at_ms, excluded.revoked_at_ms)
-                    """
-            ).execute(arguments: [orderNumber, ms])
+            try SQLiteTrackingTokenStore.revoke(orderNumber, atMilliseconds: now().millisecondsSince1970, in: db)
             try db.cachedStatement(sql: "DELETE FROM access_codes WHERE order_key = ? AND order_key <> ''").execute(arguments: [orderNumber]
             )
             try db.cachedStatement(sql: "UPDATE code_requests SET outcome = 'revoked' WHERE order_number = ? AND outcome IS NULL").execute(

@@ -46,17 +46,21 @@ public struct SQLiteTrackingTokenStore: TrackingTokenStore {
     }
 
     public func revokeOrder(_ orderNumber: String, at date: Date) async throws(StoreError) {
-        let ms = date.millisecondsSince1970
-        try await database.write { db in
-            try db.cachedStatement(sql: "UPDATE tracking_tokens SET revoked_at_ms = ? WHERE order_number = ? AND revoked_at_ms IS NULL")
-                .execute(arguments: [ms, orderNumber])
-            try db.cachedStatement(
-                sql: """
-                    INSERT INTO order_revocations (order_number, revoked_at_ms) VALUES (?, ?)
-                    ON CONFLICT(order_number) DO UPDATE SET revoked_at_ms = max(revoked_at_ms, excluded.revoked_at_ms)
-                    """
-            ).execute(arguments: [orderNumber, ms])
-        }
+        try await database.write { db in try Self.revoke(orderNumber, atMilliseconds: date.millisecondsSince1970, in: db) }
+    }
+
+    /// Revokes the order's tracking tokens and records the revocation time,
+    /// inside the caller's transaction (the admin revoke runs it with the
+    /// code store's statements in one).
+    static func revoke(_ orderNumber: String, atMilliseconds ms: Int64, in db: Database) throws {
+        try db.cachedStatement(sql: "UPDATE tracking_tokens SET revoked_at_ms = ? WHERE order_number = ? AND revoked_at_ms IS NULL")
+            .execute(arguments: [ms, orderNumber])
+        try db.cachedStatement(
+            sql: """
+                INSERT INTO order_revocations (order_number, revoked_at_ms) VALUES (?, ?)
+                ON CONFLICT(order_number) DO UPDATE SET revoked_at_ms = max(revoked_at_ms, excluded.revoked_at_ms)
+                """
+        ).execute(arguments: [orderNumber, ms])
     }
 
     public func revocationTime(of orderNumber: String) async throws(StoreError) -> Date? {

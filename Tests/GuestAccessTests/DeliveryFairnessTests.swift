@@ -19,7 +19,9 @@ struct DeliveryFairnessTests {
         let storefront = FakeStorefront(orders: Fixtures.orders, credential: HTTPProviderTests.credential)
         storefront.delay.withLock { $0 = .milliseconds(100) }
         try await storefront.run { port in
-            let env = try TestEnvironment(policy: TestEnvironment.fastPolicy)
+            // Lookups held by the paused storefront must not time out (and be retried) while a test waits:
+            // `timeoutSeconds` is the provider's (and the mailer's) limit.
+            let env = try TestEnvironment(policy: TestEnvironment.fastPolicy.merging(["timeoutSeconds": "30"]) { $1 })
             let app = try await buildApplication(
                 reader: env.reader([
                     "provider.url": "http://127.0.0.1:\(port)", "provider.credential": HTTPProviderTests.credential,

@@ -1,71 +1,28 @@
 import Foundation
 
 /// aiosmtpd on loopback, started from `scripts/smtp_sink.py` for one test.
-final class SMTPSink: @unchecked Sendable {
-    // @unchecked: `process` is started in init and afterwards only read or
-    // terminated; the paths are immutable.
-    let process = Process()
-    let directory: String
-    let port: Int
-
-    var outPath: String { directory + "/received.jsonl" }
+final class SMTPSink: Sendable {
+    let peer: PythonPeer
+    var port: Int { peer.port }
+    var directory: String { peer.directory }
+    var outPath: String { peer.outPath }
 
     /// `options` are extra flags of `smtp_sink.py`, e.g. `--reject-first 2`.
     init(port requested: Int = 0, tls: (cert: String, key: String)? = nil, options: [String] = []) async throws {
-        directory = try TestEnvironment.temporaryDirectory()
-        let script = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-            .deletingLastPathComponent().appendingPathComponent("scripts/smtp_sink.py").path
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        var arguments = [
-            "python3", script, "--out", directory + "/received.jsonl", "--port-file", directory + "/port", "--port", "\(requested)",
-        ]
+        var arguments = ["--port", "\(requested)"]
         if let tls { arguments += ["--cert", tls.cert, "--key", tls.key] }
-        arguments += options
-        process.arguments = arguments
-        // Its own streams, never the test runner's: a child holding the runner's
-        // stdout open would keep `swift test` waiting after the tests end.
-        process.standardInput = FileHandle.nullDevice
-        process.standardOutput = FileHandle.nullDevice
-        process.standardError = FileHandle.nullDevice
-        try process.run()
-        let deadline = ContinuousClock.now + .seconds(20)
-        while ContinuousClock.now < deadline {
-            if let text = try? String(contentsOfFile: directory + "/port", encoding: .utf8), let port = Int(text) {
-                self.port = port
-                return
-            }
-            guard process.isRunning else { break }
-            try await Task.sleep(for: .milliseconds(50))
-        }
-        process.terminate()
-        throw CocoaError(.fileReadUnknown, userInfo: [NSLocalizedDescriptionKey: "aiosmtpd did not start (pip install aiosmtpd)"])
+        peer = try await PythonPeer(
+            script: "smtp_sink.py", out: "received.jsonl", arguments: arguments + options, name: "aiosmtpd (smtp_sink.py)")
     }
-
-    deinit { stop() }
 
     /// Stops the server (SIGTERM, then SIGKILL).
-    func stop() {
-        guard process.isRunning else { return }
-        process.terminate()
-        for _ in 0..<50 where process.isRunning { usleep(10_000) }
-        if process.isRunning { kill(process.processIdentifier, SIGKILL) }
-    }
+    func stop() { peer.stop() }
 
     /// Received messages: `from`, `to`, `data`, `tls`.
-    func received() -> [[String: Any]] {
-        guard let text = try? String(contentsOfFile: outPath, encoding: .utf8) else { return [] }
-        return text.split(separator: "\n").compactMap { (try? JSONSerialization.jsonObject(with: Data($0.utf8))) as? [String: Any] }
-    }
+    func received() -> [[String: Any]] { peer.records() }
 
     func waitForMessages(_ count: Int, timeout: Duration = .seconds(20)) async throws -> [[String: Any]] {
-        let deadline = ContinuousClock.now + timeout
-        while ContinuousClock.now < deadline {
-            let messages = received()
-            if messages.count >= count { return messages }
-            try await Task.sleep(for: .milliseconds(50))
-        }
-        throw CocoaError(
-            .fileReadNoSuchFile, userInfo: [NSLocalizedDescriptionKey: "SMTP sink got \(received().count) of \(count) messages"])
+        try await peer.waitForRecords(count, timeout: timeout, what: "messages at the SMTP sink")
     }
 
     /// The 6-digit code in a received message.
