@@ -115,4 +115,31 @@ struct DeliveryFairnessTests {
             _ = try await env.waitForCode(own.orderNumber, timeout: .seconds(30))
         }
     }
+
+    @Test("A delivery runs beside the workers: while one code's send stalls, the only worker already looks up the next request")
+    func deliveryDoesNotHoldTheWorker() async throws {
+        TestLogs.start()
+        let sink = try await SMTPSink(options: ["--stall-first", "1", "--stall-seconds", "6"])
+        let storefront = FakeStorefront(orders: Fixtures.orders, credential: HTTPProviderTests.credential)
+        try await storefront.run { port in
+            let env = try TestEnvironment(
+                policy: TestEnvironment.fastPolicy.merging(["parallelDeliveries": "1", "timeoutSeconds": "30"]) { $1 })
+            let app = try await buildApplication(
+                reader: env.reader([
+                    "provider.url": "http://127.0.0.1:\(port)", "provider.credential": HTTPProviderTests.credential,
+                    "mailer": "smtp://127.0.0.1:\(sink.port)", "mail.smtpAllowPlaintext": "true", "mail.from": "orders@shop.example",
+                ]))
+            try await app.test(.live) { client in
+                let (matching, next) = (Fixtures.orders[0], "ORD-NEXT-1")
+                _ = try await client.postJSON("/v1/access-codes", VerifiedAccessTests.body(matching.orderNumber, matching.email))
+                try await Self.waitForLookups(storefront, 1)
+                _ = try await client.postJSON("/v1/access-codes", VerifiedAccessTests.body(next, "someone@example.org"))
+                try await Self.waitForLookups(storefront, 2)
+                // The first code is still in its stalled SMTP conversation when the second lookup happens.
+                #expect(sink.received().isEmpty)
+                #expect(storefront.seenOrders.all == [matching.orderNumber, next])
+                _ = try await sink.waitForMessages(1, timeout: .seconds(30))
+            }
+        }
+    }
 }

@@ -3,6 +3,7 @@ import GuestAccessCore
 import GuestAccessCrypto
 import Logging
 import ServiceLifecycle
+import Synchronization
 
 /// Works through the durable code-request queue, off the request path:
 /// finds the order, compares the email digest, applies the issuance limits
@@ -57,10 +58,33 @@ public struct CodeDeliveryWorker<Codes: AccessCodeStore, Queue: CodeRequestQueue
         } catch {
             logger.error("code delivery worker: leases could not be released", metadata: ["reason": "\(error)"])
         }
+        let (sends, queueSend) = AsyncStream<@Sendable () async -> Void>.makeStream()
+        let sending = Atomic<Int>(0)
+        let maxSending = policy.mail.parallelDeliveries * 4
+        // A delivery runs beside the workers, not in a worker's slot: a request that
+        // matches frees its worker as soon as its code is stored, as a mismatch does at
+        // once, so the time a match takes to send cannot delay anyone else's lookup.
+        // Beyond `maxSending` sends at once, a worker sends itself (a bound on connections).
+        let spawn: @Sendable (@escaping @Sendable () async -> Void) async -> Void = { send in
+            if sending.add(1, ordering: .relaxed).newValue <= maxSending {
+                queueSend.yield {
+                    await send()
+                    sending.subtract(1, ordering: .relaxed)
+                }
+            } else {
+                sending.subtract(1, ordering: .relaxed)
+                await send()
+            }
+        }
         await cancelWhenGracefulShutdown {
             await withDiscardingTaskGroup { group in
+                group.addTask {
+                    await withDiscardingTaskGroup { senders in
+                        for await send in sends { senders.addTask { await send() } }
+                    }
+                }
                 for _ in 0..<policy.mail.parallelDeliveries {
-                    group.addTask { await workLoop() }
+                    group.addTask { await workLoop(spawn: spawn) }
                 }
                 group.addTask { await expiryLoop() }
             }
@@ -89,11 +113,11 @@ public struct CodeDeliveryWorker<Codes: AccessCodeStore, Queue: CodeRequestQueue
         }
     }
 
-    private func workLoop() async {
+    private func workLoop(spawn: @escaping @Sendable (@escaping @Sendable () async -> Void) async -> Void) async {
         while !Task.isCancelled {
             do {
                 if let request = try await queue.claimNext(at: clock.now(), lease: lease) {
-                    try await process(request)
+                    try await process(request, spawn: spawn)
                     continue
                 }
             } catch {
@@ -104,7 +128,12 @@ public struct CodeDeliveryWorker<Codes: AccessCodeStore, Queue: CodeRequestQueue
     }
 
     /// Handles one request to its next resting point (finished or rescheduled).
-    func process(_ request: CodeRequest) async throws(StoreError) {
+    /// With `spawn`, the delivery of a stored code runs in the task it is given
+    /// (the worker's senders) and this returns once the code is stored; without,
+    /// it delivers before returning.
+    func process(
+        _ request: CodeRequest, spawn: (@Sendable (@escaping @Sendable () async -> Void) async -> Void)? = nil
+    ) async throws(StoreError) {
         let now = clock.now()
         let ttl = TimeInterval(policy.codes.ttlSeconds)
         guard now < request.requestedAt + ttl else { return try await finish(request, "expired") }
@@ -150,8 +179,26 @@ public struct CodeDeliveryWorker<Codes: AccessCodeStore, Queue: CodeRequestQueue
             metrics.count("code_requests_finished", [("outcome", "revoked")])
             return
         }
+        let message = AccessCodeMessage(to: order.email, orderNumber: order.orderNumber, code: code, expiresAt: expiresAt)
+        let worker = self
+        let send: @Sendable () async -> Void = {
+            do {
+                try await worker.deliver(message, for: request, mailer: mailer, codeDigest: codeDigest)
+            } catch {
+                worker.logger.error("code delivery worker: storage error", metadata: ["reason": "\(error)"])
+            }
+        }
+        if let spawn { await spawn(send) } else { await send() }
+    }
+
+    /// Sends a stored code and ends the request, or invalidates the code and
+    /// schedules a retry. Runs with the request's claim still held (its lease
+    /// covers a delivery's timeout).
+    private func deliver(
+        _ message: AccessCodeMessage, for request: CodeRequest, mailer: any Mailer, codeDigest: [UInt8]
+    ) async throws(StoreError) {
         do {
-            try await mailer.deliver(AccessCodeMessage(to: order.email, orderNumber: order.orderNumber, code: code, expiresAt: expiresAt))
+            try await mailer.deliver(message)
         } catch {
             // Nobody received this code: it must not stay usable. The retry sends a fresh one.
             try await codes.invalidate(orderNumber: request.orderNumber, codeDigest: codeDigest)
