@@ -209,8 +209,8 @@ def main():
     print(f"  shopper: request {status} at {args.shopper_at:.0f} s with {queued_before} requests pending; "
           + (f"code in the outbox after {arrived:.2f} s" if arrived is not None else "NO CODE"))
     print(f"  queue: {queued_after} pending when the flood stopped")
-    print(f"  database: {size / 1048576:.1f} MiB (file + WAL + shm); {requests_rows} code_requests rows (finished ones pruned "
-          f"after a day); {audit_rows} audit rows standing for {audit_count} events")
+    print(f"  database: {size / 1048576:.1f} MiB (file + WAL + shm); {requests_rows} code_requests rows (finished ones deleted "
+          f"after an hour); {audit_rows} audit rows standing for {audit_count} events")
 
 
 if __name__ == "__main__":
