@@ -149,6 +149,14 @@ extension GuestAccessDatabase {
                     INSERT INTO queue_clock (id, turn) VALUES (1, 0);
                     """)
         }
+        migrator.registerMigration("v10-code-request-twins") { db in
+            // The claim's twin check and the collapse at finish find an order-and-email's
+            // pending rows by this index, not by scanning every pending request for the order.
+            try db.execute(
+                sql: """
+                    CREATE INDEX code_requests_twins ON code_requests(order_number, email_digest, lease_until_ms) WHERE outcome IS NULL;
+                    """)
+        }
         return migrator
     }
 }

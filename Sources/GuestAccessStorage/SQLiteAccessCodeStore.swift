@@ -13,11 +13,12 @@ public struct SQLiteAccessCodeStore: AccessCodeStore {
     public init(database: GuestAccessDatabase) { self.database = database }
 
     public func storeCode(
-        _ code: StoredCode, requestID: Int64, emailDigest: [UInt8], at date: Date
+        _ code: StoredCode, requestID: Int64, leaseToken: Int64, emailDigest: [UInt8], at date: Date
     ) async throws(StoreError) -> Bool {
         try await database.writeImmediate { db in
             let pending = try Bool.fetchOne(
-                db.cachedStatement(sql: "SELECT outcome IS NULL FROM code_requests WHERE id = ?"), arguments: [requestID])
+                db.cachedStatement(sql: "SELECT outcome IS NULL AND lease_token = ? FROM code_requests WHERE id = ?"),
+                arguments: [leaseToken, requestID])
             guard pending == true else { return false }
             try db.cachedStatement(
                 sql: """

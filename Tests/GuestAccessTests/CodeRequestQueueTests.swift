@@ -51,6 +51,21 @@ struct CodeRequestQueueTests {
         #expect(!plan.contains { $0.contains("TEMP B-TREE") }, "\(plan)")
     }
 
+    @Test("The twin check and the collapse find an order and email's pending rows by index, not by scanning the order's")
+    func twinsUseTheirIndex() async throws {
+        let (_, directory) = try Self.queue()
+        let plan = try DatabaseInspector(directory: directory).read { db in
+            try Row.fetchAll(
+                db,
+                sql: """
+                    EXPLAIN QUERY PLAN SELECT 1 FROM code_requests AS twin
+                    WHERE twin.outcome IS NULL AND twin.order_number = 'X' AND twin.email_digest = x'01' AND twin.lease_until_ms > 0
+                    """
+            ).map { $0["detail"] as String }
+        }
+        #expect(plan.contains { $0.contains("code_requests_twins") }, "\(plan)")
+    }
+
     @Test("Overdue requests expire in bulk and fold into one audit row")
     func bulkExpiry() async throws {
         let (queue, directory) = try Self.queue()

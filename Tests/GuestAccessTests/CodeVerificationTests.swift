@@ -114,7 +114,7 @@ struct CodeVerificationTests {
                     orderKey: number, codeDigest: Digests.code("123456", orderNumber: number, key: key),
                     emailDigest: Digests.email("jane@example.com", key: key), kid: key.kid, expiresAt: Date() + 600, attempts: 0,
                     used: false),
-                requestID: number == "ORD-OPEN" ? 1 : 2, emailDigest: [9], at: Date())
+                requestID: number == "ORD-OPEN" ? 1 : 2, leaseToken: 0, emailDigest: [9], at: Date())
         }
         let verifier = CodeVerifier(codes: store, policy: policy)
         for _ in 0..<100 {  // lock ORD-LOCKED through its budget (fresh codes are not needed: a burned code still counts)

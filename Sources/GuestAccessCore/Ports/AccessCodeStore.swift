@@ -5,10 +5,13 @@ public protocol AccessCodeStore: Sendable {
     /// Replaces the order's code (a new code supersedes the old one) and
     /// records one issuance for `requestID` (counted once however often a
     /// delivery is retried) — only while that request is still pending, in
-    /// the same transaction: a revoke that committed first (it finishes the
-    /// order's pending requests) wins, and nothing is stored. Returns whether
-    /// the code was stored.
-    func storeCode(_ code: StoredCode, requestID: Int64, emailDigest: [UInt8], at date: Date) async throws(StoreError) -> Bool
+    /// the same transaction, and only for the claim `leaseToken` (a worker whose
+    /// lease ran out and was claimed again stores nothing): a revoke that
+    /// committed first (it finishes the order's pending requests) wins, and
+    /// nothing is stored. Returns whether the code was stored.
+    func storeCode(
+        _ code: StoredCode, requestID: Int64, leaseToken: Int64, emailDigest: [UInt8], at date: Date
+    ) async throws(StoreError) -> Bool
 
     /// Codes issued for the order, and for the email digest, since `date`.
     func issuedCount(orderNumber: String, since date: Date) async throws(StoreError) -> Int

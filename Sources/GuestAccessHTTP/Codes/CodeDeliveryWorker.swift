@@ -173,7 +173,7 @@ public struct CodeDeliveryWorker<Codes: AccessCodeStore, Queue: CodeRequestQueue
             StoredCode(
                 orderKey: request.orderNumber, codeDigest: codeDigest,
                 emailDigest: Digests.email(order.email, key: active), kid: active.kid, expiresAt: expiresAt, attempts: 0, used: false),
-            requestID: request.id, emailDigest: request.emailDigest, at: now)
+            requestID: request.id, leaseToken: request.leaseToken, emailDigest: request.emailDigest, at: now)
         // Revoked (or otherwise finished) while the order was being fetched: the revoke wins.
         guard stored else {
             metrics.count("code_requests_finished", [("outcome", "revoked")])
