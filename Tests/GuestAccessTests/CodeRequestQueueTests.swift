@@ -20,6 +20,14 @@ struct CodeRequestQueueTests {
             audit: AuditEvent(at: date, kind: .codeRequested))
     }
 
+    /// SQLite's plan for `sql` on a freshly migrated database, one detail line a step.
+    static func queryPlan(_ sql: String) throws -> [String] {
+        let (_, directory) = try queue()
+        return try DatabaseInspector(directory: directory).read { db in
+            try Row.fetchAll(db, sql: "EXPLAIN QUERY PLAN " + sql).map { $0["detail"] as String }
+        }
+    }
+
     @Test("A client that queued a thousand requests first is served one turn at a time with a later client, not before it")
     func turnsInterleaveClients() async throws {
         let (queue, _) = try Self.queue()
@@ -36,33 +44,23 @@ struct CodeRequestQueueTests {
 
     @Test("The claim reads the turn index in order: no scan of the pending requests, no sort")
     func claimUsesTheTurnIndex() async throws {
-        let (_, directory) = try Self.queue()
-        let plan = try DatabaseInspector(directory: directory).read { db in
-            try Row.fetchAll(
-                db,
-                sql: """
-                    EXPLAIN QUERY PLAN SELECT id FROM code_requests AS candidate INDEXED BY code_requests_by_turn
-                    WHERE outcome IS NULL AND next_attempt_at_ms <= 0 AND lease_until_ms <= 0
-                    ORDER BY turn, id LIMIT 1
-                    """
-            ).map { $0["detail"] as String }
-        }
+        let plan = try Self.queryPlan(
+            """
+            SELECT id FROM code_requests AS candidate INDEXED BY code_requests_by_turn
+            WHERE outcome IS NULL AND next_attempt_at_ms <= 0 AND lease_until_ms <= 0
+            ORDER BY turn, id LIMIT 1
+            """)
         #expect(plan.contains { $0.contains("code_requests_by_turn") }, "\(plan)")
         #expect(!plan.contains { $0.contains("TEMP B-TREE") }, "\(plan)")
     }
 
     @Test("The twin check and the collapse find an order and email's pending rows by index, not by scanning the order's")
     func twinsUseTheirIndex() async throws {
-        let (_, directory) = try Self.queue()
-        let plan = try DatabaseInspector(directory: directory).read { db in
-            try Row.fetchAll(
-                db,
-                sql: """
-                    EXPLAIN QUERY PLAN SELECT 1 FROM code_requests AS twin
-                    WHERE twin.outcome IS NULL AND twin.order_number = 'X' AND twin.email_digest = x'01' AND twin.lease_until_ms > 0
-                    """
-            ).map { $0["detail"] as String }
-        }
+        let plan = try Self.queryPlan(
+            """
+            SELECT 1 FROM code_requests AS twin
+            WHERE twin.outcome IS NULL AND twin.order_number = 'X' AND twin.email_digest = x'01' AND twin.lease_until_ms > 0
+            """)
         #expect(plan.contains { $0.contains("code_requests_twins") }, "\(plan)")
     }
 

@@ -12,23 +12,14 @@ import Testing
 struct DeliveryFairnessTests {
     static let order = Fixtures.orders[0]
 
+    /// A 100 ms storefront, clients told apart by `X-Forwarded-For`. Lookups held by the paused
+    /// storefront must not time out (and be retried) while a test waits: `timeoutSeconds` is the
+    /// provider's (and the mailer's) limit.
     static func withSlowStorefront(
         _ body: @Sendable (FakeStorefront, TestEnvironment, any TestClientProtocol) async throws -> Void
     ) async throws {
-        TestLogs.start()
-        let storefront = FakeStorefront(orders: Fixtures.orders, credential: HTTPProviderTests.credential)
-        storefront.delay.withLock { $0 = .milliseconds(100) }
-        try await storefront.run { port in
-            // Lookups held by the paused storefront must not time out (and be retried) while a test waits:
-            // `timeoutSeconds` is the provider's (and the mailer's) limit.
-            let env = try TestEnvironment(policy: TestEnvironment.fastPolicy.merging(["timeoutSeconds": "30"]) { $1 })
-            let app = try await buildApplication(
-                reader: env.reader([
-                    "provider.url": "http://127.0.0.1:\(port)", "provider.credential": HTTPProviderTests.credential,
-                    "proxies.trusted": "127.0.0.1/32,::1",
-                ]))
-            try await app.test(.live) { client in try await body(storefront, env, client) }
-        }
+        try await ProviderRaceTests.withService(
+            delay: .milliseconds(100), policy: ["timeoutSeconds": "30"], extra: ["proxies.trusted": "127.0.0.1/32,::1"], body)
     }
 
     static func from(_ address: String) -> HTTPFields { [HTTPField.Name("X-Forwarded-For")!: address] }

@@ -11,15 +11,20 @@ import Testing
 struct ProviderRaceTests {
     static let order = Fixtures.orders[0]
 
+    /// The service in front of a `FakeStorefront` (lookups slowed by `delay`), with `policy` changes
+    /// over the fast test policy and `extra` configuration.
     static func withService(
+        delay: Duration = .zero, policy: [String: String] = [:], extra: [String: String] = [:],
         _ body: @Sendable (FakeStorefront, TestEnvironment, any TestClientProtocol) async throws -> Void
     ) async throws {
         TestLogs.start()
         let storefront = FakeStorefront(orders: Fixtures.orders, credential: HTTPProviderTests.credential)
+        storefront.delay.withLock { $0 = delay }
         try await storefront.run { port in
-            let env = try TestEnvironment(policy: TestEnvironment.fastPolicy)
-            let app = try await buildApplication(
-                reader: env.reader(["provider.url": "http://127.0.0.1:\(port)", "provider.credential": HTTPProviderTests.credential]))
+            let env = try TestEnvironment(policy: TestEnvironment.fastPolicy.merging(policy) { $1 })
+            let reader = env.reader(
+                ["provider.url": "http://127.0.0.1:\(port)", "provider.credential": HTTPProviderTests.credential].merging(extra) { $1 })
+            let app = try await buildApplication(reader: reader)
             try await app.test(.live) { client in try await body(storefront, env, client) }
         }
     }
