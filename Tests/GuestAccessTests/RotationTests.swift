@@ -109,6 +109,9 @@ struct RotationTests {
         process.signal(SIGHUP)
         _ = try await process.waitForLog("\"trigger\":\"SIGHUP\"")
         try await Task.sleep(for: .milliseconds(500))
+        // Enough load to mean something, however slow the machine: run on until 50 requests have passed.
+        let enough = ContinuousClock.now + .seconds(30)
+        while state.requests.load(ordering: .relaxed) <= 50, ContinuousClock.now < enough { try await Task.sleep(for: .milliseconds(50)) }
         state.stop.store(true, ordering: .relaxed)
         let unexpected = await failures
         #expect(unexpected.isEmpty, "\(unexpected.prefix(10))")
