@@ -11,6 +11,8 @@ let package = Package(
     products: [
         .executable(name: "guest-access", targets: ["guest-access"]),
         .library(name: "GuestAccessHTTP", targets: ["GuestAccessHTTP"]),
+        .library(name: "GuestAccessService", targets: ["GuestAccessService"]),
+        .library(name: "GuestAccessPolicy", targets: ["GuestAccessPolicy"]),
         .library(name: "GuestAccessCore", targets: ["GuestAccessCore"]),
         .library(name: "GuestAccessCrypto", targets: ["GuestAccessCrypto"]),
         .library(name: "GuestAccessClient", targets: ["GuestAccessClient"]),
@@ -25,6 +27,7 @@ let package = Package(
         .package(url: "https://github.com/groue/GRDB.swift.git", from: "7.10.0"),
         .package(url: "https://github.com/jpsim/Yams.git", from: "6.2.2"),
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
+        .package(url: "https://github.com/apple/swift-http-types.git", from: "1.8.0"),
         .package(url: "https://github.com/apple/swift-nio-ssl.git", from: "2.37.6"),
         .package(url: "https://github.com/apple/swift-metrics.git", from: "2.13.0"),
         .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.1"),
@@ -42,10 +45,32 @@ let package = Package(
             dependencies: ["COpenSSL"],
             swiftSettings: swiftSettings
         ),
-        /// Domain, policy and ports. No I/O, no Hummingbird, no SQLite.
+        /// Domain, policy values and ports. No I/O, no Hummingbird, no SQLite, no YAML.
         .target(
             name: "GuestAccessCore",
-            dependencies: [.product(name: "Yams", package: "Yams")],
+            swiftSettings: swiftSettings
+        ),
+        /// The policy file: parsing and validation (Yams), and `policy/default.yaml`
+        /// embedded at build time as `Policy.default`.
+        .target(
+            name: "GuestAccessPolicy",
+            dependencies: ["GuestAccessCore", .product(name: "Yams", package: "Yams")],
+            resources: [.embedInCode("Resources/default.yaml")],
+            swiftSettings: swiftSettings
+        ),
+        /// The application: one type per use case (request, verify, track,
+        /// re-fetch, sign out, mint, revoke, deliver, reload keys, prune) over the
+        /// core's ports. Imports neither Hummingbird nor GRDB.
+        .target(
+            name: "GuestAccessService",
+            dependencies: [
+                "GuestAccessCore", "GuestAccessCrypto",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "UnixSignals", package: "swift-service-lifecycle"),
+            ],
             swiftSettings: swiftSettings
         ),
         /// SQLite (WAL) adapters of the core's store ports.
@@ -77,23 +102,35 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
-        /// The HTTP service: routes, middleware, application assembly.
+        /// HTTP only: the request context, middleware, controllers mapping use
+        /// cases to responses, and the contract (`openapi.yaml`, embedded).
         .target(
             name: "GuestAccessHTTP",
             dependencies: [
-                "GuestAccessCore", "GuestAccessCrypto", "GuestAccessStorage",
-                "GuestAccessProviders", "GuestAccessMail",
+                "GuestAccessCore", "GuestAccessCrypto", "GuestAccessService",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+            ],
+            resources: [.embedInCode("Resources/openapi.yaml")],
+            swiftSettings: swiftSettings
+        ),
+        /// Assembly: settings from configuration, the adapters chosen, the
+        /// services started and stopped in order (`buildApplication(reader:)`).
+        .target(
+            name: "GuestAccessServer",
+            dependencies: [
+                "GuestAccessCore", "GuestAccessCrypto", "GuestAccessPolicy", "GuestAccessService", "GuestAccessStorage",
+                "GuestAccessProviders", "GuestAccessMail", "GuestAccessHTTP",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Hummingbird", package: "hummingbird"),
-                .product(name: "HummingbirdCore", package: "hummingbird"),
                 .product(name: "Configuration", package: "swift-configuration"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "UnixSignals", package: "swift-service-lifecycle"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
-                .product(name: "Metrics", package: "swift-metrics"),
-                .product(name: "Prometheus", package: "swift-prometheus"),
             ],
             swiftSettings: swiftSettings
         ),
@@ -108,14 +145,14 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
-        /// The command line: keys, policy, serve, demo.
+        /// The command line: keys, policy, audit, serve, demo.
         .target(
             name: "GuestAccessCLI",
             dependencies: [
-                "GuestAccessHTTP", "GuestAccessCore", "GuestAccessCrypto", "GuestAccessStorage", "GuestAccessProviders",
+                "GuestAccessServer", "GuestAccessService", "GuestAccessPolicy", "GuestAccessCore", "GuestAccessCrypto",
+                "GuestAccessStorage", "GuestAccessProviders",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Configuration", package: "swift-configuration"),
-                .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
@@ -129,7 +166,8 @@ let package = Package(
         .testTarget(
             name: "GuestAccessTests",
             dependencies: [
-                "guest-access", "GuestAccessCLI", "GuestAccessHTTP", "GuestAccessClient",
+                "guest-access", "GuestAccessCLI", "GuestAccessServer", "GuestAccessHTTP", "GuestAccessService", "GuestAccessPolicy",
+                "GuestAccessClient",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "GRDB", package: "GRDB.swift"),
             ],

@@ -22,7 +22,8 @@ let package = Package(
                 .product(name: "Benchmark", package: "benchmark"),
                 .product(name: "GuestAccessCrypto", package: "guest-access"),
                 .product(name: "GuestAccessCore", package: "guest-access"),
-                .product(name: "GuestAccessHTTP", package: "guest-access"),
+                .product(name: "GuestAccessService", package: "guest-access"),
+                .product(name: "GuestAccessPolicy", package: "guest-access"),
             ],
             path: "Benchmarks/GuestAccessBenchmarks",
             plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]

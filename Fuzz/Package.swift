@@ -14,6 +14,7 @@ let package = Package(
             dependencies: [
                 .product(name: "GuestAccessCore", package: "guest-access"),
                 .product(name: "GuestAccessCrypto", package: "guest-access"),
+                .product(name: "GuestAccessService", package: "guest-access"),
             ]
         )
     ],

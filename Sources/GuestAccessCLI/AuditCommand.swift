@@ -2,7 +2,8 @@ import ArgumentParser
 import Foundation
 import GuestAccessCore
 import GuestAccessCrypto
-import GuestAccessHTTP
+import GuestAccessServer
+import GuestAccessService
 import GuestAccessStorage
 
 /// `guest-access audit`: reads the security-event trail in DATA_DIR.

@@ -3,7 +3,8 @@ import Configuration
 import Foundation
 import GuestAccessCore
 import GuestAccessCrypto
-import GuestAccessHTTP
+import GuestAccessServer
+import GuestAccessService
 import GuestAccessStorage
 
 /// `guest-access demo`: one command from clone to a running service with
@@ -45,16 +46,16 @@ struct DemoCommand: AsyncParsableCommand {
         printBanner(directory: directory, adminKeyPath: adminKeyPath, outbox: outbox, tokens: tokens)
 
         var values: [AbsoluteConfigKey: ConfigValue] = [
-            "http.host": .init(.string(host), isSecret: false),
-            "http.port": .init(.int(port), isSecret: false),
-            "data.dir": .init(.string(directory), isSecret: false),
-            "orders.file": .init(.string(ordersPath), isSecret: false),
-            "mailer": .init(.string("file:" + outbox), isSecret: false),
-            "admin.keyFile": .init(.string(adminKeyPath), isSecret: false),
+            AbsoluteConfigKey(SettingKey.host): .init(.string(host), isSecret: false),
+            AbsoluteConfigKey(SettingKey.port): .init(.int(port), isSecret: false),
+            AbsoluteConfigKey(SettingKey.dataDirectory): .init(.string(directory), isSecret: false),
+            AbsoluteConfigKey(SettingKey.ordersFile): .init(.string(ordersPath), isSecret: false),
+            AbsoluteConfigKey(SettingKey.mailer): .init(.string("file:" + outbox), isSecret: false),
+            AbsoluteConfigKey(SettingKey.adminKeyFile): .init(.string(adminKeyPath), isSecret: false),
             // No load balancer in front of a demo: stop at once on Ctrl-C.
-            "shutdown.drainDelaySeconds": .init(.int(0), isSecret: false),
+            AbsoluteConfigKey(SettingKey.drainDelaySeconds): .init(.int(0), isSecret: false),
         ]
-        if let policy { values["policy.file"] = .init(.string(policy), isSecret: false) }
+        if let policy { values[AbsoluteConfigKey(SettingKey.policyFile)] = .init(.string(policy), isSecret: false) }
         try await ServeCommand.run(reader: ConfigReader(provider: InMemoryProvider(name: "demo", values: values)))
     }
 

@@ -1,4 +1,5 @@
-import GuestAccessHTTP
+import GuestAccessServer
+import GuestAccessService
 import Logging
 
 /// Sends every logger of the process to JSON lines on standard error.

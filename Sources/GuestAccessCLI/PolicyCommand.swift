@@ -1,7 +1,9 @@
 import ArgumentParser
 import Foundation
 import GuestAccessCore
-import GuestAccessHTTP
+import GuestAccessPolicy
+import GuestAccessServer
+import GuestAccessService
 
 /// `guest-access policy check [FILE]`.
 struct PolicyCommand: ParsableCommand {

@@ -2,8 +2,9 @@ import ArgumentParser
 import AsyncHTTPClient
 import Foundation
 import GuestAccessCore
-import GuestAccessHTTP
 import GuestAccessProviders
+import GuestAccessServer
+import GuestAccessService
 
 /// `guest-access provider check URL --order NUMBER`: the provider kit's
 /// conformance checker, for storefront teams building the provider endpoint.

@@ -1,7 +1,8 @@
 import ArgumentParser
 import Configuration
 import Foundation
-import GuestAccessHTTP
+import GuestAccessServer
+import GuestAccessService
 import Hummingbird
 import Logging
 
@@ -46,39 +47,39 @@ struct ServeCommand: AsyncParsableCommand {
     func run() async throws {
         LogBootstrap.bootstrap(level: logLevel)
         var values: [AbsoluteConfigKey: ConfigValue] = [
-            "http.host": .init(.string(host), isSecret: false),
-            "http.port": .init(.int(port), isSecret: false),
-            "data.dir": .init(.string(dataDirectory), isSecret: false),
-            "log.level": .init(.string(logLevel), isSecret: false),
+            AbsoluteConfigKey(SettingKey.host): .init(.string(host), isSecret: false),
+            AbsoluteConfigKey(SettingKey.port): .init(.int(port), isSecret: false),
+            AbsoluteConfigKey(SettingKey.dataDirectory): .init(.string(dataDirectory), isSecret: false),
+            AbsoluteConfigKey(SettingKey.logLevel): .init(.string(logLevel), isSecret: false),
         ]
         let environment = ProcessInfo.processInfo.environment
-        values["policy.file"] = policy.map { .init(.string($0), isSecret: false) }
-        values["orders.file"] = orders.map { .init(.string($0), isSecret: false) }
-        values["provider.url"] = providerURL.map { .init(.string($0), isSecret: false) }
-        values["mailer"] = mailer.map { .init(.string($0), isSecret: false) }
-        values["admin.keyFile"] = adminKeyFile.map { .init(.string($0), isSecret: false) }
-        values["proxies.trusted"] = trustedProxies.map { .init(.string($0), isSecret: false) }
-        values["shutdown.drainDelaySeconds"] = drainDelaySeconds.map { .init(.int($0), isSecret: false) }
-        values["mail.from"] = mailFrom.map { .init(.string($0), isSecret: false) }
-        values["mail.smtpCAFile"] = smtpCAFile.map { .init(.string($0), isSecret: false) }
-        values["mail.smtpAllowPlaintext"] = .init(.bool(smtpAllowPlaintext), isSecret: false)
-        values["mail.webhookSecretFile"] = webhookSecretFile.map { .init(.string($0), isSecret: false) }
+        values[AbsoluteConfigKey(SettingKey.policyFile)] = policy.map { .init(.string($0), isSecret: false) }
+        values[AbsoluteConfigKey(SettingKey.ordersFile)] = orders.map { .init(.string($0), isSecret: false) }
+        values[AbsoluteConfigKey(SettingKey.providerURL)] = providerURL.map { .init(.string($0), isSecret: false) }
+        values[AbsoluteConfigKey(SettingKey.mailer)] = mailer.map { .init(.string($0), isSecret: false) }
+        values[AbsoluteConfigKey(SettingKey.adminKeyFile)] = adminKeyFile.map { .init(.string($0), isSecret: false) }
+        values[AbsoluteConfigKey(SettingKey.trustedProxies)] = trustedProxies.map { .init(.string($0), isSecret: false) }
+        values[AbsoluteConfigKey(SettingKey.drainDelaySeconds)] = drainDelaySeconds.map { .init(.int($0), isSecret: false) }
+        values[AbsoluteConfigKey(SettingKey.mailFrom)] = mailFrom.map { .init(.string($0), isSecret: false) }
+        values[AbsoluteConfigKey(SettingKey.smtpCAFile)] = smtpCAFile.map { .init(.string($0), isSecret: false) }
+        values[AbsoluteConfigKey(SettingKey.smtpAllowPlaintext)] = .init(.bool(smtpAllowPlaintext), isSecret: false)
+        values[AbsoluteConfigKey(SettingKey.webhookSecretFile)] = webhookSecretFile.map { .init(.string($0), isSecret: false) }
         if webhookSecretFile == nil, let secret = environment["GUEST_ACCESS_WEBHOOK_SECRET"] {
-            values["mail.webhookSecret"] = .init(.string(secret), isSecret: true)
+            values[AbsoluteConfigKey(SettingKey.webhookSecret)] = .init(.string(secret), isSecret: true)
         }
         if adminKeyFile == nil, let key = environment["GUEST_ACCESS_ADMIN_KEY"] {
-            values["admin.key"] = .init(.string(key), isSecret: true)
+            values[AbsoluteConfigKey(SettingKey.adminKey)] = .init(.string(key), isSecret: true)
         }
         if let file = providerCredentialFile {
             do {
-                values["provider.credential"] = .init(
+                values[AbsoluteConfigKey(SettingKey.providerCredential)] = .init(
                     .string(try ServiceSettings.readSecretFile(file, what: "provider credential file")), isSecret: true)
             } catch {
                 reportFailure(error.description)
                 throw ExitCode.failure
             }
         } else if let credential = environment["GUEST_ACCESS_PROVIDER_CREDENTIAL"] {
-            values["provider.credential"] = .init(.string(credential), isSecret: true)
+            values[AbsoluteConfigKey(SettingKey.providerCredential)] = .init(.string(credential), isSecret: true)
         }
         try await Self.run(reader: ConfigReader(provider: InMemoryProvider(name: "command line", values: values)))
     }

@@ -138,8 +138,8 @@ public struct SQLiteAccessCodeStore: AccessCodeStore {
             try SQLiteTrackingTokenStore.revoke(orderNumber, atMilliseconds: now().millisecondsSince1970, in: db)
             try db.cachedStatement(sql: "DELETE FROM access_codes WHERE order_key = ? AND order_key <> ''").execute(arguments: [orderNumber]
             )
-            try db.cachedStatement(sql: "UPDATE code_requests SET outcome = 'revoked' WHERE order_number = ? AND outcome IS NULL").execute(
-                arguments: [orderNumber])
+            try db.cachedStatement(sql: "UPDATE code_requests SET outcome = ? WHERE order_number = ? AND outcome IS NULL").execute(
+                arguments: [CodeRequestOutcome.revoked.rawValue, orderNumber])
         }
     }
 

@@ -9,8 +9,8 @@ public struct SQLiteAccessTokenRevocationStore: AccessTokenRevocationStore {
 
     public init(database: GuestAccessDatabase) { self.database = database }
 
-    public func revoke(jti: String, expiresAt: Date) async throws(StoreError) {
-        let now = Date().millisecondsSince1970
+    public func revoke(jti: String, expiresAt: Date, now date: Date) async throws(StoreError) {
+        let now = date.millisecondsSince1970
         try await database.write { db in
             try db.cachedStatement(sql: "DELETE FROM revoked_access_tokens WHERE expires_at_ms < ?").execute(arguments: [now - 60_000])
             try db.cachedStatement(sql: "INSERT OR IGNORE INTO revoked_access_tokens (jti, expires_at_ms) VALUES (?, ?)").execute(

@@ -92,7 +92,7 @@ public struct SQLiteCodeRequestQueue: CodeRequestQueue {
     }
 
     @discardableResult
-    public func finish(_ request: CodeRequest, outcome: String, event: AuditEvent) async throws(StoreError) -> Int? {
+    public func finish(_ request: CodeRequest, outcome: CodeRequestOutcome, event: AuditEvent) async throws(StoreError) -> Int? {
         try await database.write { db -> Int? in
             guard
                 let row = try Row.fetchOne(
@@ -101,24 +101,24 @@ public struct SQLiteCodeRequestQueue: CodeRequestQueue {
                             UPDATE code_requests SET outcome = ?, lease_until_ms = 0 WHERE id = ? AND lease_token = ? AND outcome IS NULL
                             RETURNING order_number, email_digest, audit_id
                             """),
-                    arguments: [outcome, request.id, request.leaseToken])
+                    arguments: [outcome.rawValue, request.id, request.leaseToken])
             else { return nil }
-            // A twin takes this outcome only when it would have had the same one: not when this
-            // request ran out of time or attempts, or its key was retired (the twin may be fresher).
-            let collapses = !["expired", "gave-up", "key-retired"].contains(outcome)
             let twins =
-                !collapses
+                !outcome.collapsesTwins
                 ? []
                 : try Int64?.fetchAll(
                     db.cachedStatement(
                         sql: """
-                            UPDATE code_requests SET outcome = 'collapsed'
+                            UPDATE code_requests SET outcome = ?
                             WHERE outcome IS NULL AND order_number = ? AND email_digest = ? AND lease_until_ms <= ?
                             RETURNING audit_id
                             """),
-                    arguments: [row["order_number"] as String, row["email_digest"] as Data, event.at.millisecondsSince1970])
+                    arguments: [
+                        CodeRequestOutcome.collapsed.rawValue, row["order_number"] as String, row["email_digest"] as Data,
+                        event.at.millisecondsSince1970,
+                    ])
             var folded = event
-            if outcome == "no-order" {
+            if outcome == .noOrder {
                 // Requests for orders that do not exist name no order: one row an hour, however many.
                 folded.orderDigest = nil
                 folded.kid = nil
@@ -152,10 +152,13 @@ public struct SQLiteCodeRequestQueue: CodeRequestQueue {
                 try db.execute(
                     sql: "DELETE FROM audit_events WHERE id IN (SELECT audit_id FROM code_requests WHERE id IN (\(chosen)))",
                     arguments: arguments)
-                try db.execute(sql: "UPDATE code_requests SET outcome = 'expired' WHERE id IN (\(chosen))", arguments: arguments)
+                try db.execute(
+                    sql: "UPDATE code_requests SET outcome = ? WHERE id IN (\(chosen))",
+                    arguments: [CodeRequestOutcome.expired.rawValue] + arguments)
                 let count = db.changesCount
                 if count > 0 {
-                    try SQLiteAuditTrail.fold(AuditEvent(at: now, kind: .codeNotSent, detail: "expired"), count: count, into: db)
+                    try SQLiteAuditTrail.fold(
+                        AuditEvent(at: now, kind: .codeNotSent, detail: CodeRequestOutcome.expired.rawValue), count: count, into: db)
                 }
                 return count
             }
@@ -182,9 +185,10 @@ public struct SQLiteCodeRequestQueue: CodeRequestQueue {
     }
 
     /// Outcomes of finished requests, oldest first (for tests and operators).
-    public func outcomes() async throws(StoreError) -> [String] {
+    public func outcomes() async throws(StoreError) -> [CodeRequestOutcome?] {
         try await database.read { db in
             try String.fetchAll(db.cachedStatement(sql: "SELECT outcome FROM code_requests WHERE outcome IS NOT NULL ORDER BY id"))
+                .map(CodeRequestOutcome.init(rawValue:))
         }
     }
 }

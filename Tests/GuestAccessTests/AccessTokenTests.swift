@@ -1,9 +1,12 @@
 import Foundation
 import GuestAccessCore
 import GuestAccessHTTP
+import GuestAccessPolicy
 import Testing
 
 @testable import GuestAccessCrypto
+@testable import GuestAccessServer
+@testable import GuestAccessService
 
 @Suite("Access tokens: HS256 only, kid without fallback, and the attack corpus")
 struct AccessTokenTests {

@@ -3,10 +3,14 @@ import GRDB
 import GuestAccessCore
 import GuestAccessCrypto
 import GuestAccessHTTP
+import GuestAccessPolicy
 import GuestAccessStorage
 import Hummingbird
 import HummingbirdTesting
 import Testing
+
+@testable import GuestAccessServer
+@testable import GuestAccessService
 
 @Suite("The audit trail of security events")
 struct AuditTests {
@@ -222,7 +226,7 @@ struct AuditTests {
         for id in finishedIDs {
             let unclaimed = CodeRequest(
                 id: id, orderNumber: "", emailDigest: [], emailKid: "k", requestedAt: Date(), deliveryAttempts: 0, leaseToken: 0)
-            try await queue.finish(unclaimed, outcome: "no-order", event: AuditEvent(at: Date(), kind: .codeNotSent, detail: "no-order"))
+            try await queue.finish(unclaimed, outcome: .noOrder, event: AuditEvent(at: Date(), kind: .codeNotSent, detail: "no-order"))
         }
 
         let app = try await buildApplication(reader: env.reader())

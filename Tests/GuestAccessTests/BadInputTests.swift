@@ -1,11 +1,14 @@
 import Foundation
 import GuestAccessCore
+import GuestAccessPolicy
 import HTTPTypes
 import HummingbirdTesting
 import NIOCore
 import Testing
 
 @testable import GuestAccessHTTP
+@testable import GuestAccessServer
+@testable import GuestAccessService
 
 @Suite("Bad input: every malformed request gets a 4xx envelope, never a 5xx")
 struct BadInputTests {

@@ -2,9 +2,13 @@ import Foundation
 import GuestAccessClient
 import GuestAccessCore
 import GuestAccessHTTP
+import GuestAccessPolicy
 import Hummingbird
 import HummingbirdTesting
 import Testing
+
+@testable import GuestAccessServer
+@testable import GuestAccessService
 
 @Suite("GuestAccessClient against the real service")
 struct ClientTests {

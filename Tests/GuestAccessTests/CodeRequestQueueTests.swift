@@ -1,8 +1,11 @@
 import Foundation
 import GRDB
 import GuestAccessCore
+import GuestAccessPolicy
 import GuestAccessStorage
 import Testing
+
+@testable import GuestAccessService
 
 /// The code-request queue on SQLite: turns, leases, bulk expiry, and a claim
 /// that stays one indexed read however long the queue.
@@ -89,10 +92,10 @@ struct CodeRequestQueueTests {
         let second = try #require(try await queue.claimNext(at: Date(), lease: 60))
         #expect(first.id == second.id && first.leaseToken != second.leaseToken)
         let event = AuditEvent(at: Date(), kind: .codeNotSent, detail: "mismatch")
-        #expect(try await queue.finish(first, outcome: "mismatch", event: event) == nil)
+        #expect(try await queue.finish(first, outcome: .mismatch, event: event) == nil)
         try await queue.reschedule(first, to: Date() + 60)
         #expect(try await queue.pendingCount() == 1)
-        #expect(try await queue.finish(second, outcome: "mismatch", event: event) == 0)
+        #expect(try await queue.finish(second, outcome: .mismatch, event: event) == 0)
         #expect(try await queue.pendingCount() == 0)
     }
 }

@@ -2,9 +2,13 @@ import Foundation
 import GuestAccessCore
 import GuestAccessCrypto
 import GuestAccessHTTP
+import GuestAccessPolicy
 import GuestAccessStorage
 import Synchronization
 import Testing
+
+@testable import GuestAccessServer
+@testable import GuestAccessService
 
 @Suite("The verify rules, and equal store work on every failure path")
 struct CodeVerificationTests {
@@ -116,10 +120,9 @@ struct CodeVerificationTests {
                     used: false),
                 requestID: number == "ORD-OPEN" ? 1 : 2, leaseToken: 0, emailDigest: [9], at: Date())
         }
-        let verifier = CodeVerifier(codes: store, policy: policy)
         for _ in 0..<100 {  // lock ORD-LOCKED through its budget (fresh codes are not needed: a burned code still counts)
-            _ = try await verifier.verify(
-                orderNumber: "ORD-LOCKED", email: "jane@example.com", code: "000000", keyring: keyring, now: Date(),
+            _ = try await store.verifyAttempt(
+                orderNumber: "ORD-LOCKED", email: "jane@example.com", code: "000000", keyring: keyring, now: Date(), policy: policy,
                 audit: AuditEvent(at: Date(), kind: .verifyFailed))
         }
         let cases = [
@@ -131,8 +134,8 @@ struct CodeVerificationTests {
         var sequences = [String: [String]]()
         for (name, number, email) in cases {
             recorded.withLock { $0.removeAll() }
-            let decision = try await verifier.verify(
-                orderNumber: number, email: email, code: "654321", keyring: keyring, now: Date(),
+            let decision = try await store.verifyAttempt(
+                orderNumber: number, email: email, code: "654321", keyring: keyring, now: Date(), policy: policy,
                 audit: AuditEvent(at: Date(), kind: .verifyFailed))
             #expect(!decision.success)
             sequences[name] = recorded.withLock { $0 }

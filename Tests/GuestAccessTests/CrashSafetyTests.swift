@@ -1,10 +1,13 @@
 import AsyncHTTPClient
 import Foundation
 import GuestAccessCore
+import GuestAccessPolicy
 import NIOCore
 import NIOHTTP1
 import Synchronization
 import Testing
+
+@testable import GuestAccessService
 
 /// `kill -9` under load, repeatedly. CI runs `GUEST_ACCESS_CRASH_CYCLES` cycles (default 4); the
 /// long run in SECURITY.md uses more.

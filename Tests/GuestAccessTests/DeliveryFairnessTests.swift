@@ -1,10 +1,14 @@
 import Foundation
 import GRDB
 import GuestAccessHTTP
+import GuestAccessPolicy
 import HTTPTypes
 import Hummingbird
 import HummingbirdTesting
 import Testing
+
+@testable import GuestAccessServer
+@testable import GuestAccessService
 
 /// A flood of code requests cannot starve another client's code: requests are
 /// served in client turns by parallel workers, and duplicates are collapsed.

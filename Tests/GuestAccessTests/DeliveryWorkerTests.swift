@@ -1,6 +1,7 @@
 import Foundation
 import GuestAccessCore
 import GuestAccessCrypto
+import GuestAccessPolicy
 import GuestAccessProviders
 import GuestAccessStorage
 import Logging
@@ -8,6 +9,8 @@ import Synchronization
 import Testing
 
 @testable import GuestAccessHTTP
+@testable import GuestAccessServer
+@testable import GuestAccessService
 
 @Suite("The code delivery worker")
 struct DeliveryWorkerTests {
@@ -25,8 +28,8 @@ struct DeliveryWorkerTests {
 
     @Test(
         "A delivery that keeps failing is retried with backoff, at most maxDeliveryAttempts times, and never past a code's life",
-        arguments: [(20, "expired"), (4, "gave-up")])
-    func givesUp(maxAttempts: Int, outcome: String) async throws {
+        arguments: [(20, CodeRequestOutcome.expired), (4, .gaveUp)])
+    func givesUp(maxAttempts: Int, outcome: CodeRequestOutcome) async throws {
         var policy = Policy.default
         policy.mail.maxDeliveryAttempts = maxAttempts
         let clock = TestClock()
@@ -58,13 +61,14 @@ struct DeliveryWorkerTests {
         }
         let handed = mailer.codes.withLock { $0 }
         #expect(handed.count >= 3 && handed.count <= maxAttempts)
-        if outcome == "gave-up" { #expect(handed.count == maxAttempts) }
+        if outcome == .gaveUp { #expect(handed.count == maxAttempts) }
         #expect(try await queue.pendingCount() == 0)
         #expect(try await queue.outcomes() == [outcome])
         // No undelivered code stays usable, not even the last one, still within its 10 minutes.
         let last = try #require(handed.last)
-        let decision = try await CodeVerifier(codes: codes, policy: .default).verify(
+        let decision = try await codes.verifyAttempt(
             orderNumber: order.orderNumber, email: order.email, code: last, keyring: keyring.keyring, now: clock.now(),
+            policy: Policy.default,
             audit: AuditEvent(at: clock.now(), kind: .verifyFailed))
         #expect(!decision.success)
     }

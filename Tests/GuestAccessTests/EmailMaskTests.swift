@@ -1,5 +1,8 @@
 import GuestAccessCore
+import GuestAccessPolicy
 import Testing
+
+@testable import GuestAccessService
 
 @Suite("Fixed-width email masks")
 struct EmailMaskTests {

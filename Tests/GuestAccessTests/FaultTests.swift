@@ -3,9 +3,13 @@ import GRDB
 import GuestAccessCore
 import GuestAccessCrypto
 import GuestAccessHTTP
+import GuestAccessPolicy
 import Hummingbird
 import HummingbirdTesting
 import Testing
+
+@testable import GuestAccessServer
+@testable import GuestAccessService
 
 @Suite("Faults: a full or read-only disk, a deleted keyring")
 struct FaultTests {

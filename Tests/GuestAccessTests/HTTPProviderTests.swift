@@ -1,10 +1,14 @@
 import Foundation
 import GuestAccessCore
 import GuestAccessHTTP
+import GuestAccessPolicy
 import GuestAccessProviders
 import HummingbirdTesting
 import Logging
 import Testing
+
+@testable import GuestAccessServer
+@testable import GuestAccessService
 
 @Suite("HTTP order provider against a real HTTP server on loopback")
 struct HTTPProviderTests {

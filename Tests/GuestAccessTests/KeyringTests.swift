@@ -1,8 +1,12 @@
 import Foundation
 import GuestAccessCrypto
 import GuestAccessHTTP
+import GuestAccessPolicy
 import Logging
 import Testing
+
+@testable import GuestAccessServer
+@testable import GuestAccessService
 
 @Suite("Keyring file and live reload")
 struct KeyringTests {

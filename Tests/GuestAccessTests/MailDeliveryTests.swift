@@ -3,11 +3,15 @@ import GuestAccessCore
 import GuestAccessCrypto
 import GuestAccessHTTP
 import GuestAccessMail
+import GuestAccessPolicy
 import Hummingbird
 import HummingbirdTesting
 import NIOSSL
 import Synchronization
 import Testing
+
+@testable import GuestAccessServer
+@testable import GuestAccessService
 
 @Suite("Mail delivery to real receivers on loopback")
 struct MailDeliveryTests {

@@ -1,8 +1,12 @@
 import Foundation
 import GuestAccessHTTP
+import GuestAccessPolicy
 import HTTPTypes
 import HummingbirdTesting
 import Testing
+
+@testable import GuestAccessServer
+@testable import GuestAccessService
 
 @Suite("Prometheus metrics")
 struct MetricsTests {

@@ -1,7 +1,10 @@
 import Foundation
 import GuestAccessCore
+import GuestAccessPolicy
 import GuestAccessProviders
 import Testing
+
+@testable import GuestAccessService
 
 @Suite("Embedded order provider")
 struct OrderFileTests {

@@ -2,10 +2,14 @@ import Foundation
 import GRDB
 import GuestAccessCore
 import GuestAccessHTTP
+import GuestAccessPolicy
 import HTTPTypes
 import Hummingbird
 import HummingbirdTesting
 import Testing
+
+@testable import GuestAccessServer
+@testable import GuestAccessService
 
 /// Invariants that span orders: no traffic on one order may change another
 /// order's counters or outcome, and the shared decoy rows never take an

@@ -1,6 +1,9 @@
 import Foundation
 import GuestAccessCore
+import GuestAccessPolicy
 import Testing
+
+@testable import GuestAccessService
 
 @Suite("Policy files")
 struct PolicyTests {

@@ -1,7 +1,10 @@
 import Foundation
 import GuestAccessCore
+import GuestAccessPolicy
 import Hummingbird
 import Testing
+
+@testable import GuestAccessService
 
 @Suite("The provider kit: guest-access provider check")
 struct ProviderKitTests {

@@ -1,8 +1,12 @@
 import Foundation
 import GuestAccessHTTP
+import GuestAccessPolicy
 import Hummingbird
 import HummingbirdTesting
 import Testing
+
+@testable import GuestAccessServer
+@testable import GuestAccessService
 
 /// What happens to codes when the storefront is slow or fails at the wrong
 /// moment: a revoke wins over a delivery in flight, and a provider outage

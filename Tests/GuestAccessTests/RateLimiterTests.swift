@@ -1,10 +1,13 @@
 import Foundation
 import GuestAccessCore
+import GuestAccessPolicy
 import HTTPTypes
 import HummingbirdTesting
 import Testing
 
 @testable import GuestAccessHTTP
+@testable import GuestAccessServer
+@testable import GuestAccessService
 
 @Suite("Rate limiter: client keys and a bounded, least-recently-used bucket table")
 struct RateLimiterTests {

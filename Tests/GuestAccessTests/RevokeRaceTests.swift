@@ -1,8 +1,11 @@
 import Foundation
 import GuestAccessCore
+import GuestAccessPolicy
 import GuestAccessStorage
 import Synchronization
 import Testing
+
+@testable import GuestAccessService
 
 /// A revoke takes its time inside its own write transaction, so a verify that
 /// committed before it always began earlier, and the token it issued is refused.

@@ -3,6 +3,7 @@ import Foundation
 import GuestAccessCore
 import GuestAccessCrypto
 import GuestAccessMail
+import GuestAccessPolicy
 import GuestAccessProviders
 import GuestAccessStorage
 import Logging
@@ -11,6 +12,8 @@ import Synchronization
 import Testing
 
 @testable import GuestAccessHTTP
+@testable import GuestAccessServer
+@testable import GuestAccessService
 
 @Suite("Key rotation while serving")
 struct RotationTests {
@@ -165,10 +168,11 @@ struct RotationTests {
 
         let request = try #require(try await queue.claimNext(at: clock.now(), lease: 60))
         try await worker.process(request)
-        #expect(try await queue.outcomes() == ["sent"])
+        #expect(try await queue.outcomes() == [.sent])
         let code = try await env.waitForCode(order.orderNumber)
-        let decision = try await CodeVerifier(codes: codes, policy: .default).verify(
+        let decision = try await codes.verifyAttempt(
             orderNumber: order.orderNumber, email: order.email, code: code, keyring: holder.keyring, now: clock.now(),
+            policy: Policy.default,
             audit: AuditEvent(at: clock.now(), kind: .verifyFailed))
         #expect(decision.success)
     }

@@ -1,11 +1,13 @@
 import Foundation
 import GuestAccessCore
+import GuestAccessPolicy
 import NIOCore
 import NIOEmbedded
 import NIOSSL
 import Testing
 
 @testable import GuestAccessMail
+@testable import GuestAccessService
 
 /// The SMTP client reads only what the server sent, when it sent it: nothing
 /// pipelined before the TLS handshake passes for a reply after it, and no reply

@@ -1,8 +1,12 @@
 import Foundation
 import GuestAccessCore
 import GuestAccessHTTP
+import GuestAccessPolicy
 import GuestAccessStorage
 import Testing
+
+@testable import GuestAccessServer
+@testable import GuestAccessService
 
 @Suite("SQLite storage")
 struct StorageTests {

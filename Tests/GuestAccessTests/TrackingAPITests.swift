@@ -1,10 +1,14 @@
 import Foundation
 import GuestAccessCore
 import GuestAccessHTTP
+import GuestAccessPolicy
 import HTTPTypes
 import Hummingbird
 import HummingbirdTesting
 import Testing
+
+@testable import GuestAccessServer
+@testable import GuestAccessService
 
 @Suite("Public tracking and the admin API over real HTTP")
 struct TrackingAPITests {

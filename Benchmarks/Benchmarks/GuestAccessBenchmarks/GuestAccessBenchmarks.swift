@@ -3,7 +3,8 @@ import CRawOpenSSL
 import Foundation
 import GuestAccessCore
 import GuestAccessCrypto
-import GuestAccessHTTP
+import GuestAccessPolicy
+import GuestAccessService
 
 /// Micro-benchmarks of the hot crypto and masking paths, each beside a raw
 /// OpenSSL HMAC-SHA256 one-shot over the same bytes, measured in the same run.

@@ -1,5 +1,6 @@
 import Foundation
 import GuestAccessCore
+import GuestAccessService
 
 /// Request bodies as the HTTP edge reads them: the duplicate-key scan,
 /// strict decoding, validation. Whatever is accepted must be well-formed,

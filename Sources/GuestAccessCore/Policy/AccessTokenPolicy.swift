@@ -1,5 +1,5 @@
 /// Order-scoped access tokens (JWS HS256).
-public struct AccessTokenPolicy: Sendable, Equatable {
+public struct AccessTokenPolicy: Sendable, Equatable, Encodable {
     /// Lifetime; the contract fixes 1800.
     public var ttlSeconds: Int
     /// Clock skew allowed on `exp`, at most 30 s.

@@ -1,5 +1,5 @@
 /// How long, and how much, the audit trail keeps of security events.
-public struct AuditPolicy: Sendable, Equatable {
+public struct AuditPolicy: Sendable, Equatable, Encodable {
     /// Events older than this many days are deleted.
     public var retentionDays: Int
     /// At most this many rows are kept, the oldest deleted first: a size bound

@@ -1,5 +1,5 @@
 /// One-time email codes.
-public struct CodePolicy: Sendable, Equatable {
+public struct CodePolicy: Sendable, Equatable, Encodable {
     /// Seconds a code stays valid.
     public var ttlSeconds: Int
     /// Wrong guesses that burn a code.

@@ -1,6 +1,6 @@
 /// Verify failures an order may take, across all its codes, before code access locks.
 /// Only attempts with the order's own email count (see `CodeVerification`).
-public struct FailureBudgetPolicy: Sendable, Equatable {
+public struct FailureBudgetPolicy: Sendable, Equatable, Encodable {
     /// Consecutive failures (NIST SP 800-63B §5.2.2 allows at most 100).
     public var consecutivePerOrder: Int
     /// Failures in any UTC day.

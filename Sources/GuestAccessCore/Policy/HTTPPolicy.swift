@@ -1,5 +1,5 @@
 /// Limits at the HTTP edge.
-public struct HTTPPolicy: Sendable, Equatable {
+public struct HTTPPolicy: Sendable, Equatable, Encodable {
     /// Largest accepted request body; larger is 413.
     public var maxBodyBytes: Int
     /// Largest sum of header names and values; larger is 400.

@@ -1,5 +1,5 @@
 /// Bounds on delivering a code.
-public struct MailPolicy: Sendable, Equatable {
+public struct MailPolicy: Sendable, Equatable, Encodable {
     /// Seconds one delivery (SMTP conversation or webhook call) may take
     /// before it counts as failed: its code is invalidated and the request
     /// retried with a fresh one.

@@ -1,7 +1,8 @@
-/// Every limit guest-access enforces, loaded from `policy/*.yaml` and validated
-/// at start. `Policy.default` is the compiled-in copy of `policy/default.yaml`
-/// (a test keeps the two equal).
-public struct Policy: Sendable, Equatable {
+/// Every limit guest-access enforces, loaded from a policy file and validated
+/// at start (`GuestAccessPolicy` parses it; `Policy.default` there is
+/// `policy/default.yaml` embedded at build time). Encodable with the file's
+/// own key names, so tests and tools can write a typed policy as a file.
+public struct Policy: Sendable, Equatable, Encodable {
     public var http: HTTPPolicy
     public var trackingTokens: TrackingTokenPolicy
     public var codes: CodePolicy
@@ -14,22 +15,21 @@ public struct Policy: Sendable, Equatable {
     public var audit: AuditPolicy
     public var mail: MailPolicy
 
-    public static let `default` = Policy(
-        http: HTTPPolicy(
-            maxBodyBytes: 8192, maxHeaderBytes: 16384, maxHeaderCount: 64,
-            requestTimeoutSeconds: 10, idleTimeoutSeconds: 30),
-        trackingTokens: TrackingTokenPolicy(ttlDays: 365),
-        codes: CodePolicy(
-            ttlSeconds: 600, maxAttempts: 5, perOrderLimit: 3, perOrderWindowSeconds: 900,
-            perEmailLimit: 5, perEmailWindowSeconds: 3600, responseFloorMilliseconds: 250),
-        failureBudget: FailureBudgetPolicy(consecutivePerOrder: 100, dailyPerOrder: 20, totalPerOrder: 100),
-        accessTokens: AccessTokenPolicy(
-            ttlSeconds: 1800, leewaySeconds: 30, issuer: "guest-access", audience: "guest-access-storefront"),
-        rateLimits: RateLimitPolicy(perClientBurst: 30, perClientPerSecond: 5, ipv6PrefixLength: 64),
-        provider: ProviderPolicy(timeoutSeconds: 5, maxResponseBytes: 1_048_576),
-        storage: StoragePolicy(synchronous: .full),
-        risk: RiskPolicy(maxGuessProbabilityPerYear: 1.0e-4),
-        audit: AuditPolicy(retentionDays: 365, maxEvents: 1_000_000),
-        mail: MailPolicy(timeoutSeconds: 30, parallelDeliveries: 8, maxDeliveryAttempts: 4)
-    )
+    public init(
+        http: HTTPPolicy, trackingTokens: TrackingTokenPolicy, codes: CodePolicy, failureBudget: FailureBudgetPolicy,
+        accessTokens: AccessTokenPolicy, rateLimits: RateLimitPolicy, provider: ProviderPolicy, storage: StoragePolicy,
+        risk: RiskPolicy, audit: AuditPolicy, mail: MailPolicy
+    ) {
+        self.http = http
+        self.trackingTokens = trackingTokens
+        self.codes = codes
+        self.failureBudget = failureBudget
+        self.accessTokens = accessTokens
+        self.rateLimits = rateLimits
+        self.provider = provider
+        self.storage = storage
+        self.risk = risk
+        self.audit = audit
+        self.mail = mail
+    }
 }

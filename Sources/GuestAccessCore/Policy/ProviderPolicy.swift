@@ -1,5 +1,5 @@
 /// Calls to the storefront's order provider.
-public struct ProviderPolicy: Sendable, Equatable {
+public struct ProviderPolicy: Sendable, Equatable, Encodable {
     /// Longest a provider call may take before it counts as unavailable.
     public var timeoutSeconds: Int
     /// Largest provider response accepted.

@@ -1,5 +1,5 @@
 /// Per-client token buckets.
-public struct RateLimitPolicy: Sendable, Equatable {
+public struct RateLimitPolicy: Sendable, Equatable, Encodable {
     /// Requests a client may send at once.
     public var perClientBurst: Int
     /// Requests per second a client's bucket refills.

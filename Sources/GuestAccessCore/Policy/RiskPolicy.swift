@@ -1,5 +1,5 @@
 /// The bound `policy check` holds a policy to.
-public struct RiskPolicy: Sendable, Equatable {
+public struct RiskPolicy: Sendable, Equatable, Encodable {
     /// Highest accepted worst-case chance of guessing one order's code in a year.
     public var maxGuessProbabilityPerYear: Double
 

@@ -1,7 +1,7 @@
 /// SQLite durability.
-public struct StoragePolicy: Sendable, Equatable {
+public struct StoragePolicy: Sendable, Equatable, Encodable {
     /// SQLite `synchronous` in WAL mode.
-    public enum Synchronous: String, Sendable, Equatable, CaseIterable {
+    public enum Synchronous: String, Sendable, Equatable, CaseIterable, Encodable {
         /// fsync on every commit: nothing lost on a crash or power loss.
         case full
         /// fsync at checkpoints: nothing lost on a process crash, recent commits may be lost on power loss.

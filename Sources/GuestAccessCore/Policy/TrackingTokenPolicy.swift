@@ -1,5 +1,5 @@
 /// Public tracking tokens.
-public struct TrackingTokenPolicy: Sendable, Equatable {
+public struct TrackingTokenPolicy: Sendable, Equatable, Encodable {
     /// Days a minted tracking token stays valid.
     public var ttlDays: Int
 

@@ -46,22 +46,23 @@ public protocol CodeRequestQueue: Sendable {
     ) async throws(StoreError)
     /// Claims the next due request by turn (see above) for `lease`
     /// seconds. A request whose twin (same order and email digest) is in
-    /// progress waits: `finish` collapses it into the twin's outcome.
+    /// progress waits: `finish` collapses it into the twin's outcome
+    /// (when `CodeRequestOutcome.collapsesTwins`).
     func claimNext(at date: Date, lease: TimeInterval) async throws(StoreError) -> CodeRequest?
     /// Ends every lease (at start: on one node, no other worker holds one).
     func releaseLeases() async throws(StoreError)
     /// Sets the next attempt and ends the lease (only while `request`'s claim holds).
     func reschedule(_ request: CodeRequest, to date: Date) async throws(StoreError)
-    /// Ends the request (`outcome` is a short word for the log and tests), ends
+    /// Ends the request with `outcome`, ends
     /// its pending twins as `collapsed` (one lookup and one code serve them
     /// all), and records `event` in the same transaction: a `code.delivered`
     /// row as it is, any other outcome folded with the request's own
     /// `code.requested` row into one hourly row per order, outcome and hour
-    /// (with no order at all for `no-order`), so a flood of requests adds
+    /// (with no order at all for `.noOrder`), so a flood of requests adds
     /// rows per hour, not per request. Returns how many twins were collapsed,
     /// or nil when the request was already finished (a revoke, say).
     @discardableResult
-    func finish(_ request: CodeRequest, outcome: String, event: AuditEvent) async throws(StoreError) -> Int?
+    func finish(_ request: CodeRequest, outcome: CodeRequestOutcome, event: AuditEvent) async throws(StoreError) -> Int?
     /// Ends, as `expired`, every pending request queued before `date` that no
     /// worker holds, folding their audit rows into one; returns how many. A
     /// flood that outlives the codes' lifetime drains in bulk, not one claim each.

@@ -1,79 +1,36 @@
-import Foundation
 import GuestAccessCore
+import GuestAccessService
 import Hummingbird
-import Logging
 
 /// Service-to-service routes for storefront backends, behind `AdminAuthMiddleware`:
-/// minting tracking tokens and revoking an order's access (its tracking
-/// tokens, pending codes and every access token issued so far).
-public struct AdminController<Store: TrackingTokenStore, Codes: AccessCodeStore, Provider: OrderDetailProvider>: Sendable {
-    let tokens: TrackingTokens<Store>
-    let store: Store
-    let codes: Codes
-    let provider: Provider
-    let json: JSONRequest
-    let clock: any WallClock
-    let logger: Logger
-    let audit: AuditLog
+/// minting tracking tokens and revoking an order's access.
+public struct AdminController<Stores: GuestAccessStores, Provider: OrderDetailProvider>: Sendable {
+    let app: GuestAccess<Stores, Provider>
 
-    public init(
-        tokens: TrackingTokens<Store>, store: Store, codes: Codes, provider: Provider, json: JSONRequest,
-        clock: any WallClock, logger: Logger, audit: AuditLog
-    ) {
-        self.tokens = tokens
-        self.store = store
-        self.codes = codes
-        self.provider = provider
-        self.json = json
-        self.clock = clock
-        self.logger = logger
-        self.audit = audit
+    public init(_ app: GuestAccess<Stores, Provider>) { self.app = app }
+
+    public var endpoints: RouteCollection<AppRequestContext> {
+        RouteCollection(context: AppRequestContext.self)
+            .post("/tracking-tokens", use: mint)
+            .post("/orders/{orderNumber}/revoke", use: revoke)
     }
 
-    public func addRoutes(to group: RouterGroup<AppRequestContext>) {
-        group.post("/tracking-tokens", use: mint)
-        group.post("/orders/{orderNumber}/revoke", use: revoke)
-    }
-
-    struct MintRequest: Decodable, StrictlyKeyed {
-        static var knownKeys: Set<String> { ["orderNumber"] }
-        let orderNumber: String
-    }
-
-    struct MintResponse: Encodable {
-        let trackingToken: String
-    }
-
-    @Sendable func mint(_ request: Request, context: AppRequestContext) async throws -> Response {
-        let body = try await json.decode(MintRequest.self, from: request)
-        guard OrderNumber.isWellFormed(body.orderNumber) else { throw APIError.invalidRequest("orderNumber is not well-formed.") }
-        let order: OrderDetail?
-        do { order = try await provider.order(number: body.orderNumber) } catch { throw APIError.unavailable }
-        guard order != nil else { throw APIError.notFound }
+    @Sendable func mint(_ request: Request, context: AppRequestContext) async throws -> EditedResponse<MintResponse> {
+        let body = try await request.decode(as: MintRequestBody.self, context: context)
         do {
-            let token = try await tokens.mint(orderNumber: body.orderNumber)
-            await audit.record(.trackingTokenMinted, orderNumber: body.orderNumber)
-            logger.info("tracking token minted", metadata: ["request_id": "\(context.requestID)"])
-            return try JSONResponse.make(MintResponse(trackingToken: token), status: .created)
-        } catch let error as StoreError {
-            logger.error("tracking token mint failed", metadata: ["reason": "\(error)"])
-            throw APIError.unavailable
-        }
-    }
-
-    @Sendable func revoke(_ request: Request, context: AppRequestContext) async throws -> Response {
-        guard let orderNumber = context.parameters.get("orderNumber"), OrderNumber.isWellFormed(orderNumber) else {
-            throw APIError.invalidRequest("orderNumber is not well-formed.")
-        }
-        do {
-            let clock = clock
-            try await codes.revokeOrder(orderNumber) { clock.now() }
+            let token = try await app.mintTrackingToken(body, logger: context.logger)
+            return EditedResponse(status: .created, response: MintResponse(trackingToken: token))
         } catch {
-            logger.error("order revoke failed", metadata: ["reason": "\(error)"])
-            throw APIError.unavailable
+            throw APIError(error)
         }
-        await audit.record(.orderRevoked, orderNumber: orderNumber)
-        logger.info("order access revoked", metadata: ["request_id": "\(context.requestID)"])
-        return Response(status: .noContent)
+    }
+
+    @Sendable func revoke(_ request: Request, context: AppRequestContext) async throws -> HTTPResponse.Status {
+        do {
+            try await app.revokeOrder(orderNumber: context.parameters.get("orderNumber") ?? "", logger: context.logger)
+        } catch {
+            throw APIError(error)
+        }
+        return .noContent
     }
 }

@@ -1,43 +1,25 @@
 import GuestAccessCore
+import GuestAccessService
 import Hummingbird
-import Logging
 
-/// `GET /v1/tracking/{trackingToken}`: the minimized, masked view.
-///
-/// Malformed, unknown, expired and revoked tokens, and tokens whose order the
-/// provider no longer knows, all get the same 404 body.
-public struct TrackingController<Store: TrackingTokenStore, Provider: OrderDetailProvider>: Sendable {
-    let tokens: TrackingTokens<Store>
-    let provider: Provider
-    let logger: Logger
+/// `GET /v1/tracking/{trackingToken}`: the minimized, masked view. Every
+/// token that leads nowhere gets the same 404 body.
+public struct TrackingController<Stores: GuestAccessStores, Provider: OrderDetailProvider>: Sendable {
+    let app: GuestAccess<Stores, Provider>
 
-    public init(tokens: TrackingTokens<Store>, provider: Provider, logger: Logger) {
-        self.tokens = tokens
-        self.provider = provider
-        self.logger = logger
+    public init(_ app: GuestAccess<Stores, Provider>) { self.app = app }
+
+    public var endpoints: RouteCollection<AppRequestContext> {
+        RouteCollection(context: AppRequestContext.self)
+            .get("/tracking/{trackingToken}", use: track)
     }
 
-    public func addRoutes(to group: RouterGroup<AppRequestContext>) {
-        group.get("/tracking/{trackingToken}", use: track)
-    }
-
-    @Sendable func track(_ request: Request, context: AppRequestContext) async throws -> Response {
+    @Sendable func track(_ request: Request, context: AppRequestContext) async throws -> TrackingView {
         guard let token = context.parameters.get("trackingToken") else { throw APIError.notFound }
-        let orderNumber: String?
         do {
-            orderNumber = try await tokens.resolve(token)
+            return try await app.trackOrder(token, logger: context.logger)
         } catch {
-            logger.error("tracking lookup failed", metadata: ["reason": "\(error)"])
-            throw APIError.unavailable
+            throw APIError(error)
         }
-        guard let orderNumber else { throw APIError.notFound }
-        let order: OrderDetail?
-        do {
-            order = try await provider.order(number: orderNumber)
-        } catch {
-            throw APIError.unavailable
-        }
-        guard let order else { throw APIError.notFound }
-        return try JSONResponse.make(TrackingView(order: order))
     }
 }

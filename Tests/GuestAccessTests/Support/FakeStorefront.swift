@@ -1,10 +1,13 @@
 import Foundation
 import GuestAccessCore
+import GuestAccessPolicy
 import Hummingbird
 import Logging
 import NIOCore
 import ServiceLifecycle
 import Synchronization
+
+@testable import GuestAccessService
 
 /// A real HTTP server on a loopback port playing a storefront's order provider,
 /// with one misbehaviour per order number:

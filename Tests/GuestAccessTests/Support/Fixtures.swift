@@ -1,5 +1,8 @@
 import Foundation
 import GuestAccessCore
+import GuestAccessPolicy
+
+@testable import GuestAccessService
 
 /// Orders whose every sensitive field holds a value that must never appear
 /// in a tracking view or a log line.

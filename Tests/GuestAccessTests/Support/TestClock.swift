@@ -1,6 +1,9 @@
 import Foundation
 import GuestAccessCore
+import GuestAccessPolicy
 import Synchronization
+
+@testable import GuestAccessService
 
 /// A clock the test moves by hand.
 final class TestClock: WallClock {

@@ -3,6 +3,10 @@ import Foundation
 import GuestAccessCore
 import GuestAccessCrypto
 import GuestAccessHTTP
+import GuestAccessPolicy
+
+@testable import GuestAccessServer
+@testable import GuestAccessService
 
 /// A fresh data directory with a keyring, an orders file and an admin key file.
 struct TestEnvironment {

@@ -1,7 +1,11 @@
 import Foundation
 import GuestAccessHTTP
+import GuestAccessPolicy
 import Logging
 import Synchronization
+
+@testable import GuestAccessServer
+@testable import GuestAccessService
 
 /// Every log line of the in-process services, captured once per test process.
 ///

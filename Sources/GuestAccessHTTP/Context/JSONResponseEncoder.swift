@@ -1,0 +1,26 @@
+import Foundation
+import Hummingbird
+import NIOCore
+
+/// Encodes what a handler returns as the contract's JSON: sorted keys and
+/// unescaped slashes, so equal values are equal bytes (the byte-identical
+/// failure promise rests on it), with the contract's content type.
+public struct JSONResponseEncoder: ResponseEncoder {
+    public static let contentType = "application/json; charset=utf-8"
+
+    static let encoder: JSONEncoder = {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        return encoder
+    }()
+
+    public func encode(_ value: some Encodable, from request: Request, context: some RequestContext) throws -> Response {
+        try Self.response(value)
+    }
+
+    /// `value` as a response with `status`.
+    static func response(_ value: some Encodable, status: HTTPResponse.Status = .ok) throws -> Response {
+        let data = try encoder.encode(value)
+        return Response(status: status, headers: [.contentType: contentType], body: .init(byteBuffer: ByteBuffer(bytes: data)))
+    }
+}

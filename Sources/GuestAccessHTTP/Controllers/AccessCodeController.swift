@@ -1,0 +1,36 @@
+import GuestAccessCore
+import GuestAccessService
+import Hummingbird
+
+/// `POST /v1/access-codes` (always 202 once well-formed) and
+/// `POST /v1/access-codes/verify` (one 401 for every failure).
+public struct AccessCodeController<Stores: GuestAccessStores, Provider: OrderDetailProvider>: Sendable {
+    let app: GuestAccess<Stores, Provider>
+
+    public init(_ app: GuestAccess<Stores, Provider>) { self.app = app }
+
+    public var endpoints: RouteCollection<AppRequestContext> {
+        RouteCollection(context: AppRequestContext.self)
+            .post("/access-codes", use: request)
+            .post("/access-codes/verify", use: verify)
+    }
+
+    @Sendable func request(_ request: Request, context: AppRequestContext) async throws -> EditedResponse<Accepted> {
+        let body = try await request.decode(as: CodeRequestBody.self, context: context)
+        do {
+            try await app.requestCode(body, clientKey: context.clientKey, logger: context.logger)
+        } catch {
+            throw APIError(error)
+        }
+        return EditedResponse(status: .accepted, response: Accepted())
+    }
+
+    @Sendable func verify(_ request: Request, context: AppRequestContext) async throws -> VerifyResponse {
+        let body = try await request.decode(as: CodeRequestBody.self, context: context)
+        do {
+            return VerifyResponse(try await app.verifyCode(body, logger: context.logger))
+        } catch {
+            throw APIError(error)
+        }
+    }
+}

@@ -1,0 +1,75 @@
+import Hummingbird
+
+/// Every request, matched or not, leaves with the contract's envelope and
+/// headers: header limits (400), 405 with `Allow` for a known path asked
+/// with another method (see `RouteTable`), the error envelope for anything
+/// thrown, and `X-Request-Id`, `Cache-Control: no-store`,
+/// `Referrer-Policy: no-referrer`, `X-Content-Type-Options: nosniff` on every
+/// response. It also sets the body limit and deadline `requestDecoder` obeys.
+public struct EnvelopeMiddleware: RouterMiddleware {
+    public typealias Context = AppRequestContext
+
+    let maxHeaderBytes: Int
+    let maxHeaderCount: Int
+    let maxBodyBytes: Int
+    let requestTimeout: Duration
+
+    public init(maxHeaderBytes: Int, maxHeaderCount: Int, maxBodyBytes: Int, requestTimeout: Duration) {
+        self.maxHeaderBytes = maxHeaderBytes
+        self.maxHeaderCount = maxHeaderCount
+        self.maxBodyBytes = maxBodyBytes
+        self.requestTimeout = requestTimeout
+    }
+
+    public func handle(
+        _ request: Request, context: AppRequestContext, next: (Request, AppRequestContext) async throws -> Response
+    ) async throws -> Response {
+        var context = context
+        context.maxBodyBytes = maxBodyBytes
+        context.deadline = .now + requestTimeout
+        var response: Response
+        do {
+            try checkHeaders(request)
+            if let allowed = RouteTable.methods(for: request.uri.path), !allowed.contains(request.method) {
+                throw APIError.methodNotAllowed(allow: allowed)
+            }
+            response = try await next(request, context)
+        } catch let error as APIError {
+            response = error.response()
+        } catch let error as any HTTPResponseError {
+            response = Self.envelope(for: error.status).response()
+        } catch {
+            context.logger.error("unhandled error", metadata: ["error_type": "\(type(of: error))"])
+            response = APIError.internalError.response()
+        }
+        response.headers[.requestID] = context.requestID
+        response.headers[.cacheControl] = "no-store"
+        response.headers[.referrerPolicy] = "no-referrer"
+        response.headers[.contentTypeOptions] = "nosniff"
+        return response
+    }
+
+    private func checkHeaders(_ request: Request) throws {
+        var bytes = 0
+        var count = 0
+        for field in request.headers {
+            bytes += field.name.rawName.utf8.count + field.value.utf8.count
+            count += 1
+        }
+        if bytes > maxHeaderBytes || count > maxHeaderCount {
+            throw APIError.invalidRequest("The request headers are too large.")
+        }
+    }
+
+    /// Maps the framework's own errors (unknown route, …) to the envelope.
+    static func envelope(for status: HTTPResponse.Status) -> APIError {
+        switch status.code {
+        case 404, 405: .notFound
+        case 413: .payloadTooLarge
+        case 415: .unsupportedMediaType
+        case 401: .unauthorized
+        case 400..<500: .invalidRequest()
+        default: .unavailable
+        }
+    }
+}

@@ -1,0 +1,36 @@
+import GuestAccessService
+import Hummingbird
+
+/// 429 `rate_limited` with `Retry-After` when a client's bucket is empty —
+/// the same for every order, since the key is the client, never the order.
+/// The bucket is the client's `ClientKey`: its IPv4 address, or its IPv6
+/// network (a /64 by default), so one host cannot spread over fresh buckets.
+public struct RateLimitMiddleware: RouterMiddleware {
+    public typealias Context = AppRequestContext
+
+    let limiter: RateLimiter
+    let clients: ClientAddress
+    let keys: ClientKey
+    let metrics: ServiceMetrics
+
+    public init(limiter: RateLimiter, clients: ClientAddress, keys: ClientKey = ClientKey(), metrics: ServiceMetrics) {
+        self.limiter = limiter
+        self.clients = clients
+        self.keys = keys
+        self.metrics = metrics
+    }
+
+    public func handle(
+        _ request: Request, context: AppRequestContext, next: (Request, AppRequestContext) async throws -> Response
+    ) async throws -> Response {
+        let client = clients.resolve(peer: context.remoteAddress?.ipAddress, forwardedFor: request.headers[values: .forwardedFor])
+        let key = keys.key(for: client)
+        if let retryAfter = limiter.take(key) {
+            metrics.count(.rateLimited)
+            throw APIError.rateLimited(retryAfter: retryAfter)
+        }
+        var context = context
+        context.clientKey = key
+        return try await next(request, context)
+    }
+}

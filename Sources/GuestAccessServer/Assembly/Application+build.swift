@@ -1,0 +1,116 @@
+import AsyncHTTPClient
+import Configuration
+import Foundation
+import GuestAccessCore
+import GuestAccessCrypto
+import GuestAccessHTTP
+import GuestAccessMail
+import GuestAccessPolicy
+import GuestAccessProviders
+import GuestAccessService
+import GuestAccessStorage
+import Hummingbird
+import HummingbirdCore
+import Logging
+import NIOCore
+import NIOSSL
+import ServiceLifecycle
+
+/// Builds the whole service from configuration: what `guest-access serve`
+/// runs and what the tests start. Refuses to build, with a one-line
+/// `StartupError`, on a bad policy, data directory, keyring or order source.
+public func buildApplication(reader: ConfigReader) async throws -> some ApplicationProtocol {
+    var logger = Logger(label: "guest-access")
+    logger.logLevel = reader.string(forKey: SettingKey.logLevel).flatMap(Logger.Level.init(rawValue:)) ?? .info
+    let settings = try ServiceSettings(reader: reader)
+    let policy: Policy
+    do { policy = try PolicyLoader.load(settings.policyFile) } catch { throw StartupError(error.description) }
+    try DataDirectory.check(settings.dataDirectory)
+
+    let metrics = ServiceMetrics()
+    let keyring: KeyringHolder
+    do {
+        keyring = try KeyringHolder(file: KeyringFile(dataDirectory: settings.dataDirectory), logger: logger, metrics: metrics)
+    } catch {
+        throw StartupError(error.description)
+    }
+    let database: GuestAccessDatabase
+    do {
+        database = try GuestAccessDatabase(
+            path: URL(fileURLWithPath: settings.dataDirectory).appendingPathComponent(GuestAccessDatabase.fileName).path,
+            synchronous: policy.storage.synchronous)
+    } catch {
+        throw StartupError("cannot open the database in \(settings.dataDirectory): \(error)")
+    }
+    let adminKey: AdminKey
+    do { adminKey = try AdminKey(settings.adminKey) } catch { throw StartupError(error.description) }
+    var services: [any Service] = [KeyringReloader(holder: keyring, pollInterval: settings.keyringPollInterval)]
+
+    let configured: ConfiguredOrderProvider
+    switch settings.orders {
+    case .file(let path):
+        do { configured = .embedded(try EmbeddedOrderProvider(path: path)) } catch { throw StartupError(error.description) }
+    case .http(let url, let credential):
+        let client = HTTPOrderProvider.makeClient()
+        services.append(HTTPClientService(client: client))
+        configured = .http(
+            HTTPOrderProvider(
+                client: client, baseURL: url, credential: credential, timeoutSeconds: policy.provider.timeoutSeconds,
+                maxResponseBytes: policy.provider.maxResponseBytes, logger: logger))
+    }
+    let provider = MeteredOrderProvider(configured, metrics: metrics)
+    let mailer: (any Mailer)?
+    switch settings.mailer {
+    case .file(let path)?:
+        logger.warning(
+            "DEVELOPMENT MAILER: one-time codes and full email addresses are written in clear to a local file; never use file: in production",
+            metadata: ["mailer": "file", "path": "\(path)"])
+        mailer = FileMailer(path: path)
+    case .smtp(let host, let port)?:
+        var tls = TLSConfiguration.makeClientConfiguration()
+        if let caFile = settings.smtpCAFile { tls.trustRoots = .file(caFile) }
+        mailer = SMTPMailer(
+            host: host, port: port, from: settings.mailFrom, tls: tls, requireTLS: !settings.smtpAllowPlaintext,
+            timeout: .seconds(policy.mail.timeoutSeconds))
+        if settings.smtpAllowPlaintext {
+            logger.warning("SMTP may send codes in clear when the server offers no STARTTLS (--smtp-allow-plaintext)")
+        }
+    case .webhook(let url)?:
+        let client = HTTPOrderProvider.makeClient()
+        services.append(HTTPClientService(client: client))
+        mailer = WebhookMailer(
+            url: url, secret: settings.webhookSecret ?? "", client: client, timeout: .seconds(policy.mail.timeoutSeconds))
+    case nil:
+        logger.warning("no mailer configured: one-time codes cannot be delivered")
+        mailer = nil
+    }
+
+    let readiness = Readiness(checks: [{ await database.isReachable() }, { await provider.isReachable() }])
+    services.append(ReadinessService(readiness: readiness))
+    let app = GuestAccess(
+        stores: SQLiteStores(database: database), provider: provider, mailer: mailer, keyring: keyring, policy: policy,
+        clock: SystemWallClock(), metrics: metrics, logger: logger)
+    services.append(app.deliverCodes)
+    services.append(app.pruneRecords)
+    let router = buildRouter(
+        app, policy: policy, adminKey: adminKey, clients: ClientAddress(trustedProxies: settings.trustedProxies), readiness: readiness,
+        metrics: metrics)
+
+    var http1 = HTTP1Channel.Configuration(idleTimeout: .seconds(Int64(policy.http.idleTimeoutSeconds)))
+    http1.httpDecoder = .init(
+        maxHeaderFieldSize: policy.http.maxHeaderBytes * 2, maxHeaderListSize: policy.http.maxHeaderBytes * 2,
+        maxHeaderFieldCount: policy.http.maxHeaderCount * 2)
+    let startupLogger = logger
+    return Application(
+        router: router,
+        server: .http1(configuration: http1),
+        configuration: .init(address: .hostname(settings.host, port: settings.port), serverName: nil),
+        services: services,
+        onServerRunning: { channel in
+            readiness.setStarted(true)
+            startupLogger.info(
+                "listening",
+                metadata: ["host": "\(settings.host)", "port": "\(channel.localAddress?.port ?? settings.port)"])
+        },
+        logger: logger)
+}

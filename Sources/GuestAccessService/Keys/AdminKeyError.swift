@@ -1,0 +1,4 @@
+/// An admin key too weak to guard minting and revoking: refused at start.
+public struct AdminKeyError: Error, Sendable, Equatable, CustomStringConvertible {
+    public let description: String
+}

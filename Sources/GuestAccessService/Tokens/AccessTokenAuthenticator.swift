@@ -1,0 +1,33 @@
+import GuestAccessCore
+import GuestAccessCrypto
+import Logging
+
+/// Accepts an access token or refuses it with one `unauthorized`, whatever
+/// was wrong (missing, malformed, bad signature, retired key, expired,
+/// signed out, order revoked); the reason goes only to the log and metrics.
+struct AccessTokenAuthenticator<Revocations: AccessTokenRevocationStore, Orders: TrackingTokenStore>: Sendable {
+    let issuer: AccessTokenIssuer
+    let keyring: KeyringHolder
+    let revocations: Revocations
+    let orderRevocations: Orders
+    let clock: any WallClock
+    let metrics: ServiceMetrics
+
+    func claims(_ token: String?, logger: Logger) async throws(UseCaseError) -> AccessTokenClaims {
+        guard let token else {
+            metrics.count(.accessTokensRefused, [(.reason, "missing")])
+            throw .unauthorized
+        }
+        do {
+            return try await issuer.authenticate(
+                token, keyring: keyring.keyring, now: clock.now(), revocations: revocations, orderRevocations: orderRevocations)
+        } catch let error as AccessTokenError {
+            logger.info("access token refused", metadata: ["reason": "\(error)"])
+            metrics.count(.accessTokensRefused, [(.reason, "\(error)")])
+            throw .unauthorized
+        } catch {
+            logger.error("access token check failed", metadata: ["reason": "\(error)"])
+            throw .unavailable
+        }
+    }
+}
