@@ -4,7 +4,7 @@ import NIOCore
 import NIOHTTP1
 
 /// One request, one answer: JSON in, JSON out, the contract's errors mapped
-/// to `GuestAccessError`.
+/// to `GuestAccessError` (every error this client throws is made here).
 struct ClientTransport: Sendable {
     let baseURL: String
     let httpClient: HTTPClient
@@ -37,7 +37,7 @@ struct ClientTransport: Sendable {
         if let bearer { request.headers.add(name: "Authorization", value: "Bearer \(bearer)") }
         if let body {
             request.headers.add(name: "Content-Type", value: "application/json")
-            guard let data = try? JSONEncoder().encode(body) else { throw .invalidRequest(message: "The request could not be encoded.") }
+            guard let data = try? JSONEncoder().encode(body) else { throw .unencodableRequest }
             request.body = .bytes(ByteBuffer(bytes: data))
         }
         let seconds = Int64(timeout.components.seconds) + (timeout.components.attoseconds > 0 ? 1 : 0)
@@ -73,6 +73,9 @@ struct ClientTransport: Sendable {
         }
         let envelope = try? JSONDecoder().decode(Envelope.self, from: Data(body))
         let retryAfter = headers.first(name: "Retry-After").flatMap(Int.init)
+        // A status alone is not enough: a proxy's 401 or 404 is not the contract's,
+        // so it stays `unexpectedResponse`. Any 503 is `unavailable`, because a
+        // proxy in front of a down service answers 503 too and retrying is right.
         switch (status, envelope?.error.code) {
         case (400, "invalid_request"): return .invalidRequest(message: envelope?.error.message ?? "")
         case (401, "invalid_code"): return .invalidCode

@@ -90,23 +90,23 @@ struct ClientTests {
                     seen = error
                 }
             }
-            guard case .rateLimited(let retryAfter)? = seen else {
+            guard let limited = seen, limited.errorType == .rateLimited else {
                 Issue.record("expected rateLimited, got \(String(describing: seen))")
                 return
             }
-            #expect((retryAfter ?? 0) >= 1)
+            #expect((limited.retryAfter ?? 0) >= 1)
+            #expect(limited.status == 429 && limited.code == "rate_limited")
         }
         var downPolicy = TestEnvironment.fastPolicy
         downPolicy["timeoutSeconds"] = "1"  // provider (and mail) timeout
         let down = try TestEnvironment(policy: downPolicy)
         let closedPort = try SMTPSink.freePort()
         try await Self.withService(down, ["provider.url": "http://127.0.0.1:\(closedPort)", "provider.credential": "x"]) { client in
-            let token = await {
-                do { return try await client.admin(key: down.adminKey).mintTrackingToken(orderNumber: Self.order.orderNumber) } catch {
-                    return "\(error)"
-                }
-            }()
-            #expect(token == "\(GuestAccessError.unavailable(retryAfter: 5))")
+            let error = try await #require(throws: GuestAccessError.self) {
+                try await client.admin(key: down.adminKey).mintTrackingToken(orderNumber: Self.order.orderNumber)
+            }
+            #expect(error.errorType == .unavailable && error.retryAfter == 5)
+            #expect(error == .unavailable(retryAfter: 5))
         }
     }
 
@@ -127,12 +127,8 @@ struct ClientTests {
             await #expect(throws: GuestAccessError.cancelled) { try await task.value }
         }
         let nowhere = GuestAccessClient(baseURL: "http://127.0.0.1:\(try SMTPSink.freePort())", timeout: .seconds(2))
-        await #expect {
-            try await nowhere.orders.track("gt_x")
-        } throws: { error in
-            if case .transport = error as? GuestAccessError { return true }
-            return false
-        }
+        let unreachable = try await #require(throws: GuestAccessError.self) { try await nowhere.orders.track("gt_x") }
+        #expect(unreachable.errorType == .transport && unreachable.status == nil)
     }
 
     @Test("Answers this client cannot provoke from the real service (415, a 500, a 200 that is not the contract's) come back typed")
@@ -156,5 +152,39 @@ struct ClientTests {
             await #expect(throws: GuestAccessError.unexpectedResponse(status: 500, code: nil)) { try await client.orders.track("gt_500") }
             await #expect(throws: GuestAccessError.unexpectedResponse(status: 200, code: nil)) { try await client.orders.track("gt_200") }
         }
+    }
+
+    @Test("A storefront can switch on the error type and still compile when a type is added")
+    func switchOnErrorType() {
+        /// A storefront's handling: `default:` is required (ErrorType is not an
+        /// enum), which is what keeps this compiling when a type is added.
+        func advice(_ error: GuestAccessError) -> String {
+            switch error.errorType {
+            case .invalidCode: "ask for a new code"
+            case .rateLimited, .unavailable: "retry in \(error.retryAfter ?? 1) s"
+            default: "something went wrong"
+            }
+        }
+        let limited = GuestAccessError.rateLimited(retryAfter: 7)
+        let down = GuestAccessError.unavailable(retryAfter: 5)
+        #expect(limited.errorType == .rateLimited && limited.retryAfter == 7 && limited.status == 429 && limited.code == "rate_limited")
+        #expect(down.errorType == .unavailable && down.retryAfter == 5 && down.status == 503)
+        #expect(GuestAccessError.rateLimited(retryAfter: nil).retryAfter == nil)
+        #expect(advice(limited) == "retry in 7 s" && advice(down) == "retry in 5 s")
+        #expect(advice(.invalidCode) == "ask for a new code" && advice(.timedOut) == "something went wrong")
+
+        // Equal when type and fields are equal; the type alone compares with errorType.
+        #expect(limited == .rateLimited(retryAfter: 7) && limited != .rateLimited(retryAfter: 8))
+        #expect(limited.errorType == GuestAccessError.rateLimited(retryAfter: 8).errorType && limited.errorType != down.errorType)
+
+        // The description is the type and the fixed message, nothing else: no
+        // Retry-After, no status, no code from a body the contract does not describe.
+        #expect(limited.errorType.description == "rateLimited")
+        #expect("\(limited)" == "GuestAccessError.rateLimited" && "\(down)" == "GuestAccessError.unavailable")
+        #expect(GuestAccessError.invalidCode.description == "GuestAccessError.invalidCode")
+        #expect(
+            GuestAccessError.invalidRequest(message: "orderNumber is not well-formed.").description
+                == "GuestAccessError.invalidRequest: orderNumber is not well-formed.")
+        #expect(GuestAccessError.unexpectedResponse(status: 500, code: "secret-ish").description == "GuestAccessError.unexpectedResponse")
     }
 }
