@@ -14,7 +14,8 @@ struct AuditCommand: AsyncParsableCommand {
         discussion: """
             Events name orders only by a keyed digest. --order computes the order's digest under every key \
             in the keyring; events digested under a key retired since cannot be matched to an order any more.
-            """)
+            """
+    )
 
     @Option(name: .customLong("data-dir"), help: "The service's data directory.") var dataDirectory: String
     @Option(help: "Only events about this order number.") var order: String?

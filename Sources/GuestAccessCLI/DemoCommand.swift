@@ -11,7 +11,9 @@ import GuestAccessStorage
 /// demo orders, a file mailer and tracking tokens, printing the `curl` lines to try.
 struct DemoCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "demo", abstract: "Run the service on a temporary data directory with demo orders.")
+        commandName: "demo",
+        abstract: "Run the service on a temporary data directory with demo orders."
+    )
 
     @Option var host = "127.0.0.1"
     @Option var port = 8080
@@ -23,7 +25,10 @@ struct DemoCommand: AsyncParsableCommand {
         LogBootstrap.bootstrap(level: "info")
         let directory = try dataDirectory ?? Self.makeTemporaryDirectory()
         try FileManager.default.createDirectory(
-            atPath: directory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+            atPath: directory,
+            withIntermediateDirectories: true,
+            attributes: [.posixPermissions: 0o700]
+        )
         let keyring = KeyringFile(dataDirectory: directory)
         if !FileManager.default.fileExists(atPath: keyring.path) { _ = try keyring.create() }
         let ordersPath = directory + "/demo-orders.json"
@@ -31,7 +36,10 @@ struct DemoCommand: AsyncParsableCommand {
         let adminKeyPath = directory + "/admin-key"
         guard
             FileManager.default.createFile(
-                atPath: adminKeyPath, contents: Data(AdminKey.generate().utf8), attributes: [.posixPermissions: 0o600])
+                atPath: adminKeyPath,
+                contents: Data(AdminKey.generate().utf8),
+                attributes: [.posixPermissions: 0o600]
+            )
         else { throw ValidationError("cannot write \(adminKeyPath)") }
         let outbox = directory + "/outbox.jsonl"
 

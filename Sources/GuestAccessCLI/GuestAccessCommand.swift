@@ -1,4 +1,4 @@
-import ArgumentParser
+public import ArgumentParser
 
 /// `guest-access`: the service and the operator's tools.
 public struct GuestAccessCommand: AsyncParsableCommand {

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import GuestAccessCore
 import GuestAccessCrypto
 
 /// `guest-access keys init|rotate|list|retire`.
@@ -24,7 +25,10 @@ struct KeysCommand: ParsableCommand {
         func run() async throws {
             do {
                 try FileManager.default.createDirectory(
-                    atPath: location.dataDirectory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+                    atPath: location.dataDirectory,
+                    withIntermediateDirectories: true,
+                    attributes: [.posixPermissions: 0o700]
+                )
                 let document = try location.file.create()
                 print("created \(location.file.path) (mode 0600); active key \(document.keys[0].kid)")
                 await KeyEventRecorder.record(.keyCreated, kid: document.keys[0].kid, dataDirectory: location.dataDirectory)
@@ -40,7 +44,8 @@ struct KeysCommand: ParsableCommand {
 
     struct Rotate: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Make a new active key; the previous one keeps verifying until retired.")
+            abstract: "Make a new active key; the previous one keeps verifying until retired."
+        )
         @OptionGroup var location: Location
 
         func run() async throws {
@@ -68,7 +73,8 @@ struct KeysCommand: ParsableCommand {
                 for key in document.keys {
                     print(
                         pad(key.kid, 20) + pad(key.status.rawValue, 9) + pad(key.createdAt.formatted(.iso8601), 22)
-                            + (key.retiredAt?.formatted(.iso8601) ?? "-"))
+                            + (key.retiredAt?.formatted(.iso8601) ?? "-")
+                    )
                 }
             } catch {
                 reportFailure(error.description)
@@ -83,7 +89,8 @@ struct KeysCommand: ParsableCommand {
 
     struct Retire: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Retire a verify-only key: its secret is erased and what it signed is refused.")
+            abstract: "Retire a verify-only key: its secret is erased and what it signed is refused."
+        )
         @Argument(help: "The key id to retire.") var kid: String
         @OptionGroup var location: Location
 

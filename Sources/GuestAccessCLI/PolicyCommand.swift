@@ -8,11 +8,15 @@ import GuestAccessService
 /// `guest-access policy check [FILE]`.
 struct PolicyCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "policy", abstract: "Work with policy files.", subcommands: [Check.self])
+        commandName: "policy",
+        abstract: "Work with policy files.",
+        subcommands: [Check.self]
+    )
 
     struct Check: ParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Validate a policy and print the worst-case chance of guessing one order's code.")
+            abstract: "Validate a policy and print the worst-case chance of guessing one order's code."
+        )
         @Argument(help: "Policy file (default: the compiled-in default policy).") var file: String?
 
         func run() throws {

@@ -10,12 +10,16 @@ import GuestAccessService
 /// conformance checker, for storefront teams building the provider endpoint.
 struct ProviderCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "provider", abstract: "Work with a storefront's order-detail provider.", subcommands: [Check.self])
+        commandName: "provider",
+        abstract: "Work with a storefront's order-detail provider.",
+        subcommands: [Check.self]
+    )
 
     struct Check: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Call a provider endpoint as guest-access does and report every deviation from the provider contract.",
-            discussion: "The credential comes from --credential-file or GUEST_ACCESS_PROVIDER_CREDENTIAL. Exits 1 on any deviation.")
+            discussion: "The credential comes from --credential-file or GUEST_ACCESS_PROVIDER_CREDENTIAL. Exits 1 on any deviation."
+        )
 
         @Argument(help: "The provider's base URL (guest-access calls BASE/orders/NUMBER).") var url: String
         @Option(help: "An order number the storefront knows.") var order: String
@@ -44,7 +48,11 @@ struct ProviderCommand: AsyncParsableCommand {
             }
             let client = HTTPOrderProvider.makeClient()
             let findings = await ProviderConformance(
-                client: client, baseURL: url, credential: credential, timeoutSeconds: timeout, maxResponseBytes: maxBytes
+                client: client,
+                baseURL: url,
+                credential: credential,
+                timeoutSeconds: timeout,
+                maxResponseBytes: maxBytes
             ).check(knownOrder: order)
             try? await client.shutdown()
             for finding in findings { print("\(finding.passed ? "ok  " : "FAIL") \(finding.check): \(finding.detail)") }

@@ -15,7 +15,8 @@ struct ServeCommand: AsyncParsableCommand {
             Secrets may come from the environment: GUEST_ACCESS_ADMIN_KEY (instead of \
             --admin-key-file), GUEST_ACCESS_PROVIDER_CREDENTIAL (instead of \
             --provider-credential-file) and GUEST_ACCESS_WEBHOOK_SECRET (instead of --webhook-secret-file). SIGHUP or a change of keyring.json reloads the keyring.
-            """)
+            """
+    )
 
     @Option var host = "127.0.0.1"
     @Option var port = 8080
@@ -41,7 +42,8 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(name: .customLong("log-level")) var logLevel = "info"
     @Option(
         name: .customLong("drain-delay-seconds"),
-        help: "After SIGTERM, seconds to keep serving with /readyz answering 503 before draining (default 5).")
+        help: "After SIGTERM, seconds to keep serving with /readyz answering 503 before draining (default 5)."
+    )
     var drainDelaySeconds: Int?
 
     func run() async throws {
@@ -73,7 +75,9 @@ struct ServeCommand: AsyncParsableCommand {
         if let file = providerCredentialFile {
             do {
                 values[AbsoluteConfigKey(SettingKey.providerCredential)] = .init(
-                    .string(try ServiceSettings.readSecretFile(file, what: "provider credential file")), isSecret: true)
+                    .string(try ServiceSettings.readSecretFile(file, what: "provider credential file")),
+                    isSecret: true
+                )
             } catch {
                 reportFailure(error.description)
                 throw ExitCode.failure

@@ -1,4 +1,5 @@
 import Foundation
+import NIOHTTP1
 
 /// `client.admin(key:)`: the storefront backend's calls.
 public struct AdminClient: Sendable {
@@ -10,7 +11,12 @@ public struct AdminClient: Sendable {
         struct Body: Encodable { let orderNumber: String }
         struct Minted: Decodable { let trackingToken: String }
         return try await transport.send(
-            .POST, "/v1/admin/tracking-tokens", bearer: key, body: Body(orderNumber: orderNumber), expecting: 201, as: Minted.self
+            .POST,
+            "/v1/admin/tracking-tokens",
+            bearer: key,
+            body: Body(orderNumber: orderNumber),
+            expecting: 201,
+            as: Minted.self
         ).trackingToken
     }
 

@@ -14,7 +14,11 @@ struct ClientTransport: Sendable {
     static let maxResponseBytes = 1 << 20
 
     func send<Answer: Decodable>(
-        _ method: HTTPMethod, _ path: String, bearer: String? = nil, body: (some Encodable)? = String?.none, expecting status: Int,
+        _ method: HTTPMethod,
+        _ path: String,
+        bearer: String? = nil,
+        body: (some Encodable)? = String?.none,
+        expecting status: Int,
         as type: Answer.Type
     ) async throws(GuestAccessError) -> Answer {
         let bytes = try await exchange(method, path, bearer: bearer, body: body, expecting: status)
@@ -24,13 +28,21 @@ struct ClientTransport: Sendable {
     }
 
     func send(
-        _ method: HTTPMethod, _ path: String, bearer: String? = nil, body: (some Encodable)? = String?.none, expecting status: Int
+        _ method: HTTPMethod,
+        _ path: String,
+        bearer: String? = nil,
+        body: (some Encodable)? = String?.none,
+        expecting status: Int
     ) async throws(GuestAccessError) {
         _ = try await exchange(method, path, bearer: bearer, body: body, expecting: status)
     }
 
     private func exchange(
-        _ method: HTTPMethod, _ path: String, bearer: String?, body: (some Encodable)?, expecting status: Int
+        _ method: HTTPMethod,
+        _ path: String,
+        bearer: String?,
+        body: (some Encodable)?,
+        expecting status: Int
     ) async throws(GuestAccessError) -> [UInt8] {
         var request = HTTPClientRequest(url: baseURL + path)
         request.method = method

@@ -1,4 +1,4 @@
-import AsyncHTTPClient
+public import AsyncHTTPClient
 import Foundation
 
 /// A client for storefront backends, mirroring the storefront SDK's calls:
@@ -15,7 +15,10 @@ public struct GuestAccessClient: Sendable {
     ///   - timeout: the deadline of each call, connection included.
     public init(baseURL: String, httpClient: HTTPClient = .shared, timeout: Duration = .seconds(10)) {
         transport = ClientTransport(
-            baseURL: baseURL.hasSuffix("/") ? String(baseURL.dropLast()) : baseURL, httpClient: httpClient, timeout: timeout)
+            baseURL: baseURL.hasSuffix("/") ? String(baseURL.dropLast()) : baseURL,
+            httpClient: httpClient,
+            timeout: timeout
+        )
     }
 
     /// The guest calls (no account).

@@ -1,4 +1,6 @@
-import GuestAccessCore
+import Foundation
+public import GuestAccessCore
+import NIOHTTP1
 
 /// `client.orders`: tracking and verified guest access.
 public struct Orders: Sendable {
@@ -14,14 +16,22 @@ public struct Orders: Sendable {
     /// the same way whether or not the order exists or the email matches.
     public func requestAccessCode(_ orderNumber: String, _ email: String) async throws(GuestAccessError) {
         try await transport.send(
-            .POST, "/v1/access-codes", body: CodeBody(orderNumber: orderNumber, email: email, code: nil), expecting: 202)
+            .POST,
+            "/v1/access-codes",
+            body: CodeBody(orderNumber: orderNumber, email: email, code: nil),
+            expecting: 202
+        )
     }
 
     /// Exchanges a code for the full order and an access token. Any failure is `.invalidCode`.
     public func verifyAccessCode(_ orderNumber: String, _ email: String, _ code: String) async throws(GuestAccessError) -> VerifiedAccess {
         try await transport.send(
-            .POST, "/v1/access-codes/verify", body: CodeBody(orderNumber: orderNumber, email: email, code: code), expecting: 200,
-            as: VerifiedAccess.self)
+            .POST,
+            "/v1/access-codes/verify",
+            body: CodeBody(orderNumber: orderNumber, email: email, code: code),
+            expecting: 200,
+            as: VerifiedAccess.self
+        )
     }
 
     /// The full order an access token is scoped to.

@@ -1,4 +1,4 @@
-import GuestAccessCore
+public import GuestAccessCore
 
 /// A successful `orders.verifyAccessCode`: the full order and a short-lived
 /// token scoped to it, for `orders.getByAccessToken` and `orders.signOut`.

@@ -1,4 +1,4 @@
-import Foundation
+public import Foundation
 
 /// The content of `DATA_DIR/keyring.json`: every key, newest first.
 ///

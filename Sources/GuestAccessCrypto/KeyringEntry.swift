@@ -1,4 +1,4 @@
-import Foundation
+public import Foundation
 
 /// One key of `keyring.json`.
 public struct KeyringEntry: Codable, Sendable, Equatable {
@@ -14,8 +14,12 @@ public struct KeyringEntry: Codable, Sendable, Equatable {
     static func generate(now: Date) -> KeyringEntry {
         let kid = "k" + SecureRandom.bytes(8).map { String($0, radix: 16).leftPadded(to: 2) }.joined()
         return KeyringEntry(
-            kid: kid, status: .active, createdAt: now, retiredAt: nil,
-            secret: Base64URL.encode(SecureRandom.bytes(32)))
+            kid: kid,
+            status: .active,
+            createdAt: now,
+            retiredAt: nil,
+            secret: Base64URL.encode(SecureRandom.bytes(32))
+        )
     }
 }
 

@@ -1,5 +1,5 @@
 import Foundation
-import GuestAccessCore
+public import GuestAccessCore
 
 #if canImport(Glibc)
     import Glibc
@@ -18,8 +18,11 @@ public actor FileMailer: Mailer {
 
     public func deliver(_ message: AccessCodeMessage) async throws {
         let line = FileMailerLine(
-            to: message.to, orderNumber: message.orderNumber, code: message.code,
-            expiresAt: Timestamp.format(message.expiresAt))
+            to: message.to,
+            orderNumber: message.orderNumber,
+            code: message.code,
+            expiresAt: Timestamp.format(message.expiresAt)
+        )
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         var data = try encoder.encode(line)

@@ -1,9 +1,9 @@
 import Foundation
-import GuestAccessCore
+public import GuestAccessCore
 import GuestAccessCrypto
 import NIOCore
 import NIOPosix
-import NIOSSL
+public import NIOSSL
 
 /// Sends codes over SMTP (RFC 5321), upgrading to TLS with STARTTLS whenever
 /// the server offers it (and refusing to send in clear when `requireTLS`).
@@ -24,7 +24,11 @@ public struct SMTPMailer: Mailer {
     let timeout: Duration
 
     public init(
-        host: String, port: Int, from: String, tls: TLSConfiguration = .makeClientConfiguration(), requireTLS: Bool,
+        host: String,
+        port: Int,
+        from: String,
+        tls: TLSConfiguration = .makeClientConfiguration(),
+        requireTLS: Bool,
         timeout: Duration = .seconds(30)
     ) {
         self.host = host
@@ -67,7 +71,9 @@ public struct SMTPMailer: Mailer {
                 // One event-loop step: TLS in front, and the decoder told, before any more bytes are read.
                 let epoch = try await channel.channel.eventLoop.submit {
                     try channel.channel.pipeline.syncOperations.addHandler(
-                        try NIOSSLClientHandler(context: sslContext, serverHostname: serverName), position: .first)
+                        try NIOSSLClientHandler(context: sslContext, serverHostname: serverName),
+                        position: .first
+                    )
                     return decoder.value.startTLS()
                 }.get()
                 session.startedTLS(epoch: epoch)

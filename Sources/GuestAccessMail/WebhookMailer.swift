@@ -1,8 +1,9 @@
-import AsyncHTTPClient
+public import AsyncHTTPClient
 import Foundation
-import GuestAccessCore
+public import GuestAccessCore
 import GuestAccessCrypto
 import NIOCore
+import NIOHTTP1
 
 /// Delivers codes as a signed JSON POST to a mail relay the operator runs:
 /// body `{"code","expiresAt","orderNumber","to"}`, headers
@@ -36,14 +37,22 @@ public struct WebhookMailer: Mailer {
         let body = try [UInt8](
             encoder.encode(
                 Payload(
-                    to: message.to, orderNumber: message.orderNumber, code: message.code, expiresAt: Timestamp.format(message.expiresAt))))
+                    to: message.to,
+                    orderNumber: message.orderNumber,
+                    code: message.code,
+                    expiresAt: Timestamp.format(message.expiresAt)
+                )
+            )
+        )
         let timestamp = Int64(Date().timeIntervalSince1970)
         var request = HTTPClientRequest(url: url)
         request.method = .POST
         request.headers.add(name: "Content-Type", value: "application/json")
         request.headers.add(name: WebhookSignature.timestampHeader, value: String(timestamp))
         request.headers.add(
-            name: WebhookSignature.signatureHeader, value: WebhookSignature.sign(body: body, timestamp: timestamp, key: key))
+            name: WebhookSignature.signatureHeader,
+            value: WebhookSignature.sign(body: body, timestamp: timestamp, key: key)
+        )
         request.body = .bytes(ByteBuffer(bytes: body))
         let seconds = Int64(timeout.components.seconds)
         let prepared = request

@@ -1,5 +1,5 @@
-import Foundation
-import GuestAccessCrypto
+public import Foundation
+public import GuestAccessCrypto
 
 /// The webhook mailer's signature: `v1=` and the hex HMAC-SHA256, under the
 /// shared webhook secret, of `timestamp + "." + body`. Receivers verify it

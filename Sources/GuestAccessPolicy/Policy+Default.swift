@@ -1,4 +1,4 @@
-import GuestAccessCore
+public import GuestAccessCore
 
 extension Policy {
     /// `policy/default.yaml` as built into the binary: the file itself, embedded

@@ -1,4 +1,4 @@
-import GuestAccessCore
+public import GuestAccessCore
 import Yams
 
 extension Policy {

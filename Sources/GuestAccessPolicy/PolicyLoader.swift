@@ -1,5 +1,5 @@
 import Foundation
-import GuestAccessCore
+public import GuestAccessCore
 
 /// Reads the policy file given to `serve`, or the embedded default.
 public enum PolicyLoader {

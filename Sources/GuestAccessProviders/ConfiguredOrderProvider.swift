@@ -1,4 +1,4 @@
-import GuestAccessCore
+public import GuestAccessCore
 
 /// The provider chosen at start, as one concrete type so routes stay generic
 /// over a known provider rather than an existential.

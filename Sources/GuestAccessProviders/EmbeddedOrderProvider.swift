@@ -1,5 +1,5 @@
-import Foundation
-import GuestAccessCore
+public import Foundation
+public import GuestAccessCore
 
 /// Orders from a JSON file (an array of OrderDetail), loaded and validated
 /// once at start: for the demo, tests and small setups.

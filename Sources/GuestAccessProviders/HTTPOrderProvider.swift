@@ -1,7 +1,7 @@
-import AsyncHTTPClient
+public import AsyncHTTPClient
 import Foundation
-import GuestAccessCore
-import Logging
+public import GuestAccessCore
+public import Logging
 import NIOCore
 import NIOHTTP1
 
@@ -76,7 +76,8 @@ public struct HTTPOrderProvider: OrderDetailProvider {
                 order = try OrderDetailDecoding.decode(Data(body.readableBytesView))
             } catch {
                 return .failure(
-                    .unavailable(reason: "response breaks the order contract at \(error.field.isEmpty ? "top level" : error.field)"))
+                    .unavailable(reason: "response breaks the order contract at \(error.field.isEmpty ? "top level" : error.field)")
+                )
             }
             guard order.orderNumber == number else {
                 return .failure(.unavailable(reason: "response is for another order number"))

@@ -1,4 +1,4 @@
-import AsyncHTTPClient
+public import AsyncHTTPClient
 import Foundation
 import GuestAccessCore
 import NIOCore
@@ -41,14 +41,20 @@ public struct ProviderConformance: Sendable {
         let unknown = await call(unknownNumber, bearer: credential)
         findings.append(
             ProviderFinding(
-                check: "an unknown order number answers 404", passed: unknown.passes { $0.status == 404 },
-                detail: describe(unknown)))
+                check: "an unknown order number answers 404",
+                passed: unknown.passes { $0.status == 404 },
+                detail: describe(unknown)
+            )
+        )
         for (name, bearer) in [("no credential", String?.none), ("a wrong credential", "wrong-" + credential)] {
             let answer = await call(orderNumber, bearer: bearer)
             findings.append(
                 ProviderFinding(
-                    check: "\(name) is refused with 401 or 403", passed: answer.passes { [401, 403].contains($0.status) },
-                    detail: describe(answer)))
+                    check: "\(name) is refused with 401 or 403",
+                    passed: answer.passes { [401, 403].contains($0.status) },
+                    detail: describe(answer)
+                )
+            )
         }
         return findings
     }
@@ -61,18 +67,28 @@ public struct ProviderConformance: Sendable {
         let isJSON = known.contentType?.lowercased().hasPrefix("application/json") ?? false
         findings.append(
             ProviderFinding(
-                check: "the answer is application/json", passed: isJSON, detail: "Content-Type: \(known.contentType ?? "none")"))
+                check: "the answer is application/json",
+                passed: isJSON,
+                detail: "Content-Type: \(known.contentType ?? "none")"
+            )
+        )
         findings.append(
             ProviderFinding(
-                check: "the answer arrives within \(timeoutSeconds) s", passed: known.seconds < Double(timeoutSeconds),
-                detail: String(format: "%.2f s", known.seconds)))
+                check: "the answer arrives within \(timeoutSeconds) s",
+                passed: known.seconds < Double(timeoutSeconds),
+                detail: String(format: "%.2f s", known.seconds)
+            )
+        )
         do {
             let order = try OrderDetailDecoding.decode(Data(known.body))
             findings.append(ProviderFinding(check: "the body is a valid OrderDetail", passed: true, detail: "ok"))
             findings.append(
                 ProviderFinding(
-                    check: "the order is the one asked for", passed: order.orderNumber == orderNumber,
-                    detail: "orderNumber \(order.orderNumber)"))
+                    check: "the order is the one asked for",
+                    passed: order.orderNumber == orderNumber,
+                    detail: "orderNumber \(order.orderNumber)"
+                )
+            )
         } catch {
             findings.append(ProviderFinding(check: "the body is a valid OrderDetail", passed: false, detail: error.description))
         }
@@ -94,9 +110,12 @@ public struct ProviderConformance: Sendable {
             let elapsed = ContinuousClock.now - started
             return .success(
                 Answer(
-                    status: Int(response.status.code), contentType: response.headers.first(name: "Content-Type"),
+                    status: Int(response.status.code),
+                    contentType: response.headers.first(name: "Content-Type"),
                     body: Array(body.readableBytesView),
-                    seconds: Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18))
+                    seconds: Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
+                )
+            )
         } catch is NIOTooManyBytesError {
             return .failure(ProviderCallError(reason: "the answer is larger than \(maxResponseBytes) bytes"))
         } catch {

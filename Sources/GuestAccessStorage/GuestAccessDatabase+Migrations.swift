@@ -20,7 +20,8 @@ extension GuestAccessDatabase {
                         order_number TEXT PRIMARY KEY NOT NULL,
                         revoked_at_ms INTEGER NOT NULL
                     ) WITHOUT ROWID;
-                    """)
+                    """
+            )
         }
         migrator.registerMigration("v2-access-codes") { db in
             try db.execute(
@@ -67,7 +68,8 @@ extension GuestAccessDatabase {
                         jti TEXT PRIMARY KEY NOT NULL,
                         expires_at_ms INTEGER NOT NULL
                     ) WITHOUT ROWID;
-                    """)
+                    """
+            )
         }
         migrator.registerMigration("v3-lifetime-failure-budget") { db in
             try db.execute(sql: "ALTER TABLE order_budgets ADD COLUMN total_failures INTEGER NOT NULL DEFAULT 0")
@@ -80,7 +82,8 @@ extension GuestAccessDatabase {
                 sql: """
                     ALTER TABLE access_codes ADD COLUMN write_nonce INTEGER NOT NULL DEFAULT 0;
                     ALTER TABLE order_budgets ADD COLUMN write_nonce INTEGER NOT NULL DEFAULT 0;
-                    """)
+                    """
+            )
         }
         migrator.registerMigration("v5-audit-events") { db in
             // Security events, keyed by a keyed order digest: no order number,
@@ -97,7 +100,8 @@ extension GuestAccessDatabase {
                     );
                     CREATE INDEX audit_events_by_order ON audit_events(order_digest, at_ms);
                     CREATE INDEX audit_events_by_time ON audit_events(at_ms);
-                    """)
+                    """
+            )
         }
         migrator.registerMigration("v6-reset-decoy-rows") { db in
             // Before this version a verify on a revoked order could copy that order's
@@ -108,7 +112,8 @@ extension GuestAccessDatabase {
                     UPDATE order_budgets SET consecutive_failures = 0, day = 0, day_failures = 0, total_failures = 0
                     WHERE order_key = '';
                     UPDATE access_codes SET attempts = 0, used = 0 WHERE order_key = '';
-                    """)
+                    """
+            )
         }
         migrator.registerMigration("v7-code-request-turns") { db in
             // Client turns, leases for parallel workers, and the index the turn
@@ -118,7 +123,8 @@ extension GuestAccessDatabase {
                     ALTER TABLE code_requests ADD COLUMN client_digest BLOB NOT NULL DEFAULT x'';
                     ALTER TABLE code_requests ADD COLUMN lease_until_ms INTEGER NOT NULL DEFAULT 0;
                     CREATE INDEX code_requests_turns ON code_requests(client_digest, id) WHERE outcome IS NULL;
-                    """)
+                    """
+            )
         }
         migrator.registerMigration("v8-audit-folding") { db in
             // Code requests that end without a code fold into one row per order,
@@ -130,7 +136,8 @@ extension GuestAccessDatabase {
                     ALTER TABLE audit_events ADD COLUMN window_ms INTEGER;
                     CREATE INDEX audit_events_windows ON audit_events(window_ms, kind, detail) WHERE window_ms IS NOT NULL;
                     ALTER TABLE code_requests ADD COLUMN audit_id INTEGER;
-                    """)
+                    """
+            )
         }
         migrator.registerMigration("v9-code-request-fair-turns") { db in
             // Turns stamped at enqueue (start-time fair queuing) replace the per-claim window
@@ -147,7 +154,8 @@ extension GuestAccessDatabase {
                     ) WITHOUT ROWID;
                     CREATE TABLE queue_clock (id INTEGER PRIMARY KEY CHECK (id = 1), turn INTEGER NOT NULL);
                     INSERT INTO queue_clock (id, turn) VALUES (1, 0);
-                    """)
+                    """
+            )
         }
         migrator.registerMigration("v10-code-request-twins") { db in
             // The claim's twin check and the collapse at finish find an order-and-email's
@@ -155,7 +163,8 @@ extension GuestAccessDatabase {
             try db.execute(
                 sql: """
                     CREATE INDEX code_requests_twins ON code_requests(order_number, email_digest, lease_until_ms) WHERE outcome IS NULL;
-                    """)
+                    """
+            )
         }
         return migrator
     }

@@ -1,6 +1,6 @@
 import Foundation
 import GRDB
-import GuestAccessCore
+public import GuestAccessCore
 
 /// The service's one SQLite database: WAL, `synchronous` from policy, migrated
 /// on open. Adapters of the core's store ports share it.
@@ -15,7 +15,9 @@ public final class GuestAccessDatabase: Sendable {
     /// of every statement run: tests use it to show that every verify path
     /// runs the same statements.
     public init(
-        path: String, synchronous: StoragePolicy.Synchronous, statementObserver: (@Sendable (String) -> Void)? = nil
+        path: String,
+        synchronous: StoragePolicy.Synchronous,
+        statementObserver: (@Sendable (String) -> Void)? = nil
     ) throws(StoreError) {
         var configuration = Configuration()
         configuration.busyMode = .timeout(5)

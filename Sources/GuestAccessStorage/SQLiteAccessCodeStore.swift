@@ -1,6 +1,6 @@
-import Foundation
+public import Foundation
 import GRDB
-import GuestAccessCore
+public import GuestAccessCore
 
 /// `AccessCodeStore` on the service's SQLite database. The decoy rows (order
 /// key `""`) stand in for a missing code or budget, so every verify runs the
@@ -13,12 +13,17 @@ public struct SQLiteAccessCodeStore: AccessCodeStore {
     public init(database: GuestAccessDatabase) { self.database = database }
 
     public func storeCode(
-        _ code: StoredCode, requestID: Int64, leaseToken: Int64, emailDigest: [UInt8], at date: Date
+        _ code: StoredCode,
+        requestID: Int64,
+        leaseToken: Int64,
+        emailDigest: [UInt8],
+        at date: Date
     ) async throws(StoreError) -> Bool {
         try await database.writeImmediate { db in
             let pending = try Bool.fetchOne(
                 db.cachedStatement(sql: "SELECT outcome IS NULL AND lease_token = ? FROM code_requests WHERE id = ?"),
-                arguments: [leaseToken, requestID])
+                arguments: [leaseToken, requestID]
+            )
             guard pending == true else { return false }
             try db.cachedStatement(
                 sql: """
@@ -41,7 +46,8 @@ public struct SQLiteAccessCodeStore: AccessCodeStore {
         try await database.read { db in
             try Int.fetchOne(
                 db.cachedStatement(sql: "SELECT count(*) FROM code_issuance WHERE order_number = ? AND issued_at_ms >= ?"),
-                arguments: [orderNumber, date.millisecondsSince1970]) ?? 0
+                arguments: [orderNumber, date.millisecondsSince1970]
+            ) ?? 0
         }
     }
 
@@ -49,7 +55,8 @@ public struct SQLiteAccessCodeStore: AccessCodeStore {
         try await database.read { db in
             try Int.fetchOne(
                 db.cachedStatement(sql: "SELECT count(*) FROM code_issuance WHERE email_digest = ? AND issued_at_ms >= ?"),
-                arguments: [Data(emailDigest), date.millisecondsSince1970]) ?? 0
+                arguments: [Data(emailDigest), date.millisecondsSince1970]
+            ) ?? 0
         }
     }
 
@@ -57,14 +64,17 @@ public struct SQLiteAccessCodeStore: AccessCodeStore {
         try await database.read { db in
             try Row.fetchOne(
                 db.cachedStatement(
-                    sql: "SELECT order_key, consecutive_failures, day, day_failures, total_failures FROM order_budgets WHERE order_key = ?"),
+                    sql: "SELECT order_key, consecutive_failures, day, day_failures, total_failures FROM order_budgets WHERE order_key = ?"
+                ),
                 arguments: [orderNumber]
             ).map(Self.budget)
         }
     }
 
     public func attempt(
-        orderNumber: String, audit: AuditEvent, decide: @escaping @Sendable (StoredCode, OrderBudget) -> VerifyDecision
+        orderNumber: String,
+        audit: AuditEvent,
+        decide: @escaping @Sendable (StoredCode, OrderBudget) -> VerifyDecision
     ) async throws(StoreError) -> VerifyDecision {
         try await database.writeImmediate { db in
             guard
@@ -73,21 +83,29 @@ public struct SQLiteAccessCodeStore: AccessCodeStore {
                         sql: """
                             SELECT order_key, code_digest, email_digest, kid, expires_at_ms, attempts, used FROM access_codes
                             WHERE order_key IN (?, '') ORDER BY order_key = '' LIMIT 1
-                            """),
-                    arguments: [orderNumber]),
+                            """
+                    ),
+                    arguments: [orderNumber]
+                ),
                 let budgetRow = try Row.fetchOne(
                     db.cachedStatement(
                         sql: """
                             SELECT order_key, consecutive_failures, day, day_failures, total_failures FROM order_budgets
                             WHERE order_key IN (?, '') ORDER BY order_key = '' LIMIT 1
-                            """),
-                    arguments: [orderNumber])
+                            """
+                    ),
+                    arguments: [orderNumber]
+                )
             else { throw MissingDecoyRow() }
             let code = StoredCode(
-                orderKey: codeRow["order_key"], codeDigest: [UInt8](codeRow["code_digest"] as Data),
-                emailDigest: [UInt8](codeRow["email_digest"] as Data), kid: codeRow["kid"],
-                expiresAt: Date(millisecondsSince1970: codeRow["expires_at_ms"]), attempts: codeRow["attempts"],
-                used: codeRow["used"])
+                orderKey: codeRow["order_key"],
+                codeDigest: [UInt8](codeRow["code_digest"] as Data),
+                emailDigest: [UInt8](codeRow["email_digest"] as Data),
+                kid: codeRow["kid"],
+                expiresAt: Date(millisecondsSince1970: codeRow["expires_at_ms"]),
+                attempts: codeRow["attempts"],
+                used: codeRow["used"]
+            )
             let stored = Self.budget(budgetRow)
             let writeBack = VerifyWriteBack(code: code, budget: stored)
             let decision = decide(code, writeBack.budgetForDecision)
@@ -145,7 +163,11 @@ public struct SQLiteAccessCodeStore: AccessCodeStore {
 
     static func budget(_ row: Row) -> OrderBudget {
         OrderBudget(
-            orderKey: row["order_key"], consecutiveFailures: row["consecutive_failures"], day: row["day"],
-            dayFailures: row["day_failures"], totalFailures: row["total_failures"])
+            orderKey: row["order_key"],
+            consecutiveFailures: row["consecutive_failures"],
+            day: row["day"],
+            dayFailures: row["day_failures"],
+            totalFailures: row["total_failures"]
+        )
     }
 }

@@ -1,6 +1,6 @@
-import Foundation
+public import Foundation
 import GRDB
-import GuestAccessCore
+public import GuestAccessCore
 
 /// `AccessTokenRevocationStore` on the service's SQLite database; expired
 /// entries are pruned as new ones arrive.
@@ -21,7 +21,9 @@ public struct SQLiteAccessTokenRevocationStore: AccessTokenRevocationStore {
     public func isRevoked(jti: String) async throws(StoreError) -> Bool {
         try await database.read { db in
             try Bool.fetchOne(
-                db.cachedStatement(sql: "SELECT EXISTS (SELECT 1 FROM revoked_access_tokens WHERE jti = ?)"), arguments: [jti]) ?? false
+                db.cachedStatement(sql: "SELECT EXISTS (SELECT 1 FROM revoked_access_tokens WHERE jti = ?)"),
+                arguments: [jti]
+            ) ?? false
         }
     }
 }

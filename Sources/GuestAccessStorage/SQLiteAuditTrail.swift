@@ -1,6 +1,6 @@
-import Foundation
+public import Foundation
 import GRDB
-import GuestAccessCore
+public import GuestAccessCore
 
 /// `AuditTrail` on the service's SQLite database. `insert` is also used by the
 /// stores that write an event inside their own transaction.
@@ -37,10 +37,14 @@ public struct SQLiteAuditTrail: AuditTrail {
             try Row.fetchAll(db, sql: sql, arguments: finalArguments).reversed().compactMap { row in
                 guard let kind = AuditEventKind(rawValue: row["kind"]) else { return nil }
                 return AuditEvent(
-                    id: row["id"], at: Date(millisecondsSince1970: row["at_ms"]),
+                    id: row["id"],
+                    at: Date(millisecondsSince1970: row["at_ms"]),
                     kind: kind,
-                    orderDigest: (row["order_digest"] as Data?).map { [UInt8]($0) }, kid: row["kid"], detail: row["detail"],
-                    count: row["count"])
+                    orderDigest: (row["order_digest"] as Data?).map { [UInt8]($0) },
+                    kid: row["kid"],
+                    detail: row["detail"],
+                    count: row["count"]
+                )
             }
         }
     }
@@ -58,7 +62,8 @@ public struct SQLiteAuditTrail: AuditTrail {
                     DELETE FROM audit_events WHERE kind IN (\(noisy)) AND id <= (
                         SELECT id FROM audit_events WHERE kind IN (\(noisy)) ORDER BY id DESC LIMIT 1 OFFSET ?)
                     """,
-                arguments: [maxEvents])
+                arguments: [maxEvents]
+            )
             pruned += db.changesCount
             return pruned
         }

@@ -1,6 +1,6 @@
-import Foundation
+public import Foundation
 import GRDB
-import GuestAccessCore
+public import GuestAccessCore
 
 /// `CodeRequestQueue` on the service's SQLite database.
 public struct SQLiteCodeRequestQueue: CodeRequestQueue {
@@ -9,7 +9,12 @@ public struct SQLiteCodeRequestQueue: CodeRequestQueue {
     public init(database: GuestAccessDatabase) { self.database = database }
 
     public func enqueue(
-        orderNumber: String, emailDigest: [UInt8], emailKid: String, clientDigest: [UInt8], at date: Date, audit: AuditEvent
+        orderNumber: String,
+        emailDigest: [UInt8],
+        emailKid: String,
+        clientDigest: [UInt8],
+        at date: Date,
+        audit: AuditEvent
     ) async throws(StoreError) {
         let ms = date.millisecondsSince1970
         try await database.write { db in
@@ -22,8 +27,10 @@ public struct SQLiteCodeRequestQueue: CodeRequestQueue {
                             INSERT INTO queue_clients (client_digest, last_turn) VALUES (?, (SELECT turn FROM queue_clock) + 1)
                             ON CONFLICT(client_digest) DO UPDATE SET last_turn = max(last_turn + 1, (SELECT turn FROM queue_clock) + 1)
                             RETURNING last_turn
-                            """),
-                    arguments: [Data(clientDigest)]) ?? 0
+                            """
+                    ),
+                    arguments: [Data(clientDigest)]
+                ) ?? 0
             try SQLiteAuditTrail.insert(audit, into: db)
             try db.cachedStatement(
                 sql: """
@@ -44,8 +51,10 @@ public struct SQLiteCodeRequestQueue: CodeRequestQueue {
                     sql: """
                         SELECT EXISTS (SELECT 1 FROM code_requests
                         WHERE outcome IS NULL AND next_attempt_at_ms <= ? AND lease_until_ms <= ?)
-                        """),
-                arguments: [now, now]) ?? false
+                        """
+                ),
+                arguments: [now, now]
+            ) ?? false
         }
         guard due else { return nil }
         return try await database.writeImmediate { db -> CodeRequest? in
@@ -63,14 +72,21 @@ public struct SQLiteCodeRequestQueue: CodeRequestQueue {
                                             AND twin.email_digest = candidate.email_digest AND twin.lease_until_ms > ?)
                                 ORDER BY turn, id LIMIT 1)
                             RETURNING id, order_number, email_digest, email_kid, requested_at_ms, delivery_attempts, turn, lease_token
-                            """),
-                    arguments: [now + Int64(lease * 1000), Int64.random(in: 1...Int64.max), now, now, now])
+                            """
+                    ),
+                    arguments: [now + Int64(lease * 1000), Int64.random(in: 1...Int64.max), now, now, now]
+                )
             else { return nil }
             try db.cachedStatement(sql: "UPDATE queue_clock SET turn = max(turn, ?)").execute(arguments: [row["turn"] as Int64])
             return CodeRequest(
-                id: row["id"], orderNumber: row["order_number"], emailDigest: [UInt8](row["email_digest"] as Data),
-                emailKid: row["email_kid"], requestedAt: Date(millisecondsSince1970: row["requested_at_ms"]),
-                deliveryAttempts: row["delivery_attempts"], leaseToken: row["lease_token"])
+                id: row["id"],
+                orderNumber: row["order_number"],
+                emailDigest: [UInt8](row["email_digest"] as Data),
+                emailKid: row["email_kid"],
+                requestedAt: Date(millisecondsSince1970: row["requested_at_ms"]),
+                deliveryAttempts: row["delivery_attempts"],
+                leaseToken: row["lease_token"]
+            )
         }
     }
 
@@ -100,8 +116,10 @@ public struct SQLiteCodeRequestQueue: CodeRequestQueue {
                         sql: """
                             UPDATE code_requests SET outcome = ?, lease_until_ms = 0 WHERE id = ? AND lease_token = ? AND outcome IS NULL
                             RETURNING order_number, email_digest, audit_id
-                            """),
-                    arguments: [outcome.rawValue, request.id, request.leaseToken])
+                            """
+                    ),
+                    arguments: [outcome.rawValue, request.id, request.leaseToken]
+                )
             else { return nil }
             let twins =
                 !outcome.collapsesTwins
@@ -112,11 +130,13 @@ public struct SQLiteCodeRequestQueue: CodeRequestQueue {
                             UPDATE code_requests SET outcome = ?
                             WHERE outcome IS NULL AND order_number = ? AND email_digest = ? AND lease_until_ms <= ?
                             RETURNING audit_id
-                            """),
+                            """
+                    ),
                     arguments: [
                         CodeRequestOutcome.collapsed.rawValue, row["order_number"] as String, row["email_digest"] as Data,
                         event.at.millisecondsSince1970,
-                    ])
+                    ]
+                )
             var folded = event
             if outcome == .noOrder {
                 // Requests for orders that do not exist name no order: one row an hour, however many.
@@ -151,14 +171,19 @@ public struct SQLiteCodeRequestQueue: CodeRequestQueue {
                 let arguments: StatementArguments = [date.millisecondsSince1970, now.millisecondsSince1970]
                 try db.execute(
                     sql: "DELETE FROM audit_events WHERE id IN (SELECT audit_id FROM code_requests WHERE id IN (\(chosen)))",
-                    arguments: arguments)
+                    arguments: arguments
+                )
                 try db.execute(
                     sql: "UPDATE code_requests SET outcome = ? WHERE id IN (\(chosen))",
-                    arguments: [CodeRequestOutcome.expired.rawValue] + arguments)
+                    arguments: [CodeRequestOutcome.expired.rawValue] + arguments
+                )
                 let count = db.changesCount
                 if count > 0 {
                     try SQLiteAuditTrail.fold(
-                        AuditEvent(at: now, kind: .codeNotSent, detail: CodeRequestOutcome.expired.rawValue), count: count, into: db)
+                        AuditEvent(at: now, kind: .codeNotSent, detail: CodeRequestOutcome.expired.rawValue),
+                        count: count,
+                        into: db
+                    )
                 }
                 return count
             }
@@ -170,7 +195,9 @@ public struct SQLiteCodeRequestQueue: CodeRequestQueue {
     public func pruneFinished(before date: Date) async throws(StoreError) -> Int {
         try await database.write { db in
             try db.execute(
-                sql: "DELETE FROM code_requests WHERE outcome IS NOT NULL AND requested_at_ms < ?", arguments: [date.millisecondsSince1970])
+                sql: "DELETE FROM code_requests WHERE outcome IS NOT NULL AND requested_at_ms < ?",
+                arguments: [date.millisecondsSince1970]
+            )
             let pruned = db.changesCount
             // A client whose last turn is behind the one being served carries no state worth keeping.
             try db.execute(sql: "DELETE FROM queue_clients WHERE last_turn <= (SELECT turn FROM queue_clock)")

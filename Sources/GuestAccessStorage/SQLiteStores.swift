@@ -1,4 +1,4 @@
-import GuestAccessCore
+public import GuestAccessCore
 
 /// Every store port on one SQLite database.
 public struct SQLiteStores: GuestAccessStores {

@@ -1,6 +1,6 @@
-import Foundation
+public import Foundation
 import GRDB
-import GuestAccessCore
+public import GuestAccessCore
 
 /// `TrackingTokenStore` on the service's SQLite database.
 public struct SQLiteTrackingTokenStore: TrackingTokenStore {
@@ -33,15 +33,19 @@ public struct SQLiteTrackingTokenStore: TrackingTokenStore {
                                             (SELECT r.revoked_at_ms FROM order_revocations r
                                              WHERE r.order_number = t.order_number AND r.revoked_at_ms >= t.created_at_ms)) AS revoked
                             FROM tracking_tokens t WHERE t.digest = ?
-                            """),
-                    arguments: [Data(digest)])
+                            """
+                    ),
+                    arguments: [Data(digest)]
+                )
             else { return nil }
             let revoked: Int64? = row["revoked"]
             return TrackingTokenRecord(
-                digest: digest, orderNumber: row["order_number"],
+                digest: digest,
+                orderNumber: row["order_number"],
                 createdAt: Date(millisecondsSince1970: row["created_at_ms"]),
                 expiresAt: Date(millisecondsSince1970: row["expires_at_ms"]),
-                revokedAt: revoked.map(Date.init(millisecondsSince1970:)))
+                revokedAt: revoked.map(Date.init(millisecondsSince1970:))
+            )
         }
     }
 
@@ -66,7 +70,8 @@ public struct SQLiteTrackingTokenStore: TrackingTokenStore {
     public func revocationTime(of orderNumber: String) async throws(StoreError) -> Date? {
         try await database.read { db -> Date? in
             try Int64.fetchOne(
-                db.cachedStatement(sql: "SELECT revoked_at_ms FROM order_revocations WHERE order_number = ?"), arguments: [orderNumber]
+                db.cachedStatement(sql: "SELECT revoked_at_ms FROM order_revocations WHERE order_number = ?"),
+                arguments: [orderNumber]
             )
             .map(Date.init(millisecondsSince1970:))
         }

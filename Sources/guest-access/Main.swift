@@ -1,3 +1,4 @@
+import ArgumentParser
 import GuestAccessCLI
 
 /// Entry point: parsing and everything after it live in GuestAccessCLI.

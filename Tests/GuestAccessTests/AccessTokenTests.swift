@@ -53,7 +53,8 @@ struct AccessTokenTests {
             "alg none", "alg HS384", "alg RS256", "jwk header", "jku header", "crit header", "flipped signature bit",
             "truncated signature", "empty signature", "unknown kid", "path kid", "expired", "wrong aud", "wrong iss",
             "other order's payload", "5 KiB token", "two parts", "not base64", "header not byte for byte ours",
-        ])
+        ]
+    )
     func corpus(attack: String) throws {
         let kid = keyring.active.kid
         let good = issuer.issue(orderNumber: "ORD-A", keyring: keyring, now: now)
@@ -143,8 +144,14 @@ struct CanonicalClaimsTests {
         let keyring = try Keyring(document: .generate())
         for subject in ["ORD-1", "ORD-2026-0042", String(repeating: "9", count: 64)] {
             let claims = AccessTokenClaims(
-                iss: "guest-access", aud: "guest-access-storefront", sub: subject, scope: AccessTokenClaims.orderReadScope,
-                iat: 1_800_000_000, exp: 1_800_001_800, jti: Base64URL.encode(SecureRandom.bytes(16)))
+                iss: "guest-access",
+                aud: "guest-access-storefront",
+                sub: subject,
+                scope: AccessTokenClaims.orderReadScope,
+                iat: 1_800_000_000,
+                exp: 1_800_001_800,
+                jti: Base64URL.encode(SecureRandom.bytes(16))
+            )
             let token = AccessTokenCodec.sign(claims, keyring: keyring)
             let payload = try #require(Base64URL.decode(token.split(separator: ".")[1]))
             #expect(AccessTokenClaims.canonical(payload) == claims)

@@ -22,7 +22,8 @@ struct AuditTests {
         let database = try GuestAccessDatabase(path: env.directory + "/" + GuestAccessDatabase.fileName, synchronous: .full)
         let keyring = try Keyring(document: KeyringFile(dataDirectory: env.directory).load())
         return try await SQLiteAuditTrail(database: database).events(
-            AuditQuery(orderDigests: keyring.keys.map { (Digests.order(orderNumber, key: $0), $0.kid) }, limit: 1000))
+            AuditQuery(orderDigests: keyring.keys.map { (Digests.order(orderNumber, key: $0), $0.kid) }, limit: 1000)
+        )
     }
 
     /// Waits until the worker has recorded `count` events of `kind` for the order.
@@ -42,7 +43,10 @@ struct AuditTests {
         let secrets = try await app.test(.live) { client in
             var secrets = [Self.order.orderNumber, Self.order.email, "mallory@example.com"]
             let minted = try await client.postJSON(
-                "/v1/admin/tracking-tokens", #"{"orderNumber":"\#(Self.order.orderNumber)"}"#, headers: bearer(env.adminKey))
+                "/v1/admin/tracking-tokens",
+                #"{"orderNumber":"\#(Self.order.orderNumber)"}"#,
+                headers: bearer(env.adminKey)
+            )
             #expect(minted.status == .created)
             secrets.append(try #require(minted.json["trackingToken"] as? String))
 
@@ -52,22 +56,30 @@ struct AuditTests {
             for _ in 0..<5 {  // the fifth wrong code burns it
                 let response = try await client.postJSON(
                     "/v1/access-codes/verify",
-                    VerifiedAccessTests.body(Self.order.orderNumber, Self.order.email, VerifiedAccessTests.wrong(first)))
+                    VerifiedAccessTests.body(Self.order.orderNumber, Self.order.email, VerifiedAccessTests.wrong(first))
+                )
                 #expect(response.status == .unauthorized)
             }
             let second = try await VerifiedAccessTests.requestCode(client, env, count: 2)
             secrets += [first, second]
             let uncounted = try await client.postJSON(
-                "/v1/access-codes/verify", VerifiedAccessTests.body(Self.order.orderNumber, "mallory@example.com", second))
+                "/v1/access-codes/verify",
+                VerifiedAccessTests.body(Self.order.orderNumber, "mallory@example.com", second)
+            )
             #expect(uncounted.status == .unauthorized)
             let verified = try await client.postJSON(
-                "/v1/access-codes/verify", VerifiedAccessTests.body(Self.order.orderNumber, Self.order.email, second))
+                "/v1/access-codes/verify",
+                VerifiedAccessTests.body(Self.order.orderNumber, Self.order.email, second)
+            )
             #expect(verified.status == .ok)
             let token = try #require(verified.json["accessToken"] as? String)
             secrets.append(token)
             #expect(try await client.execute(uri: "/v1/guest/token", method: .delete, headers: bearer(token)).status == .noContent)
             let revoke = try await client.execute(
-                uri: "/v1/admin/orders/\(Self.order.orderNumber)/revoke", method: .post, headers: bearer(env.adminKey))
+                uri: "/v1/admin/orders/\(Self.order.orderNumber)/revoke",
+                method: .post,
+                headers: bearer(env.adminKey)
+            )
             #expect(revoke.status == .noContent)
             return secrets
         }
@@ -110,7 +122,8 @@ struct AuditTests {
     func capSparesSignificantEvents() async throws {
         let directory = try TestEnvironment.temporaryDirectory()
         let trail = SQLiteAuditTrail(
-            database: try GuestAccessDatabase(path: directory + "/" + GuestAccessDatabase.fileName, synchronous: .normal))
+            database: try GuestAccessDatabase(path: directory + "/" + GuestAccessDatabase.fileName, synchronous: .normal)
+        )
         for index in 0..<5 { try await trail.record(AuditEvent(at: Date(), kind: .orderLocked, detail: "L\(index)")) }
         for index in 0..<30 { try await trail.record(AuditEvent(at: Date(), kind: .verifyFailed, detail: "F\(index)")) }
         try await trail.record(AuditEvent(at: Date(), kind: .keyRotated, detail: "k"))
@@ -181,7 +194,8 @@ struct AuditTests {
             lines.allSatisfy {
                 $0["kind"] as? String == "code.not_sent" && $0["detail"] as? String == "mismatch" && $0["count"] as? Int == 1
                     && ($0["orderDigest"] as? String)?.count == 64
-            })
+            }
+        )
         #expect(!byOrder.stdout.contains(Self.order.orderNumber))
 
         let keyEvents = try await audit(["--event", "key.rotated"])
@@ -216,8 +230,13 @@ struct AuditTests {
         let ancient = Date() - 400 * 86400
         for (number, at) in [("ORD-OLD-DONE", old), ("ORD-RECENT-PENDING", Date() - 120), ("ORD-NEW-DONE", Date())] {
             try await queue.enqueue(
-                orderNumber: number, emailDigest: [UInt8](repeating: 1, count: 32), emailKid: "k", clientDigest: [], at: at,
-                audit: AuditEvent(at: at, kind: .codeRequested))
+                orderNumber: number,
+                emailDigest: [UInt8](repeating: 1, count: 32),
+                emailKid: "k",
+                clientDigest: [],
+                at: at,
+                audit: AuditEvent(at: at, kind: .codeRequested)
+            )
         }
         try await trail.record(AuditEvent(at: ancient, kind: .keyRotated, detail: "k-ancient"))
         let finishedIDs = try DatabaseInspector(directory: env.directory).read { db in
@@ -225,7 +244,14 @@ struct AuditTests {
         }
         for id in finishedIDs {
             let unclaimed = CodeRequest(
-                id: id, orderNumber: "", emailDigest: [], emailKid: "k", requestedAt: Date(), deliveryAttempts: 0, leaseToken: 0)
+                id: id,
+                orderNumber: "",
+                emailDigest: [],
+                emailKid: "k",
+                requestedAt: Date(),
+                deliveryAttempts: 0,
+                leaseToken: 0
+            )
             try await queue.finish(unclaimed, outcome: .noOrder, event: AuditEvent(at: Date(), kind: .codeNotSent, detail: "no-order"))
         }
 

@@ -94,7 +94,8 @@ struct BadInputTests {
             (
                 "oversized body", "/v1/access-codes",
                 body(#"{"orderNumber":"\#(order)","email":"\#(String(repeating: "a", count: 9000))"}"#), 413
-            ))
+            )
+        )
         return rows
     }()
 
@@ -106,7 +107,11 @@ struct BadInputTests {
         try await app.test(.live) { client in
             for (name, path, bytes, expected) in Self.cases {
                 let response = try await client.execute(
-                    uri: path, method: .post, headers: [.contentType: "application/json"], body: ByteBuffer(bytes: bytes))
+                    uri: path,
+                    method: .post,
+                    headers: [.contentType: "application/json"],
+                    body: ByteBuffer(bytes: bytes)
+                )
                 #expect(Int(response.status.code) == expected, "\(name): \(response.status.code) \(response.text)")
                 if expected >= 400 {
                     #expect(response.errorCode == (expected == 413 ? "payload_too_large" : "invalid_request"), "\(name)")

@@ -1,5 +1,6 @@
 import AsyncHTTPClient
 import Foundation
+import GuestAccessCore
 import GuestAccessCrypto
 import NIOCore
 import NIOHTTP1
@@ -49,7 +50,8 @@ struct BinaryTests {
             ("bad-orders", "entry 0"),
             ("no-admin-key", "admin key is required"),
             ("short-admin-key", "at least 32 characters"),
-        ])
+        ]
+    )
     func refusals(scenario: String, expected: String) async throws {
         let env = try TestEnvironment()
         var dataDir = env.directory
@@ -62,7 +64,9 @@ struct BinaryTests {
         case "broken-keyring": try Data("{".utf8).write(to: URL(fileURLWithPath: env.keyringPath))
         case "bad-policy":
             let policy = try String(contentsOfFile: PolicyTests.defaultPath, encoding: .utf8).replacingOccurrences(
-                of: "ttlSeconds: 600", with: "ttlSeconds: 1")
+                of: "ttlSeconds: 600",
+                with: "ttlSeconds: 1"
+            )
             try Data(policy.utf8).write(to: URL(fileURLWithPath: env.directory + "/policy.yaml"))
             extra += ["--policy", env.directory + "/policy.yaml"]
         case "no-data-dir": dataDir = env.directory + "/missing"
@@ -74,7 +78,9 @@ struct BinaryTests {
         default: Issue.record("unknown scenario")
         }
         let result = try await BinaryRunner.run(
-            ["serve", "--port", "0", "--data-dir", dataDir, "--orders", env.ordersPath] + extra, environment: environment)
+            ["serve", "--port", "0", "--data-dir", dataDir, "--orders", env.ordersPath] + extra,
+            environment: environment
+        )
         #expect(result.status == 1)
         let lines = result.stderr.split(separator: "\n")
         #expect(lines.count == 1, "\(result.stderr)")
@@ -100,10 +106,15 @@ struct BinaryTests {
         // Traffic of every kind.
         for order in Fixtures.orders {
             let (status, body) = try await Self.request(
-                base + "/v1/admin/tracking-tokens", method: .POST, bearer: env.adminKey, body: #"{"orderNumber":"\#(order.orderNumber)"}"#)
+                base + "/v1/admin/tracking-tokens",
+                method: .POST,
+                bearer: env.adminKey,
+                body: #"{"orderNumber":"\#(order.orderNumber)"}"#
+            )
             #expect(status == 201)
             let token = try #require(
-                (try? JSONSerialization.jsonObject(with: Data(body.utf8)) as? [String: Any])?["trackingToken"] as? String)
+                (try? JSONSerialization.jsonObject(with: Data(body.utf8)) as? [String: Any])?["trackingToken"] as? String
+            )
             secrets.append(token)
             #expect(try await Self.request(base + "/v1/tracking/\(token)").0 == 200)
         }
@@ -123,7 +134,8 @@ struct BinaryTests {
         let (verifyStatus, verifyText) = try await Self.request(base + "/v1/access-codes/verify", method: .POST, body: verifyBody)
         #expect(verifyStatus == 200)
         let accessToken = try #require(
-            (try? JSONSerialization.jsonObject(with: Data(verifyText.utf8)) as? [String: Any])?["accessToken"] as? String)
+            (try? JSONSerialization.jsonObject(with: Data(verifyText.utf8)) as? [String: Any])?["accessToken"] as? String
+        )
         secrets.append(accessToken)
         #expect(try await Self.request(base + "/v1/guest/order", bearer: accessToken).0 == 200)
         #expect(try await Self.request(base + "/v1/guest/token", method: .DELETE, bearer: accessToken).0 == 204)

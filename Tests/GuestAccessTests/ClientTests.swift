@@ -16,7 +16,9 @@ struct ClientTests {
 
     /// Runs `body` with a client for a live in-process service.
     static func withService(
-        _ env: TestEnvironment, _ extra: [String: String] = [:], _ body: @escaping @Sendable (GuestAccessClient) async throws -> Void
+        _ env: TestEnvironment,
+        _ extra: [String: String] = [:],
+        _ body: @escaping @Sendable (GuestAccessClient) async throws -> Void
     ) async throws {
         TestLogs.start()
         let app = try await buildApplication(reader: env.reader(extra))
@@ -138,10 +140,14 @@ struct ClientTests {
             switch context.parameters.get("token") {
             case "gt_415":
                 return Response(
-                    status: .unsupportedMediaType, headers: [.contentType: "application/json"],
+                    status: .unsupportedMediaType,
+                    headers: [.contentType: "application/json"],
                     body: .init(
                         byteBuffer: ByteBuffer(
-                            string: #"{"error":{"code":"unsupported_media_type","message":"The request body must be JSON."}}"#)))
+                            string: #"{"error":{"code":"unsupported_media_type","message":"The request body must be JSON."}}"#
+                        )
+                    )
+                )
             case "gt_500": return Response(status: .internalServerError, body: .init(byteBuffer: ByteBuffer(string: "oops")))
             default: return Response(status: .ok, body: .init(byteBuffer: ByteBuffer(string: "{}")))
             }
@@ -184,7 +190,8 @@ struct ClientTests {
         #expect(GuestAccessError.invalidCode.description == "GuestAccessError.invalidCode")
         #expect(
             GuestAccessError.invalidRequest(message: "orderNumber is not well-formed.").description
-                == "GuestAccessError.invalidRequest: orderNumber is not well-formed.")
+                == "GuestAccessError.invalidRequest: orderNumber is not well-formed."
+        )
         #expect(GuestAccessError.unexpectedResponse(status: 500, code: "secret-ish").description == "GuestAccessError.unexpectedResponse")
     }
 }

@@ -19,8 +19,13 @@ struct CodeRequestQueueTests {
 
     static func enqueue(_ queue: SQLiteCodeRequestQueue, _ number: String, client: UInt8, at date: Date = Date()) async throws {
         try await queue.enqueue(
-            orderNumber: number, emailDigest: [UInt8](repeating: 1, count: 32), emailKid: "k", clientDigest: [client], at: date,
-            audit: AuditEvent(at: date, kind: .codeRequested))
+            orderNumber: number,
+            emailDigest: [UInt8](repeating: 1, count: 32),
+            emailKid: "k",
+            clientDigest: [client],
+            at: date,
+            audit: AuditEvent(at: date, kind: .codeRequested)
+        )
     }
 
     /// SQLite's plan for `sql` on a freshly migrated database, one detail line a step.
@@ -52,7 +57,8 @@ struct CodeRequestQueueTests {
             SELECT id FROM code_requests AS candidate INDEXED BY code_requests_by_turn
             WHERE outcome IS NULL AND next_attempt_at_ms <= 0 AND lease_until_ms <= 0
             ORDER BY turn, id LIMIT 1
-            """)
+            """
+        )
         #expect(plan.contains { $0.contains("code_requests_by_turn") }, "\(plan)")
         #expect(!plan.contains { $0.contains("TEMP B-TREE") }, "\(plan)")
     }
@@ -63,7 +69,8 @@ struct CodeRequestQueueTests {
             """
             SELECT 1 FROM code_requests AS twin
             WHERE twin.outcome IS NULL AND twin.order_number = 'X' AND twin.email_digest = x'01' AND twin.lease_until_ms > 0
-            """)
+            """
+        )
         #expect(plan.contains { $0.contains("code_requests_twins") }, "\(plan)")
     }
 

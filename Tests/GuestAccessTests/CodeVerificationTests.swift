@@ -17,13 +17,23 @@ struct CodeVerificationTests {
 
     private func code(attempts: Int = 0, used: Bool = false, expiresIn: TimeInterval = 600, decoy: Bool = false) -> StoredCode {
         StoredCode(
-            orderKey: decoy ? "" : "ORD-1", codeDigest: [1], emailDigest: [2], kid: "k", expiresAt: now + expiresIn,
-            attempts: attempts, used: used)
+            orderKey: decoy ? "" : "ORD-1",
+            codeDigest: [1],
+            emailDigest: [2],
+            kid: "k",
+            expiresAt: now + expiresIn,
+            attempts: attempts,
+            used: used
+        )
     }
 
     private func budget(consecutive: Int = 0, dayFailures: Int = 0) -> OrderBudget {
         OrderBudget(
-            orderKey: "ORD-1", consecutiveFailures: consecutive, day: Int(now.timeIntervalSince1970 / 86400), dayFailures: dayFailures)
+            orderKey: "ORD-1",
+            consecutiveFailures: consecutive,
+            day: Int(now.timeIntervalSince1970 / 86400),
+            dayFailures: dayFailures
+        )
     }
 
     private func decide(_ code: StoredCode, _ budget: OrderBudget, email: Bool = true, match: Bool = true) -> VerifyDecision {
@@ -54,8 +64,14 @@ struct CodeVerificationTests {
         for _ in 0..<5 {
             let decision = decide(state, orderBudget, match: false)
             state = StoredCode(
-                orderKey: state.orderKey, codeDigest: state.codeDigest, emailDigest: state.emailDigest, kid: state.kid,
-                expiresAt: state.expiresAt, attempts: decision.attempts, used: decision.used)
+                orderKey: state.orderKey,
+                codeDigest: state.codeDigest,
+                emailDigest: state.emailDigest,
+                kid: state.kid,
+                expiresAt: state.expiresAt,
+                attempts: decision.attempts,
+                used: decision.used
+            )
             orderBudget = decision.budget
         }
         #expect(state.attempts == 5 && orderBudget.consecutiveFailures == 5 && orderBudget.dayFailures == 5)
@@ -103,27 +119,49 @@ struct CodeVerificationTests {
         let recorded = Mutex<[String]>([])
         let directory = try TestEnvironment.temporaryDirectory()
         let database = try GuestAccessDatabase(
-            path: directory + "/" + GuestAccessDatabase.fileName, synchronous: .full,
-            statementObserver: { sql in recorded.withLock { $0.append(sql) } })
+            path: directory + "/" + GuestAccessDatabase.fileName,
+            synchronous: .full,
+            statementObserver: { sql in recorded.withLock { $0.append(sql) } }
+        )
         let store = SQLiteAccessCodeStore(database: database)
         let keyring = try Keyring(document: .generate())
         let key = keyring.active
         let queue = SQLiteCodeRequestQueue(database: database)
         for number in ["ORD-OPEN", "ORD-LOCKED"] {
             try await queue.enqueue(
-                orderNumber: number, emailDigest: [9], emailKid: key.kid, clientDigest: [], at: Date(),
-                audit: AuditEvent(at: Date(), kind: .codeRequested))
+                orderNumber: number,
+                emailDigest: [9],
+                emailKid: key.kid,
+                clientDigest: [],
+                at: Date(),
+                audit: AuditEvent(at: Date(), kind: .codeRequested)
+            )
             _ = try await store.storeCode(
                 StoredCode(
-                    orderKey: number, codeDigest: Digests.code("123456", orderNumber: number, key: key),
-                    emailDigest: Digests.email("jane@example.com", key: key), kid: key.kid, expiresAt: Date() + 600, attempts: 0,
-                    used: false),
-                requestID: number == "ORD-OPEN" ? 1 : 2, leaseToken: 0, emailDigest: [9], at: Date())
+                    orderKey: number,
+                    codeDigest: Digests.code("123456", orderNumber: number, key: key),
+                    emailDigest: Digests.email("jane@example.com", key: key),
+                    kid: key.kid,
+                    expiresAt: Date() + 600,
+                    attempts: 0,
+                    used: false
+                ),
+                requestID: number == "ORD-OPEN" ? 1 : 2,
+                leaseToken: 0,
+                emailDigest: [9],
+                at: Date()
+            )
         }
         for _ in 0..<100 {  // lock ORD-LOCKED through its budget (fresh codes are not needed: a burned code still counts)
             _ = try await store.verifyAttempt(
-                orderNumber: "ORD-LOCKED", email: "jane@example.com", code: "000000", keyring: keyring, now: Date(), policy: policy,
-                audit: AuditEvent(at: Date(), kind: .verifyFailed))
+                orderNumber: "ORD-LOCKED",
+                email: "jane@example.com",
+                code: "000000",
+                keyring: keyring,
+                now: Date(),
+                policy: policy,
+                audit: AuditEvent(at: Date(), kind: .verifyFailed)
+            )
         }
         let cases = [
             ("right email, wrong code", "ORD-OPEN", "jane@example.com"),
@@ -135,8 +173,14 @@ struct CodeVerificationTests {
         for (name, number, email) in cases {
             recorded.withLock { $0.removeAll() }
             let decision = try await store.verifyAttempt(
-                orderNumber: number, email: email, code: "654321", keyring: keyring, now: Date(), policy: policy,
-                audit: AuditEvent(at: Date(), kind: .verifyFailed))
+                orderNumber: number,
+                email: email,
+                code: "654321",
+                keyring: keyring,
+                now: Date(),
+                policy: policy,
+                audit: AuditEvent(at: Date(), kind: .verifyFailed)
+            )
             #expect(!decision.success)
             sequences[name] = recorded.withLock { $0 }
         }

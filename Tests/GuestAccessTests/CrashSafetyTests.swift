@@ -60,7 +60,8 @@ struct CrashSafetyTests {
         var winCode = ""
         for order in Self.guessOrders + [Self.winOrder] {
             #expect(
-                await Self.post(base + "/v1/access-codes", #"{"orderNumber":"\#(order.orderNumber)","email":"\#(order.email)"}"#) == 202)
+                await Self.post(base + "/v1/access-codes", #"{"orderNumber":"\#(order.orderNumber)","email":"\#(order.email)"}"#) == 202
+            )
             let code = try await env.waitForCode(order.orderNumber)
             if order.orderNumber == Self.winOrder.orderNumber { winCode = code }
         }
@@ -83,7 +84,9 @@ struct CrashSafetyTests {
                                 case 0:
                                     let order = Self.requestOrders[(worker + index) % Self.requestOrders.count]
                                     if await Self.post(
-                                        url + "/v1/access-codes", #"{"orderNumber":"\#(order.orderNumber)","email":"\#(order.email)"}"#)
+                                        url + "/v1/access-codes",
+                                        #"{"orderNumber":"\#(order.orderNumber)","email":"\#(order.email)"}"#
+                                    )
                                         == 202
                                     {
                                         tally.accepted.add(1, ordering: .relaxed)
@@ -144,6 +147,7 @@ struct CrashSafetyTests {
         print(
             "crash safety: \(Self.cycles) kill -9 cycles; \(tally.accepted.load(ordering: .relaxed)) code requests accepted, "
                 + "\(counts.all) queued, \(counts.sent) sent, \(delivered) delivered under load; guess orders' failures \(lastFailures.values.sorted()); "
-                + "right-code successes \(tally.wins.load(ordering: .relaxed))")
+                + "right-code successes \(tally.wins.load(ordering: .relaxed))"
+        )
     }
 }

@@ -11,10 +11,12 @@ struct CryptoTests {
         let key1 = [UInt8](repeating: 0x0b, count: 20)
         #expect(
             hex(HMACKey(secret: key1).authenticate("Hi There"))
-                == "b0344c61d8db38535ca8afceaf0bf12b881dc200c9833da726e9376c2e32cff7")
+                == "b0344c61d8db38535ca8afceaf0bf12b881dc200c9833da726e9376c2e32cff7"
+        )
         #expect(
             hex(HMACKey(secret: Array("Jefe".utf8)).authenticate("what do ya want for nothing?"))
-                == "5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843")
+                == "5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843"
+        )
     }
 
     @Test("SHA-256 of 'abc' is the FIPS 180-2 value")

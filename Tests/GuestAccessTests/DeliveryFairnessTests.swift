@@ -1,10 +1,12 @@
 import Foundation
 import GRDB
+import GuestAccessCore
 import GuestAccessHTTP
 import GuestAccessPolicy
 import HTTPTypes
 import Hummingbird
 import HummingbirdTesting
+import Synchronization
 import Testing
 
 @testable import GuestAccessServer
@@ -23,7 +25,11 @@ struct DeliveryFairnessTests {
         _ body: @Sendable (FakeStorefront, TestEnvironment, any TestClientProtocol) async throws -> Void
     ) async throws {
         try await ProviderRaceTests.withService(
-            delay: .milliseconds(100), policy: ["timeoutSeconds": "30"], extra: ["proxies.trusted": "127.0.0.1/32,::1"], body)
+            delay: .milliseconds(100),
+            policy: ["timeoutSeconds": "30"],
+            extra: ["proxies.trusted": "127.0.0.1/32,::1"],
+            body
+        )
     }
 
     static func from(_ address: String) -> HTTPFields { [HTTPField.Name("X-Forwarded-For")!: address] }
@@ -42,12 +48,17 @@ struct DeliveryFairnessTests {
             storefront.paused.withLock { $0 = true }
             for index in 0..<60 {
                 let response = try await client.postJSON(
-                    "/v1/access-codes", VerifiedAccessTests.body("ORD-FLOOD-\(index)", "flood@example.org"),
-                    headers: Self.from("203.0.113.9"))
+                    "/v1/access-codes",
+                    VerifiedAccessTests.body("ORD-FLOOD-\(index)", "flood@example.org"),
+                    headers: Self.from("203.0.113.9")
+                )
                 #expect(response.status == .accepted)
             }
             let shopper = try await client.postJSON(
-                "/v1/access-codes", VerifiedAccessTests.body(Self.order.orderNumber, Self.order.email), headers: Self.from("198.51.100.7"))
+                "/v1/access-codes",
+                VerifiedAccessTests.body(Self.order.orderNumber, Self.order.email),
+                headers: Self.from("198.51.100.7")
+            )
             #expect(shopper.status == .accepted)
             try await Self.waitForLookups(storefront, TestEnvironment.parallelDeliveries)
             storefront.paused.withLock { $0 = false }
@@ -56,7 +67,8 @@ struct DeliveryFairnessTests {
             // Served in turns, the shopper's request came right after the lookups already under way
             // (one per worker), before the rest of the flood; in one FIFO line it would have waited for all 60.
             #expect(
-                left >= 60 - 3 * TestEnvironment.parallelDeliveries, "flood requests still pending when the shopper's code arrived: \(left)"
+                left >= 60 - 3 * TestEnvironment.parallelDeliveries,
+                "flood requests still pending when the shopper's code arrived: \(left)"
             )
         }
     }
@@ -68,16 +80,20 @@ struct DeliveryFairnessTests {
             storefront.paused.withLock { $0 = true }
             for index in 0..<TestEnvironment.parallelDeliveries {
                 _ = try await client.postJSON(
-                    "/v1/access-codes", VerifiedAccessTests.body("ORD-BUSY-\(index)", "busy@example.org"),
-                    headers: Self.from("203.0.113.\(index)"))
+                    "/v1/access-codes",
+                    VerifiedAccessTests.body("ORD-BUSY-\(index)", "busy@example.org"),
+                    headers: Self.from("203.0.113.\(index)")
+                )
             }
             try await Self.waitForLookups(storefront, TestEnvironment.parallelDeliveries)
             for _ in 0..<3 {
                 #expect(
                     try await client.postJSON(
-                        "/v1/access-codes", VerifiedAccessTests.body(Self.order.orderNumber, Self.order.email),
+                        "/v1/access-codes",
+                        VerifiedAccessTests.body(Self.order.orderNumber, Self.order.email),
                         headers: Self.from("198.51.100.7")
-                    ).status == .accepted)
+                    ).status == .accepted
+                )
             }
             storefront.paused.withLock { $0 = false }
             _ = try await env.waitForCode(Self.order.orderNumber, timeout: .seconds(30))
@@ -89,7 +105,10 @@ struct DeliveryFairnessTests {
             #expect(storefront.seenOrders.all.filter { $0 == Self.order.orderNumber }.count == 1)
             let outcomes = try DatabaseInspector(directory: env.directory).read { db in
                 try String.fetchAll(
-                    db, sql: "SELECT outcome FROM code_requests WHERE order_number = ? ORDER BY id", arguments: [Self.order.orderNumber])
+                    db,
+                    sql: "SELECT outcome FROM code_requests WHERE order_number = ? ORDER BY id",
+                    arguments: [Self.order.orderNumber]
+                )
             }
             #expect(outcomes == ["sent", "collapsed", "collapsed"])
         }
@@ -118,12 +137,14 @@ struct DeliveryFairnessTests {
         let storefront = FakeStorefront(orders: Fixtures.orders, credential: HTTPProviderTests.credential)
         try await storefront.run { port in
             let env = try TestEnvironment(
-                policy: TestEnvironment.fastPolicy.merging(["parallelDeliveries": "1", "timeoutSeconds": "30"]) { $1 })
+                policy: TestEnvironment.fastPolicy.merging(["parallelDeliveries": "1", "timeoutSeconds": "30"]) { $1 }
+            )
             let app = try await buildApplication(
                 reader: env.reader([
                     "provider.url": "http://127.0.0.1:\(port)", "provider.credential": HTTPProviderTests.credential,
                     "mailer": "smtp://127.0.0.1:\(sink.port)", "mail.smtpAllowPlaintext": "true", "mail.from": "orders@shop.example",
-                ]))
+                ])
+            )
             try await app.test(.live) { client in
                 let (matching, next) = (Fixtures.orders[0], "ORD-NEXT-1")
                 _ = try await client.postJSON("/v1/access-codes", VerifiedAccessTests.body(matching.orderNumber, matching.email))

@@ -28,7 +28,8 @@ struct DeliveryWorkerTests {
 
     @Test(
         "A delivery that keeps failing is retried with backoff, at most maxDeliveryAttempts times, and never past a code's life",
-        arguments: [(20, CodeRequestOutcome.expired), (4, .gaveUp)])
+        arguments: [(20, CodeRequestOutcome.expired), (4, .gaveUp)]
+    )
     func givesUp(maxAttempts: Int, outcome: CodeRequestOutcome) async throws {
         var policy = Policy.default
         policy.mail.maxDeliveryAttempts = maxAttempts
@@ -40,17 +41,33 @@ struct DeliveryWorkerTests {
         let keyring = try KeyringHolder(file: KeyringFile(dataDirectory: env.directory), logger: Logger(label: "test"))
         let mailer = DeadMailer()
         let worker = CodeDeliveryWorker(
-            codes: codes, queue: queue, provider: try EmbeddedOrderProvider(orders: Fixtures.orders), mailer: mailer,
-            keyring: keyring, policy: policy, clock: clock, logger: Logger(label: "test"), metrics: ServiceMetrics(),
+            codes: codes,
+            queue: queue,
+            provider: try EmbeddedOrderProvider(orders: Fixtures.orders),
+            mailer: mailer,
+            keyring: keyring,
+            policy: policy,
+            clock: clock,
+            logger: Logger(label: "test"),
+            metrics: ServiceMetrics(),
             audit: AuditLog(
-                trail: SQLiteAuditTrail(database: database), keyring: keyring, clock: clock, logger: Logger(label: "test"),
-                metrics: ServiceMetrics()))
+                trail: SQLiteAuditTrail(database: database),
+                keyring: keyring,
+                clock: clock,
+                logger: Logger(label: "test"),
+                metrics: ServiceMetrics()
+            )
+        )
         let order = Fixtures.orders[0]
         let key = keyring.keyring.active
         try await queue.enqueue(
-            orderNumber: order.orderNumber, emailDigest: Digests.email(order.email, key: key), emailKid: key.kid, clientDigest: [],
+            orderNumber: order.orderNumber,
+            emailDigest: Digests.email(order.email, key: key),
+            emailKid: key.kid,
+            clientDigest: [],
             at: clock.now(),
-            audit: AuditEvent(at: clock.now(), kind: .codeRequested))
+            audit: AuditEvent(at: clock.now(), kind: .codeRequested)
+        )
 
         // Each round lets 30 s pass and takes the request whenever its retry falls due.
         var rounds = 0
@@ -67,9 +84,14 @@ struct DeliveryWorkerTests {
         // No undelivered code stays usable, not even the last one, still within its 10 minutes.
         let last = try #require(handed.last)
         let decision = try await codes.verifyAttempt(
-            orderNumber: order.orderNumber, email: order.email, code: last, keyring: keyring.keyring, now: clock.now(),
+            orderNumber: order.orderNumber,
+            email: order.email,
+            code: last,
+            keyring: keyring.keyring,
+            now: clock.now(),
             policy: Policy.default,
-            audit: AuditEvent(at: clock.now(), kind: .verifyFailed))
+            audit: AuditEvent(at: clock.now(), kind: .verifyFailed)
+        )
         #expect(!decision.success)
     }
 }

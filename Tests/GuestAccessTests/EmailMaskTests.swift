@@ -20,7 +20,8 @@ struct EmailMaskTests {
             ("no-at-sign", "***"),
             ("@example.com", "***"),
             ("user@", "***"),
-        ])
+        ]
+    )
     func masks(email: String, masked: String) {
         #expect(EmailMask.mask(email) == masked)
     }

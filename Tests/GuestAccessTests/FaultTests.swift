@@ -28,7 +28,8 @@ struct FaultTests {
 
     @Test(
         "A full disk answers writes with 503 unavailable, never a 500 or a crash; reads go on; freed, writes resume and nothing accepted is lost",
-        .enabled(if: ScratchMount.isAvailable, "needs root to mount a tmpfs"))
+        .enabled(if: ScratchMount.isAvailable, "needs root to mount a tmpfs")
+    )
     func diskFull() async throws {
         TestLogs.start()
         let mount = try ScratchMount(kibibytes: 2048)
@@ -40,7 +41,10 @@ struct FaultTests {
         let app = try await buildApplication(reader: env.reader())
         let accepted = try await app.test(.live) { client in
             let minted = try await client.postJSON(
-                "/v1/admin/tracking-tokens", #"{"orderNumber":"\#(Self.orders[0].orderNumber)"}"#, headers: bearer(env.adminKey))
+                "/v1/admin/tracking-tokens",
+                #"{"orderNumber":"\#(Self.orders[0].orderNumber)"}"#,
+                headers: bearer(env.adminKey)
+            )
             let trackingToken = try #require(minted.json["trackingToken"] as? String)
             TestLogs.secret(trackingToken)
             var accepted = 0
@@ -84,7 +88,8 @@ struct FaultTests {
 
     @Test(
         "serve refuses to start on a read-only data directory, with one line naming it",
-        .enabled(if: ScratchMount.isAvailable, "needs root to mount a tmpfs"))
+        .enabled(if: ScratchMount.isAvailable, "needs root to mount a tmpfs")
+    )
     func readOnlyDataDirectory() async throws {
         let mount = try ScratchMount(kibibytes: 1024)
         defer { mount.unmount() }
@@ -106,7 +111,9 @@ struct FaultTests {
             let code = try await VerifiedAccessTests.requestCode(client, env)
             let order = VerifiedAccessTests.order
             let verified = try await client.postJSON(
-                "/v1/access-codes/verify", VerifiedAccessTests.body(order.orderNumber, order.email, code))
+                "/v1/access-codes/verify",
+                VerifiedAccessTests.body(order.orderNumber, order.email, code)
+            )
             let token = try #require(verified.json["accessToken"] as? String)
             TestLogs.secret(token)
 
@@ -116,7 +123,9 @@ struct FaultTests {
             #expect(try await client.get("/v1/guest/order", headers: bearer(token)).status == .ok)
             let again = try await VerifiedAccessTests.requestCode(client, env, count: 2)
             let second = try await client.postJSON(
-                "/v1/access-codes/verify", VerifiedAccessTests.body(order.orderNumber, order.email, again))
+                "/v1/access-codes/verify",
+                VerifiedAccessTests.body(order.orderNumber, order.email, again)
+            )
             #expect(second.status == .ok)
             #expect(try await client.get("/readyz").status == .ok)
         }

@@ -1,4 +1,5 @@
 import Foundation
+import GuestAccessCore
 import GuestAccessStorage
 import Testing
 

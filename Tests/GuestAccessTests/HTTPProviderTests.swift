@@ -1,8 +1,10 @@
+import AsyncHTTPClient
 import Foundation
 import GuestAccessCore
 import GuestAccessHTTP
 import GuestAccessPolicy
 import GuestAccessProviders
+import HTTPTypes
 import HummingbirdTesting
 import Logging
 import Testing
@@ -15,7 +17,8 @@ struct HTTPProviderTests {
     static let credential = "provider-credential-" + "0123456789abcdef"
 
     private func withProvider<T: Sendable>(
-        credential: String? = HTTPProviderTests.credential, timeoutSeconds: Int = 1,
+        credential: String? = HTTPProviderTests.credential,
+        timeoutSeconds: Int = 1,
         _ body: @Sendable (HTTPOrderProvider, FakeStorefront) async throws -> T
     ) async throws -> T {
         TestLogs.start()
@@ -23,8 +26,13 @@ struct HTTPProviderTests {
         return try await storefront.run { port in
             let client = HTTPOrderProvider.makeClient()
             let provider = HTTPOrderProvider(
-                client: client, baseURL: "http://127.0.0.1:\(port)/", credential: credential, timeoutSeconds: timeoutSeconds,
-                maxResponseBytes: 1 << 20, logger: Logger(label: "provider-test"))
+                client: client,
+                baseURL: "http://127.0.0.1:\(port)/",
+                credential: credential,
+                timeoutSeconds: timeoutSeconds,
+                maxResponseBytes: 1 << 20,
+                logger: Logger(label: "provider-test")
+            )
             do {
                 let result = try await body(provider, storefront)
                 try await client.shutdown()
@@ -50,7 +58,8 @@ struct HTTPProviderTests {
 
     @Test(
         "500, a hang past the timeout, garbage, another order, an oversized answer and a redirect are 'unavailable', never a crash",
-        arguments: ["BOOM", "HANG", "GARBAGE", "OTHER", "HUGE", "REDIRECT"])
+        arguments: ["BOOM", "HANG", "GARBAGE", "OTHER", "HUGE", "REDIRECT"]
+    )
     func misbehaviour(number: String) async throws {
         try await withProvider { provider, _ in
             let started = ContinuousClock.now
@@ -75,8 +84,13 @@ struct HTTPProviderTests {
     func down() async throws {
         let client = HTTPOrderProvider.makeClient()
         let provider = HTTPOrderProvider(
-            client: client, baseURL: "http://127.0.0.1:9", credential: nil, timeoutSeconds: 1, maxResponseBytes: 1024,
-            logger: Logger(label: "provider-test"))
+            client: client,
+            baseURL: "http://127.0.0.1:9",
+            credential: nil,
+            timeoutSeconds: 1,
+            maxResponseBytes: 1024,
+            logger: Logger(label: "provider-test")
+        )
         await #expect(throws: ProviderError.self) { try await provider.order(number: "ORD-1") }
         #expect(await !provider.isReachable())
         try await client.shutdown()
@@ -86,23 +100,35 @@ struct HTTPProviderTests {
     func endToEnd() async throws {
         TestLogs.start()
         let storefront = FakeStorefront(
-            orders: Fixtures.orders + [Fixtures.order("BOOM", email: "b@example.com")], credential: Self.credential)
+            orders: Fixtures.orders + [Fixtures.order("BOOM", email: "b@example.com")],
+            credential: Self.credential
+        )
         try await storefront.run { port in
             let env = try TestEnvironment()
             let app = try await buildApplication(
-                reader: env.reader(["provider.url": "http://127.0.0.1:\(port)", "provider.credential": Self.credential]))
+                reader: env.reader(["provider.url": "http://127.0.0.1:\(port)", "provider.credential": Self.credential])
+            )
             try await app.test(.live) { client in
                 let mint = try await client.postJSON(
-                    "/v1/admin/tracking-tokens", #"{"orderNumber":"ORD-2026-0043"}"#, headers: bearer(env.adminKey))
+                    "/v1/admin/tracking-tokens",
+                    #"{"orderNumber":"ORD-2026-0043"}"#,
+                    headers: bearer(env.adminKey)
+                )
                 let token = try #require(mint.json["trackingToken"] as? String)
                 let view = try await client.get("/v1/tracking/\(token)")
                 #expect(view.status == .ok)
                 #expect(view.json["emailMasked"] as? String == "x***@m***.uk")
                 let unknown = try await client.postJSON(
-                    "/v1/admin/tracking-tokens", #"{"orderNumber":"ORD-404"}"#, headers: bearer(env.adminKey))
+                    "/v1/admin/tracking-tokens",
+                    #"{"orderNumber":"ORD-404"}"#,
+                    headers: bearer(env.adminKey)
+                )
                 #expect(unknown.status == .notFound)
                 let failing = try await client.postJSON(
-                    "/v1/admin/tracking-tokens", #"{"orderNumber":"HANG"}"#, headers: bearer(env.adminKey))
+                    "/v1/admin/tracking-tokens",
+                    #"{"orderNumber":"HANG"}"#,
+                    headers: bearer(env.adminKey)
+                )
                 #expect(failing.status == .serviceUnavailable)
                 #expect(failing.errorCode == "unavailable")
                 #expect(failing.headers[.retryAfter] != nil)

@@ -18,17 +18,23 @@ struct LifecycleTests {
                     "serve", "--port", "0", "--data-dir", env.directory, "--provider-url", "http://127.0.0.1:\(storefrontPort)",
                     "--admin-key-file", env.adminKeyPath, "--drain-delay-seconds", "1",
                 ],
-                environment: ["GUEST_ACCESS_PROVIDER_CREDENTIAL": HTTPProviderTests.credential])
+                environment: ["GUEST_ACCESS_PROVIDER_CREDENTIAL": HTTPProviderTests.credential]
+            )
             defer { process.signal(SIGKILL) }
             let port = try await process.waitForPort()
             let base = "http://127.0.0.1:\(port)"
             let opened = try RawHTTPConnection(port: port)
             #expect(opened.get("/readyz") == 200)
             let (status, body) = try await BinaryTests.request(
-                base + "/v1/admin/tracking-tokens", method: .POST, bearer: env.adminKey, body: #"{"orderNumber":"SLOW"}"#)
+                base + "/v1/admin/tracking-tokens",
+                method: .POST,
+                bearer: env.adminKey,
+                body: #"{"orderNumber":"SLOW"}"#
+            )
             #expect(status == 201)
             let token = try #require(
-                (try? JSONSerialization.jsonObject(with: Data(body.utf8)) as? [String: Any])?["trackingToken"] as? String)
+                (try? JSONSerialization.jsonObject(with: Data(body.utf8)) as? [String: Any])?["trackingToken"] as? String
+            )
 
             let inFlight = Task { try await BinaryTests.request(base + "/v1/tracking/\(token)") }
             try await Task.sleep(for: .milliseconds(400))

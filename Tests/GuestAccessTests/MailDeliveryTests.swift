@@ -29,11 +29,13 @@ struct MailDeliveryTests {
         let app = try await buildApplication(
             reader: env.reader([
                 "mailer": "smtp://127.0.0.1:\(sink.port)", "mail.smtpAllowPlaintext": "true", "mail.from": "orders@shop.example",
-            ]))
+            ])
+        )
         try await app.test(.live) { client in
             #expect(
                 try await client.postJSON("/v1/access-codes", VerifiedAccessTests.body(Self.order.orderNumber, "jane.doe@example.com"))
-                    .status == .accepted)
+                    .status == .accepted
+            )
             let messages = try await sink.waitForMessages(1)
             #expect(messages[0]["to"] as? [String] == ["jane.doe@example.com"])
             #expect(messages[0]["from"] as? String == "orders@shop.example")
@@ -41,7 +43,9 @@ struct MailDeliveryTests {
             #expect(data.contains("Subject: Your access code for order ORD-2026-0042"))
             let code = try #require(SMTPSink.code(in: messages[0]))
             let verified = try await client.postJSON(
-                "/v1/access-codes/verify", VerifiedAccessTests.body(Self.order.orderNumber, "jane.doe@example.com", code))
+                "/v1/access-codes/verify",
+                VerifiedAccessTests.body(Self.order.orderNumber, "jane.doe@example.com", code)
+            )
             #expect(verified.status == .ok)
         }
     }
@@ -91,13 +95,16 @@ struct MailDeliveryTests {
         try await app.test(.live) { client in
             #expect(
                 try await client.postJSON("/v1/access-codes", VerifiedAccessTests.body(Self.order.orderNumber, "jane.doe@example.com"))
-                    .status == .accepted)
+                    .status == .accepted
+            )
             try await Task.sleep(for: .milliseconds(1500))
             let sink = try await SMTPSink(port: port)
             let messages = try await sink.waitForMessages(1, timeout: .seconds(20))
             let code = try #require(SMTPSink.code(in: messages[0]))
             let verified = try await client.postJSON(
-                "/v1/access-codes/verify", VerifiedAccessTests.body(Self.order.orderNumber, "jane.doe@example.com", code))
+                "/v1/access-codes/verify",
+                VerifiedAccessTests.body(Self.order.orderNumber, "jane.doe@example.com", code)
+            )
             #expect(verified.status == .ok)
         }
     }
@@ -113,15 +120,19 @@ struct MailDeliveryTests {
         policy["timeoutSeconds"] = "1"
         let env = try TestEnvironment(policy: policy)
         let app = try await buildApplication(
-            reader: env.reader(["mailer": "smtp://127.0.0.1:\(sink.port)", "mail.smtpAllowPlaintext": "true"]))
+            reader: env.reader(["mailer": "smtp://127.0.0.1:\(sink.port)", "mail.smtpAllowPlaintext": "true"])
+        )
         try await app.test(.live) { client in
             #expect(
                 try await client.postJSON("/v1/access-codes", VerifiedAccessTests.body(Self.order.orderNumber, "jane.doe@example.com"))
-                    .status == .accepted)
+                    .status == .accepted
+            )
             let messages = try await sink.waitForMessages(1, timeout: .seconds(30))
             let code = try #require(SMTPSink.code(in: messages[messages.count - 1]))
             let verified = try await client.postJSON(
-                "/v1/access-codes/verify", VerifiedAccessTests.body(Self.order.orderNumber, "jane.doe@example.com", code))
+                "/v1/access-codes/verify",
+                VerifiedAccessTests.body(Self.order.orderNumber, "jane.doe@example.com", code)
+            )
             #expect(verified.status == .ok)
         }
         let retries = TestLogs.sink.captured.filter { $0.contains("code request will be retried") }
@@ -144,9 +155,11 @@ struct MailDeliveryTests {
                 let bytes = [UInt8](body.readableBytesView)
                 guard
                     WebhookSignature.verify(
-                        body: bytes, timestamp: request.headers[.init(WebhookSignature.timestampHeader)!] ?? "",
+                        body: bytes,
+                        timestamp: request.headers[.init(WebhookSignature.timestampHeader)!] ?? "",
                         signature: request.headers[.init(WebhookSignature.signatureHeader)!] ?? "",
-                        key: HMACKey(secret: Array(self.secret.utf8)))
+                        key: HMACKey(secret: Array(self.secret.utf8))
+                    )
                 else {
                     self.refused.add(1, ordering: .relaxed)
                     return Response(status: .unauthorized)
@@ -176,18 +189,22 @@ struct MailDeliveryTests {
         let port = try SMTPSink.freePort()
         let env = try TestEnvironment(policy: TestEnvironment.fastPolicy)
         let app = try await buildApplication(
-            reader: env.reader(["mailer": "webhook:http://127.0.0.1:\(port)/mail", "mail.webhookSecret": secret]))
+            reader: env.reader(["mailer": "webhook:http://127.0.0.1:\(port)/mail", "mail.webhookSecret": secret])
+        )
         try await app.test(.live) { client in
             #expect(
                 try await client.postJSON("/v1/access-codes", VerifiedAccessTests.body(Self.order.orderNumber, "jane.doe@example.com"))
-                    .status == .accepted)
+                    .status == .accepted
+            )
             try await Task.sleep(for: .milliseconds(1200))
             try await LoopbackServer.run(router: receiver.router(), port: port) { _ in
                 let payload = try await receiver.waitForPayload()
                 #expect(payload["to"] == "jane.doe@example.com" && payload["orderNumber"] == Self.order.orderNumber)
                 let code = try #require(payload["code"])
                 let verified = try await client.postJSON(
-                    "/v1/access-codes/verify", VerifiedAccessTests.body(Self.order.orderNumber, "jane.doe@example.com", code))
+                    "/v1/access-codes/verify",
+                    VerifiedAccessTests.body(Self.order.orderNumber, "jane.doe@example.com", code)
+                )
                 #expect(verified.status == .ok)
             }
         }
@@ -200,9 +217,14 @@ struct MailDeliveryTests {
         #expect(!WebhookSignature.verify(body: body + [0x20], timestamp: String(now), signature: signature, key: key))
         #expect(
             !WebhookSignature.verify(
-                body: body, timestamp: String(now - 301), signature: WebhookSignature.sign(body: body, timestamp: now - 301, key: key),
-                key: key))
+                body: body,
+                timestamp: String(now - 301),
+                signature: WebhookSignature.sign(body: body, timestamp: now - 301, key: key),
+                key: key
+            )
+        )
         #expect(
-            !WebhookSignature.verify(body: body, timestamp: String(now), signature: signature, key: HMACKey(secret: Array("other".utf8))))
+            !WebhookSignature.verify(body: body, timestamp: String(now), signature: signature, key: HMACKey(secret: Array("other".utf8)))
+        )
     }
 }

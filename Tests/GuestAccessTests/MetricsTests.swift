@@ -1,4 +1,5 @@
 import Foundation
+import GuestAccessCore
 import GuestAccessHTTP
 import GuestAccessPolicy
 import HTTPTypes
@@ -21,15 +22,21 @@ struct MetricsTests {
         try await app.test(.live) { client in
             let order = Fixtures.orders[0]
             #expect(
-                try await client.postJSON("/v1/access-codes", VerifiedAccessTests.body(order.orderNumber, order.email)).status == .accepted)
+                try await client.postJSON("/v1/access-codes", VerifiedAccessTests.body(order.orderNumber, order.email)).status == .accepted
+            )
             let code = try await env.waitForCode(order.orderNumber)
             for _ in 0..<5 {
                 _ = try await client.postJSON(
-                    "/v1/access-codes/verify", VerifiedAccessTests.body(order.orderNumber, order.email, VerifiedAccessTests.wrong(code)))
+                    "/v1/access-codes/verify",
+                    VerifiedAccessTests.body(order.orderNumber, order.email, VerifiedAccessTests.wrong(code))
+                )
             }
             _ = try await client.get("/v1/guest/order", headers: bearer("not.a.token"))
             let mint = try await client.postJSON(
-                "/v1/admin/tracking-tokens", #"{"orderNumber":"\#(order.orderNumber)"}"#, headers: bearer(env.adminKey))
+                "/v1/admin/tracking-tokens",
+                #"{"orderNumber":"\#(order.orderNumber)"}"#,
+                headers: bearer(env.adminKey)
+            )
             let token = try #require(mint.json["trackingToken"] as? String)
             TestLogs.secret(token)
             #expect(try await client.get("/v1/tracking/\(token)").status == .ok)

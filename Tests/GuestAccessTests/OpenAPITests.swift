@@ -36,16 +36,19 @@ struct OpenAPITests {
                 "/v1/tracking/{trackingToken}", "/v1/access-codes", "/v1/access-codes/verify", "/v1/guest/order", "/v1/guest/token",
                 "/v1/admin/tracking-tokens", "/v1/admin/orders/{orderNumber}/revoke", "/healthz", "/readyz", "/metrics",
                 "/openapi.yaml",
-            ])
+            ]
+        )
         let codes =
             ((((document["components"] as? [String: Any])?["schemas"] as? [String: Any])?["Error"] as? [String: Any])?[
-                "properties"] as? [String: Any]).flatMap { ($0["error"] as? [String: Any])?["properties"] as? [String: Any] }
+                "properties"
+            ] as? [String: Any]).flatMap { ($0["error"] as? [String: Any])?["properties"] as? [String: Any] }
         let errorCodes = (codes?["code"] as? [String: Any])?["enum"] as? [String]
         #expect(
             Set(errorCodes ?? []) == [
                 "invalid_request", "invalid_code", "unauthorized", "not_found", "method_not_allowed", "payload_too_large",
                 "unsupported_media_type", "rate_limited", "unavailable", "internal",
-            ])
+            ]
+        )
         // Every path and method the document names is in the route table the 405 answers come from, and no other.
         let documented = paths.flatMap { path, operations in
             ((operations as? [String: Any]) ?? [:]).keys.filter { $0 != "parameters" }.map { "\($0.uppercased()) \(path)" }

@@ -34,7 +34,8 @@ struct OrderFileTests {
             ("currency", "usd", "entry 1 (ORD-1): currency: not an ISO 4217 code"),
             ("createdAt", "yesterday", "entry 1 (ORD-1): createdAt: not an RFC 3339 timestamp"),
             ("orderNumber", "../etc", "entry 1: orderNumber: not a well-formed order number"),
-        ])
+        ]
+    )
     func badEntry(field: String, value: String?, message: String) throws {
         var bad = try valid()
         bad[field] = value

@@ -42,11 +42,14 @@ struct OrderIsolationTests {
             let code = try await env.waitForCode(locked.orderNumber)
             for _ in 0..<Self.limits.total {
                 _ = try await client.postJSON(
-                    "/v1/access-codes/verify", Self.body(locked.orderNumber, locked.email, VerifiedAccessTests.wrong(code)))
+                    "/v1/access-codes/verify",
+                    Self.body(locked.orderNumber, locked.email, VerifiedAccessTests.wrong(code))
+                )
             }
             #expect(
                 try await client.execute(uri: "/v1/admin/orders/\(locked.orderNumber)/revoke", method: .post, headers: bearer(env.adminKey))
-                    .status == .noContent)
+                    .status == .noContent
+            )
             // One verify on the revoked order, by anyone, with any email.
             _ = try await client.postJSON("/v1/access-codes/verify", Self.body(locked.orderNumber, "someone@example.org", "123456"))
             try await Self.requestAndSettle(client, env, fresh)
@@ -76,7 +79,9 @@ struct OrderIsolationTests {
     }
 
     @Test(
-        "Random request, right, wrong, wrong-email, revoke and sign-out sequences on several orders match the model", arguments: [1, 2, 3])
+        "Random request, right, wrong, wrong-email, revoke and sign-out sequences on several orders match the model",
+        arguments: [1, 2, 3]
+    )
     func randomSequencesMatchTheModel(seed: UInt64) async throws {
         TestLogs.start()
         let env = try TestEnvironment(policy: Self.policy)
@@ -118,8 +123,12 @@ struct OrderIsolationTests {
     }
 
     static func apply(
-        _ operation: Operation, to model: inout OrderAccessModel, _ client: some TestClientProtocol, _ env: TestEnvironment,
-        _ random: inout SeededGenerator, _ context: String
+        _ operation: Operation,
+        to model: inout OrderAccessModel,
+        _ client: some TestClientProtocol,
+        _ env: TestEnvironment,
+        _ random: inout SeededGenerator,
+        _ context: String
     ) async throws {
         let number = model.orderNumber
         let anyCode = String(format: "%06d", Int.random(in: 0..<1_000_000, using: &random))
@@ -139,7 +148,9 @@ struct OrderIsolationTests {
             if succeeds, let token = response.json["accessToken"] as? String { model.liveTokens.append(token) }
         case .wrongEmail:
             let response = try await client.postJSON(
-                "/v1/access-codes/verify", body(number, "someone.else@example.org", model.code ?? anyCode))
+                "/v1/access-codes/verify",
+                body(number, "someone.else@example.org", model.code ?? anyCode)
+            )
             #expect(response.status == .unauthorized, "\(context)")
             model.attemptedWithAnotherEmail()
         case .revoke:
@@ -183,7 +194,9 @@ struct OrderIsolationTests {
         for model in models {
             if model.code != nil, let row = codeRows[model.orderNumber] {
                 #expect(
-                    row["attempts"] as Int == model.attempts && row["used"] as Bool == model.used, "\(context): \(model.orderNumber) code")
+                    row["attempts"] as Int == model.attempts && row["used"] as Bool == model.used,
+                    "\(context): \(model.orderNumber) code"
+                )
             } else {
                 #expect(model.code == nil && codeRows[model.orderNumber] == nil, "\(context): \(model.orderNumber) code row")
             }
@@ -192,7 +205,9 @@ struct OrderIsolationTests {
             if let budget {
                 #expect(
                     budget["consecutive_failures"] as Int == model.consecutiveFailures && budget["day_failures"] as Int == model.dayFailures
-                        && budget["total_failures"] as Int == model.totalFailures, "\(context): \(model.orderNumber) budget")
+                        && budget["total_failures"] as Int == model.totalFailures,
+                    "\(context): \(model.orderNumber) budget"
+                )
             }
         }
         try expectPristineDecoys(env)
@@ -203,7 +218,9 @@ struct OrderIsolationTests {
             (
                 try Row.fetchOne(db, sql: "SELECT attempts, used, kid, expires_at_ms FROM access_codes WHERE order_key = ''"),
                 try Row.fetchOne(
-                    db, sql: "SELECT consecutive_failures, day, day_failures, total_failures FROM order_budgets WHERE order_key = ''")
+                    db,
+                    sql: "SELECT consecutive_failures, day, day_failures, total_failures FROM order_budgets WHERE order_key = ''"
+                )
             )
         }
         let codeRow = try #require(code)
@@ -211,7 +228,8 @@ struct OrderIsolationTests {
         #expect(codeRow["attempts"] as Int == 0 && codeRow["used"] as Bool == false && codeRow["kid"] as String == "")
         #expect(
             budgetRow["consecutive_failures"] as Int == 0 && budgetRow["day"] as Int == 0 && budgetRow["day_failures"] as Int == 0
-                && budgetRow["total_failures"] as Int == 0)
+                && budgetRow["total_failures"] as Int == 0
+        )
     }
 
     /// Every token the model holds live fetches the order; every dead one is refused.

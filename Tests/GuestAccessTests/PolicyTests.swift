@@ -37,7 +37,8 @@ struct PolicyTests {
             ("ipv6PrefixLength: 64", "ipv6PrefixLength: 0", "rateLimits.ipv6PrefixLength"),
             ("ipv6PrefixLength: 64", "ipv6PrefixLength: 56.5", "rateLimits.ipv6PrefixLength"),
             ("  ipv6PrefixLength: 64\n", "", "rateLimits.ipv6PrefixLength"),
-        ])
+        ]
+    )
     func badValue(original: String, replacement: String, key: String) throws {
         let text = try Self.defaultText()
         #expect(text.contains(original))
@@ -88,7 +89,14 @@ struct PolicyTests {
         for day in 0..<40 {
             let today = now + Double(day) * 86400
             let code = StoredCode(
-                orderKey: "ORD-1", codeDigest: [1], emailDigest: [2], kid: "k", expiresAt: today + 600, attempts: 0, used: false)
+                orderKey: "ORD-1",
+                codeDigest: [1],
+                emailDigest: [2],
+                kid: "k",
+                expiresAt: today + 600,
+                attempts: 0,
+                used: false
+            )
             for _ in 0..<3 {  // three wrong guesses a day …
                 budget =
                     CodeVerification.decide(code: code, budget: budget, emailMatches: true, codeMatches: false, now: today, policy: policy)
@@ -96,7 +104,13 @@ struct PolicyTests {
             }
             // … and the owner succeeds every day, resetting the consecutive count.
             let decision = CodeVerification.decide(
-                code: code, budget: budget, emailMatches: true, codeMatches: true, now: today, policy: policy)
+                code: code,
+                budget: budget,
+                emailMatches: true,
+                codeMatches: true,
+                now: today,
+                policy: policy
+            )
             budget = decision.budget
             // 3 failures a day reach 99 by the end of day 32; on day 33 the 100th locks the order.
             if day < 33 { #expect(decision.success) } else { #expect(!decision.success) }

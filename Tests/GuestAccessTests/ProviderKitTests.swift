@@ -21,8 +21,10 @@ struct ProviderKitTests {
                 object["orderNumber"] = "ORD-NOCURRENCY"
                 object.removeValue(forKey: "currency")
                 return Response(
-                    status: .ok, headers: [.contentType: "text/plain"],
-                    body: .init(byteBuffer: ByteBuffer(bytes: try JSONSerialization.data(withJSONObject: object))))
+                    status: .ok,
+                    headers: [.contentType: "text/plain"],
+                    body: .init(byteBuffer: ByteBuffer(bytes: try JSONSerialization.data(withJSONObject: object)))
+                )
             default:  // every other number, unknown ones included, answers with some order
                 return try FakeStorefront.json(Fixtures.orders[1])
             }
@@ -33,7 +35,8 @@ struct ProviderKitTests {
     static func check(_ port: Int, order: String) async throws -> BinaryRunner.Result {
         try await BinaryRunner.run(
             ["provider", "check", "http://127.0.0.1:\(port)", "--order", order, "--timeout", "3"],
-            environment: ["GUEST_ACCESS_PROVIDER_CREDENTIAL": credential])
+            environment: ["GUEST_ACCESS_PROVIDER_CREDENTIAL": credential]
+        )
     }
 
     @Test("A provider that keeps the contract passes every check")
@@ -54,13 +57,16 @@ struct ProviderKitTests {
         let failures = Set(
             (noCurrency.stdout + wrongNumber.stdout).split(separator: "\n").filter { $0.hasPrefix("FAIL") }.map {
                 String($0.dropFirst(5).prefix { $0 != ":" })
-            })
+            }
+        )
         #expect(
             failures == [
                 "the answer is application/json", "the body is a valid OrderDetail", "an unknown order number answers 404",
                 "no credential is refused with 401 or 403", "a wrong credential is refused with 401 or 403",
                 "the order is the one asked for",
-            ], "\(noCurrency.stdout)\n\(wrongNumber.stdout)")
+            ],
+            "\(noCurrency.stdout)\n\(wrongNumber.stdout)"
+        )
         #expect(noCurrency.stdout.contains("currency"))  // the decoding error names the field
         #expect(wrongNumber.stdout.contains("orderNumber ORD-2026-0043"))
     }
@@ -70,7 +76,9 @@ struct ProviderKitTests {
         let noCredential = try await BinaryRunner.run(["provider", "check", "http://127.0.0.1:9", "--order", "ORD-1"])
         #expect(noCredential.status == 1 && noCredential.stderr.contains("credential"))
         let badOrder = try await BinaryRunner.run(
-            ["provider", "check", "http://127.0.0.1:9", "--order", "../etc"], environment: ["GUEST_ACCESS_PROVIDER_CREDENTIAL": "x"])
+            ["provider", "check", "http://127.0.0.1:9", "--order", "../etc"],
+            environment: ["GUEST_ACCESS_PROVIDER_CREDENTIAL": "x"]
+        )
         #expect(badOrder.status == 1 && badOrder.stderr.hasPrefix("guest-access: error:"))
     }
 

@@ -1,8 +1,10 @@
 import Foundation
+import GuestAccessCore
 import GuestAccessHTTP
 import GuestAccessPolicy
 import Hummingbird
 import HummingbirdTesting
+import Synchronization
 import Testing
 
 @testable import GuestAccessServer
@@ -18,7 +20,9 @@ struct ProviderRaceTests {
     /// The service in front of a `FakeStorefront` (lookups slowed by `delay`), with `policy` changes
     /// over the fast test policy and `extra` configuration.
     static func withService(
-        delay: Duration = .zero, policy: [String: String] = [:], extra: [String: String] = [:],
+        delay: Duration = .zero,
+        policy: [String: String] = [:],
+        extra: [String: String] = [:],
         _ body: @Sendable (FakeStorefront, TestEnvironment, any TestClientProtocol) async throws -> Void
     ) async throws {
         TestLogs.start()
@@ -27,7 +31,8 @@ struct ProviderRaceTests {
         try await storefront.run { port in
             let env = try TestEnvironment(policy: TestEnvironment.fastPolicy.merging(policy) { $1 })
             let reader = env.reader(
-                ["provider.url": "http://127.0.0.1:\(port)", "provider.credential": HTTPProviderTests.credential].merging(extra) { $1 })
+                ["provider.url": "http://127.0.0.1:\(port)", "provider.credential": HTTPProviderTests.credential].merging(extra) { $1 }
+            )
             let app = try await buildApplication(reader: reader)
             try await app.test(.live) { client in try await body(storefront, env, client) }
         }
@@ -56,7 +61,8 @@ struct ProviderRaceTests {
             let number = Self.order.orderNumber
             storefront.delay.withLock { $0 = .milliseconds(800) }
             #expect(
-                try await client.postJSON("/v1/access-codes", VerifiedAccessTests.body(number, Self.order.email)).status == .accepted)
+                try await client.postJSON("/v1/access-codes", VerifiedAccessTests.body(number, Self.order.email)).status == .accepted
+            )
             let deadline = ContinuousClock.now + .seconds(10)
             while !storefront.seenOrders.all.contains(number), ContinuousClock.now < deadline {
                 try await Task.sleep(for: .milliseconds(10))
@@ -73,7 +79,9 @@ struct ProviderRaceTests {
             for code in codes {
                 TestLogs.secret(code)
                 let response = try await client.postJSON(
-                    "/v1/access-codes/verify", VerifiedAccessTests.body(number, Self.order.email, code))
+                    "/v1/access-codes/verify",
+                    VerifiedAccessTests.body(number, Self.order.email, code)
+                )
                 #expect(response.status == .unauthorized)
             }
         }

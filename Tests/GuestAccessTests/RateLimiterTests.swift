@@ -38,7 +38,8 @@ struct RateLimiterTests {
         #expect(limiter.take(keys.key(for: "2001:db8:2::1"), now: 0) == nil)
         // A /128 prefix keys per address, as before.
         #expect(
-            ClientKey(ipv6PrefixLength: 128).key(for: "2001:db8:1:2::1") != ClientKey(ipv6PrefixLength: 128).key(for: "2001:db8:1:2::2"))
+            ClientKey(ipv6PrefixLength: 128).key(for: "2001:db8:1:2::1") != ClientKey(ipv6PrefixLength: 128).key(for: "2001:db8:1:2::2")
+        )
     }
 
     @Test("IPv4 addresses are keyed per address, and an IPv4-mapped IPv6 address as its IPv4 address")

@@ -94,10 +94,15 @@ struct RotationTests {
         let oldToken = try await Self.verify(base, order, try await env.waitForCode(order.orderNumber))
         #expect(Self.kid(of: oldToken) == oldKid)
         let (mintStatus, mintText) = try await BinaryTests.request(
-            base + "/v1/admin/tracking-tokens", method: .POST, bearer: env.adminKey, body: #"{"orderNumber":"\#(order.orderNumber)"}"#)
+            base + "/v1/admin/tracking-tokens",
+            method: .POST,
+            bearer: env.adminKey,
+            body: #"{"orderNumber":"\#(order.orderNumber)"}"#
+        )
         #expect(mintStatus == 201)
         let trackingToken = try #require(
-            (try JSONSerialization.jsonObject(with: Data(mintText.utf8)) as? [String: Any])?["trackingToken"] as? String)
+            (try JSONSerialization.jsonObject(with: Data(mintText.utf8)) as? [String: Any])?["trackingToken"] as? String
+        )
         let second = Fixtures.orders[1]
         #expect(try await BinaryTests.request(base + "/v1/access-codes", method: .POST, body: Self.codeBody(second)).0 == 202)
         let pendingCode = try await env.waitForCode(second.orderNumber)
@@ -149,18 +154,33 @@ struct RotationTests {
         let codes = SQLiteAccessCodeStore(database: database)
         let holder = try KeyringHolder(file: KeyringFile(dataDirectory: env.directory), logger: Logger(label: "test"))
         let worker = CodeDeliveryWorker(
-            codes: codes, queue: queue, provider: try EmbeddedOrderProvider(orders: Fixtures.orders),
+            codes: codes,
+            queue: queue,
+            provider: try EmbeddedOrderProvider(orders: Fixtures.orders),
             mailer: FileMailer(path: env.outboxPath),
-            keyring: holder, policy: .default, clock: clock, logger: Logger(label: "test"), metrics: ServiceMetrics(),
+            keyring: holder,
+            policy: .default,
+            clock: clock,
+            logger: Logger(label: "test"),
+            metrics: ServiceMetrics(),
             audit: AuditLog(
-                trail: SQLiteAuditTrail(database: database), keyring: holder, clock: clock, logger: Logger(label: "test"),
-                metrics: ServiceMetrics()))
+                trail: SQLiteAuditTrail(database: database),
+                keyring: holder,
+                clock: clock,
+                logger: Logger(label: "test"),
+                metrics: ServiceMetrics()
+            )
+        )
         let order = Fixtures.orders[0]
         let oldKey = holder.keyring.active
         try await queue.enqueue(
-            orderNumber: order.orderNumber, emailDigest: Digests.email(order.email, key: oldKey), emailKid: oldKey.kid, clientDigest: [],
+            orderNumber: order.orderNumber,
+            emailDigest: Digests.email(order.email, key: oldKey),
+            emailKid: oldKey.kid,
+            clientDigest: [],
             at: clock.now(),
-            audit: AuditEvent(at: clock.now(), kind: .codeRequested))
+            audit: AuditEvent(at: clock.now(), kind: .codeRequested)
+        )
 
         _ = try KeyringFile(dataDirectory: env.directory).update { document throws(KeyringError) in document.rotated() }
         #expect(holder.reload(trigger: "test"))
@@ -171,9 +191,14 @@ struct RotationTests {
         #expect(try await queue.outcomes() == [.sent])
         let code = try await env.waitForCode(order.orderNumber)
         let decision = try await codes.verifyAttempt(
-            orderNumber: order.orderNumber, email: order.email, code: code, keyring: holder.keyring, now: clock.now(),
+            orderNumber: order.orderNumber,
+            email: order.email,
+            code: code,
+            keyring: holder.keyring,
+            now: clock.now(),
             policy: Policy.default,
-            audit: AuditEvent(at: clock.now(), kind: .verifyFailed))
+            audit: AuditEvent(at: clock.now(), kind: .verifyFailed)
+        )
         #expect(decision.success)
     }
 }

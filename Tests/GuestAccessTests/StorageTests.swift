@@ -23,7 +23,8 @@ struct StorageTests {
                 "v1-tracking-tokens", "v2-access-codes", "v3-lifetime-failure-budget", "v4-verify-write-nonce", "v5-audit-events",
                 "v6-reset-decoy-rows", "v7-code-request-turns", "v8-audit-folding",
                 "v9-code-request-fair-turns", "v10-code-request-twins",
-            ])
+            ]
+        )
         #expect(try await db.integrityCheck() == "ok")
         #expect(await db.isReachable())
     }
@@ -48,7 +49,8 @@ struct StorageTests {
         #expect(try await tokens.resolve(other) == "ORD-3")
         #expect(
             try await store.revocationTime(of: "ORD-2")
-                == Date(timeIntervalSince1970: (clock.now().timeIntervalSince1970 * 1000).rounded(.down) / 1000))
+                == Date(timeIntervalSince1970: (clock.now().timeIntervalSince1970 * 1000).rounded(.down) / 1000)
+        )
         clock.advance(by: 1)
         let third = try await tokens.mint(orderNumber: "ORD-2")
         #expect(try await tokens.resolve(third) == "ORD-2")

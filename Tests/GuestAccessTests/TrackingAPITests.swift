@@ -25,7 +25,10 @@ struct TrackingAPITests {
 
     private func mint(_ client: some TestClientProtocol, _ env: TestEnvironment, _ number: String) async throws -> String {
         let response = try await client.postJSON(
-            "/v1/admin/tracking-tokens", #"{"orderNumber":"\#(number)"}"#, headers: bearer(env.adminKey))
+            "/v1/admin/tracking-tokens",
+            #"{"orderNumber":"\#(number)"}"#,
+            headers: bearer(env.adminKey)
+        )
         #expect(response.status == .created)
         let token = try #require(response.json["trackingToken"] as? String)
         TestLogs.secret(token)
@@ -73,7 +76,10 @@ struct TrackingAPITests {
             let other = try await mint(client, env, "ORD-2026-0043")
             #expect(try await client.get("/v1/tracking/\(token)").status == .ok)
             let revoke = try await client.execute(
-                uri: "/v1/admin/orders/ORD-2026-0042/revoke", method: .post, headers: bearer(env.adminKey))
+                uri: "/v1/admin/orders/ORD-2026-0042/revoke",
+                method: .post,
+                headers: bearer(env.adminKey)
+            )
             #expect(revoke.status == .noContent)
             #expect(try await client.get("/v1/tracking/\(other)").status == .ok)  // other orders unaffected
 
@@ -92,7 +98,8 @@ struct TrackingAPITests {
                 bodies.insert(response.text)
                 headerSets.insert(
                     response.headers.filter { ![.date, HTTPField.Name("X-Request-Id")!].contains($0.name) }
-                        .map { "\($0.name.canonicalName): \($0.value)" }.sorted())
+                        .map { "\($0.name.canonicalName): \($0.value)" }.sorted()
+                )
             }
             #expect(bodies == [#"{"error":{"code":"not_found","message":"Not found."}}"#])
             #expect(headerSets.count == 1)
@@ -121,10 +128,16 @@ struct TrackingAPITests {
             #expect(bodies == [#"{"error":{"code":"unauthorized","message":"Missing or invalid credentials."}}"#])
             // Lower-case scheme is accepted; unknown orders are 404 for a trusted caller.
             let ok = try await client.postJSON(
-                "/v1/admin/tracking-tokens", #"{"orderNumber":"ORD-2026-0042"}"#, headers: [.authorization: "bearer \(env.adminKey)"])
+                "/v1/admin/tracking-tokens",
+                #"{"orderNumber":"ORD-2026-0042"}"#,
+                headers: [.authorization: "bearer \(env.adminKey)"]
+            )
             #expect(ok.status == .created)
             let unknown = try await client.postJSON(
-                "/v1/admin/tracking-tokens", #"{"orderNumber":"ORD-1999-0001"}"#, headers: bearer(env.adminKey))
+                "/v1/admin/tracking-tokens",
+                #"{"orderNumber":"ORD-1999-0001"}"#,
+                headers: bearer(env.adminKey)
+            )
             #expect(unknown.status == .notFound && unknown.errorCode == "not_found")
         }
     }
@@ -138,47 +151,55 @@ struct TrackingAPITests {
             let auth = bearer(env.adminKey)
             var cases: [(TestResponse, HTTPResponse.Status, String)] = []
             cases.append(
-                (try await client.postJSON("/v1/admin/tracking-tokens", "{bad json", headers: auth), .badRequest, "invalid_request"))
+                (try await client.postJSON("/v1/admin/tracking-tokens", "{bad json", headers: auth), .badRequest, "invalid_request")
+            )
             cases.append((try await client.postJSON("/v1/admin/tracking-tokens", "{}", headers: auth), .badRequest, "invalid_request"))
             cases.append(
                 (
                     try await client.postJSON("/v1/admin/tracking-tokens", #"{"orderNumber":42}"#, headers: auth), .badRequest,
                     "invalid_request"
-                ))
+                )
+            )
             cases.append(
                 (
                     try await client.postJSON("/v1/admin/tracking-tokens", #"{"orderNumber":"a/../b"}"#, headers: auth), .badRequest,
                     "invalid_request"
-                ))
+                )
+            )
             cases.append((try await client.postJSON("/v1/admin/tracking-tokens", "[]", headers: auth), .badRequest, "invalid_request"))
             let big = #"{"orderNumber":""# + String(repeating: "A", count: 9000) + #""}"#
             cases.append(
-                (try await client.postJSON("/v1/admin/tracking-tokens", big, headers: auth), .contentTooLarge, "payload_too_large"))
+                (try await client.postJSON("/v1/admin/tracking-tokens", big, headers: auth), .contentTooLarge, "payload_too_large")
+            )
             var textHeaders = auth
             textHeaders[.contentType] = "text/plain"
             cases.append(
                 (
                     try await client.postJSON("/v1/admin/tracking-tokens", "x", headers: textHeaders), .unsupportedMediaType,
                     "unsupported_media_type"
-                ))
+                )
+            )
             textHeaders[.contentType] = "application/json; charset=latin-1"
             cases.append(
                 (
                     try await client.postJSON("/v1/admin/tracking-tokens", "{}", headers: textHeaders), .unsupportedMediaType,
                     "unsupported_media_type"
-                ))
+                )
+            )
             cases.append((try await client.execute(uri: "/v1/tracking/abc", method: .delete), .methodNotAllowed, "method_not_allowed"))
             cases.append(
                 (
                     try await client.execute(uri: "/v1/admin/tracking-tokens", method: .get, headers: auth), .methodNotAllowed,
                     "method_not_allowed"
-                ))
+                )
+            )
             cases.append((try await client.execute(uri: "/v1/nowhere", method: .get), .notFound, "not_found"))
             cases.append(
                 (
                     try await client.execute(uri: "/v1/admin/orders/%0D%0A/revoke", method: .post, headers: auth), .badRequest,
                     "invalid_request"
-                ))
+                )
+            )
             var huge: HTTPFields = [:]
             huge[HTTPField.Name("X-Padding")!] = String(repeating: "p", count: 20000)
             cases.append((try await client.get("/healthz", headers: huge), .badRequest, "invalid_request"))

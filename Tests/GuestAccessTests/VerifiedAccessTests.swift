@@ -100,7 +100,9 @@ struct VerifiedAccessTests {
             #expect(token.split(separator: ".").count == 3)
 
             let again = try await client.postJSON(
-                "/v1/access-codes/verify", Self.body(Self.order.orderNumber, "jane.doe@example.com", code))
+                "/v1/access-codes/verify",
+                Self.body(Self.order.orderNumber, "jane.doe@example.com", code)
+            )
             #expect(again.status == .unauthorized && again.errorCode == "invalid_code")
 
             let refetch = try await client.get("/v1/guest/order", headers: bearer(token))
@@ -132,7 +134,9 @@ struct VerifiedAccessTests {
             #expect(state.attempts == 5)
             #expect(!state.used)
             let right = try await client.postJSON(
-                "/v1/access-codes/verify", Self.body(Self.order.orderNumber, "jane.doe@example.com", code))
+                "/v1/access-codes/verify",
+                Self.body(Self.order.orderNumber, "jane.doe@example.com", code)
+            )
             #expect(right.status == .unauthorized)
         }
     }
@@ -170,7 +174,9 @@ struct VerifiedAccessTests {
             failures["wrong email"] = try await client.postJSON("/v1/access-codes/verify", Self.body(number, "jane.doe@example.org", first))
             failures["unknown order"] = try await client.postJSON("/v1/access-codes/verify", Self.body("ORD-1999-0000", email, first))
             failures["no code requested"] = try await client.postJSON(
-                "/v1/access-codes/verify", Self.body("ORD-2026-0043", "x@mail.shop.example.co.uk", "123456"))
+                "/v1/access-codes/verify",
+                Self.body("ORD-2026-0043", "x@mail.shop.example.co.uk", "123456")
+            )
             #expect(try await client.postJSON("/v1/access-codes/verify", Self.body(number, email, first)).status == .ok)
             failures["used code"] = try await client.postJSON("/v1/access-codes/verify", Self.body(number, email, first))
 
@@ -235,7 +241,8 @@ struct VerifiedAccessTests {
             let code = try await env.waitForCode(Self.order.orderNumber, timeout: .seconds(15))
             #expect(
                 try await client.postJSON("/v1/access-codes/verify", Self.body(Self.order.orderNumber, "jane.doe@example.com", code)).status
-                    == .ok)
+                    == .ok
+            )
         }
     }
 
@@ -271,11 +278,13 @@ struct VerifiedAccessTests {
             try await Task.sleep(for: .milliseconds(1100))  // iat is in whole seconds
             #expect(
                 try await client.execute(uri: "/v1/admin/orders/\(number)/revoke", method: .post, headers: bearer(env.adminKey)).status
-                    == .noContent)
+                    == .noContent
+            )
             #expect(try await client.get("/v1/guest/order", headers: bearer(token)).status == .unauthorized)
             #expect(
                 try await client.postJSON("/v1/access-codes/verify", Self.body(number, "jane.doe@example.com", pending)).status
-                    == .unauthorized)
+                    == .unauthorized
+            )
         }
     }
 
@@ -291,7 +300,8 @@ struct VerifiedAccessTests {
             let started = ContinuousClock.now
             for index in 0..<8 {
                 statuses.append(
-                    try await client.get("/v1/tracking/gt_x", headers: [HTTPField.Name("X-Forwarded-For")!: "198.51.100.\(index)"]).status)
+                    try await client.get("/v1/tracking/gt_x", headers: [HTTPField.Name("X-Forwarded-For")!: "198.51.100.\(index)"]).status
+                )
             }
             let refilled = Int((ContinuousClock.now - started).components.seconds) + 1
             #expect(Array(statuses.prefix(3)) == [.notFound, .notFound, .notFound])
@@ -309,7 +319,9 @@ struct VerifiedAccessTests {
         try await trusted.test(.live) { client in
             for index in 0..<6 {
                 let response = try await client.get(
-                    "/v1/tracking/gt_x", headers: [HTTPField.Name("X-Forwarded-For")!: "198.51.100.\(index), 127.0.0.1"])
+                    "/v1/tracking/gt_x",
+                    headers: [HTTPField.Name("X-Forwarded-For")!: "198.51.100.\(index), 127.0.0.1"]
+                )
                 #expect(response.status == .notFound)
             }
         }

@@ -12,8 +12,12 @@ import GuestAccessService
 /// (see BENCHMARKS.md).
 let benchmarks: @Sendable () -> Void = {
     Benchmark.defaultConfiguration = .init(
-        metrics: [.throughput, .wallClock, .mallocCountTotal], warmupIterations: 100, scalingFactor: .kilo,
-        maxDuration: .seconds(3), maxIterations: 1_000_000)
+        metrics: [.throughput, .wallClock, .mallocCountTotal],
+        warmupIterations: 100,
+        scalingFactor: .kilo,
+        maxDuration: .seconds(3),
+        maxIterations: 1_000_000
+    )
 
     let keyring = try! Keyring(document: .generate())
     let issuer = AccessTokenIssuer(policy: Policy.default.accessTokens)

@@ -28,16 +28,23 @@ struct BaselineServer {
         let router = Router()
         router.get("/bare") { _, _ -> Response in
             Response(
-                status: .ok, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(string: #"{"status":"ok"}"#)))
+                status: .ok,
+                headers: [.contentType: "application/json"],
+                body: .init(byteBuffer: ByteBuffer(string: #"{"status":"ok"}"#))
+            )
         }
         router.post("/commit") { _, _ -> Response in
             try await pool.write { db in
                 try db.execute(
-                    sql: "INSERT INTO rows (at_ms, body) VALUES (?, randomblob(32))", arguments: [Int(Date().timeIntervalSince1970 * 1000)])
+                    sql: "INSERT INTO rows (at_ms, body) VALUES (?, randomblob(32))",
+                    arguments: [Int(Date().timeIntervalSince1970 * 1000)]
+                )
             }
             return Response(
-                status: .accepted, headers: [.contentType: "application/json"],
-                body: .init(byteBuffer: ByteBuffer(string: #"{"status":"accepted"}"#)))
+                status: .accepted,
+                headers: [.contentType: "application/json"],
+                body: .init(byteBuffer: ByteBuffer(string: #"{"status":"accepted"}"#))
+            )
         }
         let app = Application(router: router, configuration: .init(address: .hostname("127.0.0.1", port: port)))
         try await app.runService()

@@ -8,8 +8,14 @@ enum AccessTokenFuzz {
     static let keyring = try! Keyring(document: .generate())
     static let genuine: String = {
         let claims = AccessTokenClaims(
-            iss: "guest-access", aud: "guest-access-storefront", sub: "ORD-2026-0042", scope: AccessTokenClaims.orderReadScope,
-            iat: 1_800_000_000, exp: 1_800_001_800, jti: Base64URL.encode(SecureRandom.bytes(16)))
+            iss: "guest-access",
+            aud: "guest-access-storefront",
+            sub: "ORD-2026-0042",
+            scope: AccessTokenClaims.orderReadScope,
+            iat: 1_800_000_000,
+            exp: 1_800_001_800,
+            jti: Base64URL.encode(SecureRandom.bytes(16))
+        )
         return AccessTokenCodec.sign(claims, keyring: keyring)
     }()
 

@@ -16,6 +16,7 @@ enum EmailFuzz {
         require(EmailMask.mask(widened) == mask, "the mask depends on more than the local part's first character")
         require(
             EmailAddress.isAcceptable(EmailAddress.normalized(text)) || text.unicodeScalars.contains { $0.value > 0x7F },
-            "an accepted ASCII address is refused once normalized")
+            "an accepted ASCII address is refused once normalized"
+        )
     }
 }

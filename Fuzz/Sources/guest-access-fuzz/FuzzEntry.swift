@@ -39,7 +39,8 @@ func require(_ condition: @autoclosure () -> Bool, _ message: @autoclosure () ->
 /// control to libFuzzer's driver from there.
 @_silgen_name("LLVMFuzzerRunDriver")
 func llvmFuzzerRunDriver(
-    _ argc: UnsafeMutablePointer<CInt>, _ argv: UnsafeMutablePointer<UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?>,
+    _ argc: UnsafeMutablePointer<CInt>,
+    _ argv: UnsafeMutablePointer<UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?>,
     _ callback: @convention(c) (UnsafePointer<UInt8>, Int) -> CInt
 ) -> CInt
 

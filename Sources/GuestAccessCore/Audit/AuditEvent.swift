@@ -1,4 +1,4 @@
-import Foundation
+public import Foundation
 
 /// One row of the audit trail. It names an order only by a keyed digest (so
 /// the trail holds no order number, email, code or token), and `detail` is a
@@ -20,7 +20,12 @@ public struct AuditEvent: Sendable, Equatable {
     public var count: Int = 1
 
     public init(
-        id: Int64? = nil, at: Date, kind: AuditEventKind, orderDigest: [UInt8]? = nil, kid: String? = nil, detail: String? = nil,
+        id: Int64? = nil,
+        at: Date,
+        kind: AuditEventKind,
+        orderDigest: [UInt8]? = nil,
+        kid: String? = nil,
+        detail: String? = nil,
         count: Int = 1
     ) {
         self.count = count

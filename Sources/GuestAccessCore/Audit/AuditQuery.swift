@@ -1,4 +1,4 @@
-import Foundation
+public import Foundation
 
 /// What `guest-access audit` asks for. An order is named by its digests, one
 /// per key that may have written them (the trail cannot be searched by order

@@ -1,4 +1,4 @@
-import Foundation
+public import Foundation
 
 /// The rules of one verify attempt, without I/O: the caller computes whether
 /// the email and the code match (in constant time, on every path) and this
@@ -12,7 +12,12 @@ import Foundation
 /// do more work (so take measurably longer) than one with another email.
 public enum CodeVerification {
     public static func decide(
-        code: StoredCode, budget: OrderBudget, emailMatches: Bool, codeMatches: Bool, now: Date, policy: Policy
+        code: StoredCode,
+        budget: OrderBudget,
+        emailMatches: Bool,
+        codeMatches: Bool,
+        now: Date,
+        policy: Policy
     ) -> VerifyDecision {
         let day = Int(now.timeIntervalSince1970 / 86400)
         let live = !code.isDecoy && !code.used && now < code.expiresAt && code.attempts < policy.codes.maxAttempts
@@ -22,22 +27,38 @@ public enum CodeVerification {
 
         if success {
             return VerifyDecision(
-                success: true, attempts: code.attempts + 1, used: true,
+                success: true,
+                attempts: code.attempts + 1,
+                used: true,
                 budget: OrderBudget(
-                    orderKey: budget.orderKey, consecutiveFailures: 0, day: day, dayFailures: budget.failures(on: day),
-                    totalFailures: budget.totalFailures),
-                codeDigest: code.codeDigest)
+                    orderKey: budget.orderKey,
+                    consecutiveFailures: 0,
+                    day: day,
+                    dayFailures: budget.failures(on: day),
+                    totalFailures: budget.totalFailures
+                ),
+                codeDigest: code.codeDigest
+            )
         }
         guard counts else {
             return VerifyDecision(success: false, attempts: code.attempts, used: code.used, budget: budget)
         }
         let attempts = min(code.attempts + 1, policy.codes.maxAttempts)
         let after = OrderBudget(
-            orderKey: budget.orderKey, consecutiveFailures: budget.consecutiveFailures + 1, day: day,
-            dayFailures: budget.failures(on: day) + 1, totalFailures: budget.totalFailures + 1)
+            orderKey: budget.orderKey,
+            consecutiveFailures: budget.consecutiveFailures + 1,
+            day: day,
+            dayFailures: budget.failures(on: day) + 1,
+            totalFailures: budget.totalFailures + 1
+        )
         return VerifyDecision(
-            success: false, attempts: attempts, used: false, budget: after,
+            success: false,
+            attempts: attempts,
+            used: false,
+            budget: after,
             burnedCode: code.attempts < policy.codes.maxAttempts && attempts == policy.codes.maxAttempts,
-            lockedOrder: !locked && after.isLocked(on: day, policy: policy.failureBudget), counted: true)
+            lockedOrder: !locked && after.isLocked(on: day, policy: policy.failureBudget),
+            counted: true
+        )
     }
 }

@@ -1,4 +1,4 @@
-import Foundation
+public import Foundation
 
 /// The active code of an order as stored: digests only, with the key id they
 /// were made under. The decoy row has the same shape, so a missing code costs

@@ -17,8 +17,14 @@ public struct VerifyDecision: Sendable, Equatable {
     public let codeDigest: [UInt8]
 
     public init(
-        success: Bool, attempts: Int, used: Bool, budget: OrderBudget, burnedCode: Bool = false, lockedOrder: Bool = false,
-        counted: Bool = false, codeDigest: [UInt8] = []
+        success: Bool,
+        attempts: Int,
+        used: Bool,
+        budget: OrderBudget,
+        burnedCode: Bool = false,
+        lockedOrder: Bool = false,
+        counted: Bool = false,
+        codeDigest: [UInt8] = []
     ) {
         self.codeDigest = codeDigest
         self.success = success

@@ -38,7 +38,11 @@ public struct VerifyWriteBack: Sendable, Equatable {
         guard !key.isEmpty else { return OrderBudget.decoy }
         let after = decision.budget
         return OrderBudget(
-            orderKey: key, consecutiveFailures: after.consecutiveFailures, day: after.day, dayFailures: after.dayFailures,
-            totalFailures: after.totalFailures)
+            orderKey: key,
+            consecutiveFailures: after.consecutiveFailures,
+            day: after.day,
+            dayFailures: after.dayFailures,
+            totalFailures: after.totalFailures
+        )
     }
 }

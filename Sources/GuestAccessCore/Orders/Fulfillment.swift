@@ -10,8 +10,12 @@ public struct Fulfillment: Codable, Sendable, Equatable {
     public var deliveredAt: String?
 
     public init(
-        status: String, carrier: String? = nil, trackingNumber: String? = nil,
-        trackingUrl: String? = nil, shippedAt: String? = nil, deliveredAt: String? = nil
+        status: String,
+        carrier: String? = nil,
+        trackingNumber: String? = nil,
+        trackingUrl: String? = nil,
+        shippedAt: String? = nil,
+        deliveredAt: String? = nil
     ) {
         self.status = status
         self.carrier = carrier

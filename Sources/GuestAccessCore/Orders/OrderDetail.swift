@@ -27,11 +27,24 @@ public struct OrderDetail: Codable, Sendable, Equatable {
     public var updatedAt: String
 
     public init(
-        orderNumber: String, status: OrderStatus, paymentStatus: PaymentStatus,
-        fulfillmentStatus: FulfillmentStatus, currency: String, subtotal: Int,
-        shippingAmount: Int, taxAmount: Int, discountAmount: Int, grandTotal: Int,
-        email: String, phone: String?, shippingAddress: PostalAddress?, billingAddress: PostalAddress?,
-        items: [OrderItem], fulfillments: [Fulfillment], createdAt: String, updatedAt: String
+        orderNumber: String,
+        status: OrderStatus,
+        paymentStatus: PaymentStatus,
+        fulfillmentStatus: FulfillmentStatus,
+        currency: String,
+        subtotal: Int,
+        shippingAmount: Int,
+        taxAmount: Int,
+        discountAmount: Int,
+        grandTotal: Int,
+        email: String,
+        phone: String?,
+        shippingAddress: PostalAddress?,
+        billingAddress: PostalAddress?,
+        items: [OrderItem],
+        fulfillments: [Fulfillment],
+        createdAt: String,
+        updatedAt: String
     ) {
         self.orderNumber = orderNumber
         self.status = status

@@ -1,4 +1,4 @@
-import Foundation
+public import Foundation
 
 /// Decodes and validates provider JSON into an `OrderDetail`, with an error
 /// that names the field (never its value).
@@ -29,7 +29,8 @@ public enum OrderDetailDecoding {
         case .dataCorrupted(let context):
             return .init(
                 field: path(context.codingPath),
-                reason: context.codingPath.isEmpty ? "is not valid JSON" : "has a value the contract does not allow")
+                reason: context.codingPath.isEmpty ? "is not valid JSON" : "has a value the contract does not allow"
+            )
         @unknown default:
             return .init(field: "", reason: "cannot be decoded")
         }

@@ -11,8 +11,13 @@ public struct PostalAddress: Codable, Sendable, Equatable {
     public var country: String
 
     public init(
-        name: String, line1: String, line2: String? = nil, city: String,
-        region: String? = nil, postalCode: String? = nil, country: String
+        name: String,
+        line1: String,
+        line2: String? = nil,
+        city: String,
+        region: String? = nil,
+        postalCode: String? = nil,
+        country: String
     ) {
         self.name = name
         self.line1 = line1

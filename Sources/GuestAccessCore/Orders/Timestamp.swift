@@ -1,4 +1,4 @@
-import Foundation
+public import Foundation
 
 /// RFC 3339 timestamps, with or without fractional seconds.
 public enum Timestamp {

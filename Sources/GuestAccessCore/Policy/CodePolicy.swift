@@ -14,8 +14,13 @@ public struct CodePolicy: Sendable, Equatable, Encodable {
     public var responseFloorMilliseconds: Int
 
     public init(
-        ttlSeconds: Int, maxAttempts: Int, perOrderLimit: Int, perOrderWindowSeconds: Int,
-        perEmailLimit: Int, perEmailWindowSeconds: Int, responseFloorMilliseconds: Int
+        ttlSeconds: Int,
+        maxAttempts: Int,
+        perOrderLimit: Int,
+        perOrderWindowSeconds: Int,
+        perEmailLimit: Int,
+        perEmailWindowSeconds: Int,
+        responseFloorMilliseconds: Int
     ) {
         self.ttlSeconds = ttlSeconds
         self.maxAttempts = maxAttempts

@@ -16,9 +16,17 @@ public struct Policy: Sendable, Equatable, Encodable {
     public var mail: MailPolicy
 
     public init(
-        http: HTTPPolicy, trackingTokens: TrackingTokenPolicy, codes: CodePolicy, failureBudget: FailureBudgetPolicy,
-        accessTokens: AccessTokenPolicy, rateLimits: RateLimitPolicy, provider: ProviderPolicy, storage: StoragePolicy,
-        risk: RiskPolicy, audit: AuditPolicy, mail: MailPolicy
+        http: HTTPPolicy,
+        trackingTokens: TrackingTokenPolicy,
+        codes: CodePolicy,
+        failureBudget: FailureBudgetPolicy,
+        accessTokens: AccessTokenPolicy,
+        rateLimits: RateLimitPolicy,
+        provider: ProviderPolicy,
+        storage: StoragePolicy,
+        risk: RiskPolicy,
+        audit: AuditPolicy,
+        mail: MailPolicy
     ) {
         self.http = http
         self.trackingTokens = trackingTokens

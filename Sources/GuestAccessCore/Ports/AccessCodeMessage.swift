@@ -1,4 +1,4 @@
-import Foundation
+public import Foundation
 
 /// A one-time code on its way to the email on record.
 public struct AccessCodeMessage: Sendable, Equatable {

@@ -1,4 +1,4 @@
-import Foundation
+public import Foundation
 
 /// Durable one-time codes, their failure budgets and issuance counts.
 public protocol AccessCodeStore: Sendable {
@@ -10,7 +10,11 @@ public protocol AccessCodeStore: Sendable {
     /// committed first (it finishes the order's pending requests) wins, and
     /// nothing is stored. Returns whether the code was stored.
     func storeCode(
-        _ code: StoredCode, requestID: Int64, leaseToken: Int64, emailDigest: [UInt8], at date: Date
+        _ code: StoredCode,
+        requestID: Int64,
+        leaseToken: Int64,
+        emailDigest: [UInt8],
+        at date: Date
     ) async throws(StoreError) -> Bool
 
     /// Codes issued for the order, and for the email digest, since `date`.
@@ -26,7 +30,9 @@ public protocol AccessCodeStore: Sendable {
     /// detail set from the decision). The same statements run whether or not
     /// the order, its code or its budget exist.
     func attempt(
-        orderNumber: String, audit: AuditEvent, decide: @escaping @Sendable (StoredCode, OrderBudget) -> VerifyDecision
+        orderNumber: String,
+        audit: AuditEvent,
+        decide: @escaping @Sendable (StoredCode, OrderBudget) -> VerifyDecision
     ) async throws(StoreError) -> VerifyDecision
 
     /// Gives back a code that a right answer used, when the order could not be

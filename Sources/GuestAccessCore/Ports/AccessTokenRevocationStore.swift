@@ -1,4 +1,4 @@
-import Foundation
+public import Foundation
 
 /// Signed-out access tokens, by `jti`, kept until they would have expired.
 public protocol AccessTokenRevocationStore: Sendable {

@@ -1,4 +1,4 @@
-import Foundation
+public import Foundation
 
 /// The durable trail of security events. Events that must cost the same on
 /// every path (verify attempts, code requests) are written by the stores in

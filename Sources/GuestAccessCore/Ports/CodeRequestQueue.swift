@@ -1,4 +1,4 @@
-import Foundation
+public import Foundation
 
 /// A code request as queued: the email only as a keyed digest.
 public struct CodeRequest: Sendable, Equatable {
@@ -13,7 +13,12 @@ public struct CodeRequest: Sendable, Equatable {
     public let leaseToken: Int64
 
     public init(
-        id: Int64, orderNumber: String, emailDigest: [UInt8], emailKid: String, requestedAt: Date, deliveryAttempts: Int,
+        id: Int64,
+        orderNumber: String,
+        emailDigest: [UInt8],
+        emailKid: String,
+        requestedAt: Date,
+        deliveryAttempts: Int,
         leaseToken: Int64 = 0
     ) {
         self.leaseToken = leaseToken
@@ -42,7 +47,12 @@ public protocol CodeRequestQueue: Sendable {
     /// Queues a request and records `audit` in the same transaction. The same
     /// statements run for every request, duplicate or not.
     func enqueue(
-        orderNumber: String, emailDigest: [UInt8], emailKid: String, clientDigest: [UInt8], at date: Date, audit: AuditEvent
+        orderNumber: String,
+        emailDigest: [UInt8],
+        emailKid: String,
+        clientDigest: [UInt8],
+        at date: Date,
+        audit: AuditEvent
     ) async throws(StoreError)
     /// Claims the next due request by turn (see above) for `lease`
     /// seconds. A request whose twin (same order and email digest) is in

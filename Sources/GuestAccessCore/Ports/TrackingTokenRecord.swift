@@ -1,4 +1,4 @@
-import Foundation
+public import Foundation
 
 /// What is stored for a tracking token: its digest, never the token.
 public struct TrackingTokenRecord: Sendable, Equatable {

@@ -1,4 +1,4 @@
-import Foundation
+public import Foundation
 
 /// Durable storage of tracking-token digests and order revocations.
 public protocol TrackingTokenStore: Sendable {

@@ -1,4 +1,4 @@
-import Foundation
+public import Foundation
 
 /// The time, as a port, so expiry can be tested without waiting.
 public protocol WallClock: Sendable {

@@ -1,4 +1,4 @@
-import Foundation
+public import Foundation
 
 /// The claims of an order-scoped access token. Small on purpose: the token
 /// grants exactly one thing (`order:read` of one order) for a short time.

@@ -1,6 +1,6 @@
-import Foundation
-import GuestAccessService
-import Hummingbird
+public import Foundation
+public import GuestAccessService
+public import Hummingbird
 import NIOCore
 
 /// The contract's error envelope: `{"error":{"code":…,"message":…}}`.
@@ -29,11 +29,21 @@ public struct APIError: Error, HTTPResponseError, Sendable, Equatable {
     public static let unauthorized = APIError(status: .unauthorized, code: "unauthorized", message: "Missing or invalid credentials.")
     public static let notFound = APIError(status: .notFound, code: "not_found", message: "Not found.")
     public static let payloadTooLarge = APIError(
-        status: .contentTooLarge, code: "payload_too_large", message: "The request body is too large.")
+        status: .contentTooLarge,
+        code: "payload_too_large",
+        message: "The request body is too large."
+    )
     public static let unsupportedMediaType = APIError(
-        status: .unsupportedMediaType, code: "unsupported_media_type", message: "The request body must be application/json.")
+        status: .unsupportedMediaType,
+        code: "unsupported_media_type",
+        message: "The request body must be application/json."
+    )
     public static let unavailable = APIError(
-        status: .serviceUnavailable, code: "unavailable", message: "The service is temporarily unavailable.", retryAfter: 5)
+        status: .serviceUnavailable,
+        code: "unavailable",
+        message: "The service is temporarily unavailable.",
+        retryAfter: 5
+    )
     public static let invalidCode = APIError(status: .unauthorized, code: "invalid_code", message: "The code is invalid or has expired.")
     public static let internalError = APIError(status: .internalServerError, code: "internal", message: "Something went wrong.")
 
@@ -52,8 +62,11 @@ public struct APIError: Error, HTTPResponseError, Sendable, Equatable {
     /// A path the service serves, with a method it does not (RFC 9110 §15.5.6).
     public static func methodNotAllowed(allow: [HTTPRequest.Method]) -> APIError {
         APIError(
-            status: .methodNotAllowed, code: "method_not_allowed", message: "The method is not allowed on this path.",
-            allow: allow.map(\.rawValue).joined(separator: ", "))
+            status: .methodNotAllowed,
+            code: "method_not_allowed",
+            message: "The method is not allowed on this path.",
+            allow: allow.map(\.rawValue).joined(separator: ", ")
+        )
     }
 
     public static func rateLimited(retryAfter: Int) -> APIError {

@@ -1,6 +1,6 @@
 import Foundation
-import Hummingbird
-import NIOCore
+public import Hummingbird
+public import NIOCore
 
 /// Per-request context: the TCP peer (for per-client limits), our request id,
 /// and the limits that decoding a body obeys — carried here so that

@@ -1,5 +1,5 @@
 import Foundation
-import Hummingbird
+public import Hummingbird
 import NIOCore
 
 /// Encodes what a handler returns as the contract's JSON: sorted keys and

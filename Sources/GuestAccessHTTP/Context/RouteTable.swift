@@ -1,4 +1,4 @@
-import HTTPTypes
+public import HTTPTypes
 
 /// Every path the service serves and its methods, as `openapi.yaml` lists
 /// them (a test keeps the two equal). No route is secret, so a known path

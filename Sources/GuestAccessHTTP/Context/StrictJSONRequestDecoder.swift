@@ -1,5 +1,6 @@
+import Foundation
 import GuestAccessCore
-import Hummingbird
+public import Hummingbird
 import NIOCore
 
 /// Reads a JSON request body under the policy's limits: content type first

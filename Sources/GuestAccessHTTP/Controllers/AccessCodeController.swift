@@ -1,6 +1,6 @@
-import GuestAccessCore
-import GuestAccessService
-import Hummingbird
+public import GuestAccessCore
+public import GuestAccessService
+public import Hummingbird
 
 /// `POST /v1/access-codes` (always 202 once well-formed) and
 /// `POST /v1/access-codes/verify` (one 401 for every failure).

@@ -1,6 +1,6 @@
-import GuestAccessCore
-import GuestAccessService
-import Hummingbird
+public import GuestAccessCore
+public import GuestAccessService
+public import Hummingbird
 
 /// Service-to-service routes for storefront backends, behind `AdminAuthMiddleware`:
 /// minting tracking tokens and revoking an order's access.

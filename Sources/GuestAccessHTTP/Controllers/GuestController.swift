@@ -1,6 +1,6 @@
-import GuestAccessCore
-import GuestAccessService
-import Hummingbird
+public import GuestAccessCore
+public import GuestAccessService
+public import Hummingbird
 
 /// `GET /v1/guest/order` and `DELETE /v1/guest/token`, with an access token.
 /// Anything wrong with the token is the same 401 `unauthorized`.

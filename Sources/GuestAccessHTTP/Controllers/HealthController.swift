@@ -1,5 +1,5 @@
-import GuestAccessService
-import Hummingbird
+public import GuestAccessService
+public import Hummingbird
 
 /// `/healthz` (the process answers) and `/readyz` (started, not draining, and
 /// storage and the order provider reachable — see `Readiness`).

@@ -1,5 +1,5 @@
-import GuestAccessService
-import Hummingbird
+public import GuestAccessService
+public import Hummingbird
 import NIOCore
 
 /// `GET /metrics`: Prometheus text, behind the admin key (it says how the
@@ -13,8 +13,10 @@ public struct MetricsController: Sendable {
         RouteCollection(context: AppRequestContext.self)
             .get { _, _ in
                 Response(
-                    status: .ok, headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"],
-                    body: .init(byteBuffer: ByteBuffer(bytes: metrics.render())))
+                    status: .ok,
+                    headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"],
+                    body: .init(byteBuffer: ByteBuffer(bytes: metrics.render()))
+                )
             }
     }
 }

@@ -1,4 +1,4 @@
-import Hummingbird
+public import Hummingbird
 import NIOCore
 
 /// `GET /openapi.yaml`: the contract, so storefront teams and test tools read
@@ -14,8 +14,10 @@ public struct OpenAPIController: Sendable {
         RouteCollection(context: AppRequestContext.self)
             .get("/openapi.yaml") { _, _ -> Response in
                 Response(
-                    status: .ok, headers: [.contentType: "application/yaml; charset=utf-8"],
-                    body: .init(byteBuffer: ByteBuffer(bytes: Self.document)))
+                    status: .ok,
+                    headers: [.contentType: "application/yaml; charset=utf-8"],
+                    body: .init(byteBuffer: ByteBuffer(bytes: Self.document))
+                )
             }
     }
 }

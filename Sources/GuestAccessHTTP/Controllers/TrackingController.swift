@@ -1,6 +1,6 @@
-import GuestAccessCore
-import GuestAccessService
-import Hummingbird
+public import GuestAccessCore
+public import GuestAccessService
+public import Hummingbird
 
 /// `GET /v1/tracking/{trackingToken}`: the minimized, masked view. Every
 /// token that leads nowhere gets the same 404 body.

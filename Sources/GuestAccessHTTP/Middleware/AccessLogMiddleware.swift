@@ -1,6 +1,6 @@
 import Foundation
 import GuestAccessCrypto
-import Hummingbird
+public import Hummingbird
 import Logging
 
 /// The outermost layer: gives the request its random id — in `requestID`
@@ -13,7 +13,9 @@ public struct AccessLogMiddleware: RouterMiddleware {
     public init() {}
 
     public func handle(
-        _ request: Request, context: AppRequestContext, next: (Request, AppRequestContext) async throws -> Response
+        _ request: Request,
+        context: AppRequestContext,
+        next: (Request, AppRequestContext) async throws -> Response
     ) async throws -> Response {
         let started = ContinuousClock.now
         var context = context
@@ -29,7 +31,8 @@ public struct AccessLogMiddleware: RouterMiddleware {
                 "route": "\(context.endpointPath ?? "unmatched")",
                 "status": "\(response.status.code)",
                 "duration_ms": "\(String(format: "%.2f", milliseconds))",
-            ])
+            ]
+        )
         return response
     }
 }

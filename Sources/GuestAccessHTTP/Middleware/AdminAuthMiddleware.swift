@@ -1,5 +1,5 @@
-import GuestAccessService
-import Hummingbird
+public import GuestAccessService
+public import Hummingbird
 
 /// Guards the service-to-service routes: `Authorization: Bearer <admin key>`,
 /// or 401 `unauthorized` — the same answer for a missing, malformed or wrong key.
@@ -11,7 +11,8 @@ public struct AdminAuthMiddleware: RouterMiddleware {
     public init(key: AdminKey) { self.key = key }
 
     public func handle(
-        _ request: Request, context: AppRequestContext,
+        _ request: Request,
+        context: AppRequestContext,
         next: (Request, AppRequestContext) async throws -> Response
     ) async throws -> Response {
         guard let presented = request.headers.bearerToken, key.matches(presented) else {

@@ -1,4 +1,5 @@
-import Hummingbird
+public import Hummingbird
+import Logging
 
 /// Every request, matched or not, leaves with the contract's envelope and
 /// headers: header limits (400), 405 with `Allow` for a known path asked
@@ -22,7 +23,9 @@ public struct EnvelopeMiddleware: RouterMiddleware {
     }
 
     public func handle(
-        _ request: Request, context: AppRequestContext, next: (Request, AppRequestContext) async throws -> Response
+        _ request: Request,
+        context: AppRequestContext,
+        next: (Request, AppRequestContext) async throws -> Response
     ) async throws -> Response {
         var context = context
         context.maxBodyBytes = maxBodyBytes

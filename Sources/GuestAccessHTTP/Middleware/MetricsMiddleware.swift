@@ -1,5 +1,5 @@
-import GuestAccessService
-import Hummingbird
+public import GuestAccessService
+public import Hummingbird
 
 /// Counts every answer by route template and status, and times it by route
 /// (`Metric.Counter.httpRequests`, `Metric.Timer.httpRequest`). Sits outside
@@ -12,7 +12,9 @@ public struct MetricsMiddleware: RouterMiddleware {
     public init(metrics: ServiceMetrics) { self.metrics = metrics }
 
     public func handle(
-        _ request: Request, context: AppRequestContext, next: (Request, AppRequestContext) async throws -> Response
+        _ request: Request,
+        context: AppRequestContext,
+        next: (Request, AppRequestContext) async throws -> Response
     ) async throws -> Response {
         let started = ContinuousClock.now
         let response = try await next(request, context)

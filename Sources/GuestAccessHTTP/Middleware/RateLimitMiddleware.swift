@@ -1,5 +1,5 @@
-import GuestAccessService
-import Hummingbird
+public import GuestAccessService
+public import Hummingbird
 
 /// 429 `rate_limited` with `Retry-After` when a client's bucket is empty —
 /// the same for every order, since the key is the client, never the order.
@@ -21,7 +21,9 @@ public struct RateLimitMiddleware: RouterMiddleware {
     }
 
     public func handle(
-        _ request: Request, context: AppRequestContext, next: (Request, AppRequestContext) async throws -> Response
+        _ request: Request,
+        context: AppRequestContext,
+        next: (Request, AppRequestContext) async throws -> Response
     ) async throws -> Response {
         let client = clients.resolve(peer: context.remoteAddress?.ipAddress, forwardedFor: request.headers[values: .forwardedFor])
         let key = keys.key(for: client)

@@ -1,4 +1,4 @@
-import Hummingbird
+public import Hummingbird
 
 /// `202 {"status":"accepted"}`: the one answer to every well-formed code request.
 public struct Accepted: ResponseEncodable, Sendable {

@@ -1,5 +1,5 @@
 import GuestAccessCore
-import Hummingbird
+public import Hummingbird
 
 /// The core's views are answers as they are, encoded by the context's `JSONResponseEncoder`.
 extension OrderDetail: ResponseEncodable {}

@@ -1,4 +1,4 @@
-import Hummingbird
+public import Hummingbird
 
 /// `{"status":…}` of the health endpoints.
 public struct StatusResponse: ResponseEncodable, Sendable {

@@ -1,6 +1,6 @@
-import GuestAccessCore
+public import GuestAccessCore
 import GuestAccessService
-import Hummingbird
+public import Hummingbird
 
 /// The answer to a right code: the access token (a Bearer token) and the order.
 public struct VerifyResponse: ResponseEncodable, Sendable {

@@ -1,13 +1,17 @@
-import GuestAccessCore
-import GuestAccessService
-import Hummingbird
+public import GuestAccessCore
+public import GuestAccessService
+public import Hummingbird
 
 /// The routes and middleware over the use cases. Middleware order, outermost
 /// first: the access log (request id), metrics, the envelope (every error
 /// becomes the contract's answer); then per group the rate limit (guest
 /// routes) or the admin key (admin routes and `/metrics`).
 public func buildRouter<Stores: GuestAccessStores, Provider: OrderDetailProvider>(
-    _ app: GuestAccess<Stores, Provider>, policy: Policy, adminKey: AdminKey, clients: ClientAddress, readiness: Readiness,
+    _ app: GuestAccess<Stores, Provider>,
+    policy: Policy,
+    adminKey: AdminKey,
+    clients: ClientAddress,
+    readiness: Readiness,
     metrics: ServiceMetrics
 ) -> Router<AppRequestContext> {
     let router = Router(context: AppRequestContext.self, options: .autoGenerateHeadEndpoints)
@@ -15,14 +19,21 @@ public func buildRouter<Stores: GuestAccessStores, Provider: OrderDetailProvider
     router.add(middleware: MetricsMiddleware(metrics: metrics))
     router.add(
         middleware: EnvelopeMiddleware(
-            maxHeaderBytes: policy.http.maxHeaderBytes, maxHeaderCount: policy.http.maxHeaderCount,
-            maxBodyBytes: policy.http.maxBodyBytes, requestTimeout: .seconds(policy.http.requestTimeoutSeconds)))
+            maxHeaderBytes: policy.http.maxHeaderBytes,
+            maxHeaderCount: policy.http.maxHeaderCount,
+            maxBodyBytes: policy.http.maxBodyBytes,
+            requestTimeout: .seconds(policy.http.requestTimeoutSeconds)
+        )
+    )
     router.addRoutes(HealthController(readiness: readiness).endpoints)
     router.addRoutes(OpenAPIController().endpoints)
 
     let limits = RateLimitMiddleware(
         limiter: RateLimiter(burst: policy.rateLimits.perClientBurst, perSecond: policy.rateLimits.perClientPerSecond),
-        clients: clients, keys: ClientKey(ipv6PrefixLength: policy.rateLimits.ipv6PrefixLength), metrics: metrics)
+        clients: clients,
+        keys: ClientKey(ipv6PrefixLength: policy.rateLimits.ipv6PrefixLength),
+        metrics: metrics
+    )
     router.group("/v1").add(middleware: limits)
         .addRoutes(TrackingController(app).endpoints)
         .addRoutes(AccessCodeController(app).endpoints)

@@ -1,5 +1,5 @@
 import AsyncHTTPClient
-import Configuration
+public import Configuration
 import Foundation
 import GuestAccessCore
 import GuestAccessCrypto
@@ -9,7 +9,7 @@ import GuestAccessPolicy
 import GuestAccessProviders
 import GuestAccessService
 import GuestAccessStorage
-import Hummingbird
+public import Hummingbird
 import HummingbirdCore
 import Logging
 import NIOCore
@@ -38,7 +38,8 @@ public func buildApplication(reader: ConfigReader) async throws -> some Applicat
     do {
         database = try GuestAccessDatabase(
             path: URL(fileURLWithPath: settings.dataDirectory).appendingPathComponent(GuestAccessDatabase.fileName).path,
-            synchronous: policy.storage.synchronous)
+            synchronous: policy.storage.synchronous
+        )
     } catch {
         throw StartupError("cannot open the database in \(settings.dataDirectory): \(error)")
     }
@@ -55,8 +56,14 @@ public func buildApplication(reader: ConfigReader) async throws -> some Applicat
         services.append(HTTPClientService(client: client))
         configured = .http(
             HTTPOrderProvider(
-                client: client, baseURL: url, credential: credential, timeoutSeconds: policy.provider.timeoutSeconds,
-                maxResponseBytes: policy.provider.maxResponseBytes, logger: logger))
+                client: client,
+                baseURL: url,
+                credential: credential,
+                timeoutSeconds: policy.provider.timeoutSeconds,
+                maxResponseBytes: policy.provider.maxResponseBytes,
+                logger: logger
+            )
+        )
     }
     let provider = MeteredOrderProvider(configured, metrics: metrics)
     let mailer: (any Mailer)?
@@ -64,14 +71,20 @@ public func buildApplication(reader: ConfigReader) async throws -> some Applicat
     case .file(let path)?:
         logger.warning(
             "DEVELOPMENT MAILER: one-time codes and full email addresses are written in clear to a local file; never use file: in production",
-            metadata: ["mailer": "file", "path": "\(path)"])
+            metadata: ["mailer": "file", "path": "\(path)"]
+        )
         mailer = FileMailer(path: path)
     case .smtp(let host, let port)?:
         var tls = TLSConfiguration.makeClientConfiguration()
         if let caFile = settings.smtpCAFile { tls.trustRoots = .file(caFile) }
         mailer = SMTPMailer(
-            host: host, port: port, from: settings.mailFrom, tls: tls, requireTLS: !settings.smtpAllowPlaintext,
-            timeout: .seconds(policy.mail.timeoutSeconds))
+            host: host,
+            port: port,
+            from: settings.mailFrom,
+            tls: tls,
+            requireTLS: !settings.smtpAllowPlaintext,
+            timeout: .seconds(policy.mail.timeoutSeconds)
+        )
         if settings.smtpAllowPlaintext {
             logger.warning("SMTP may send codes in clear when the server offers no STARTTLS (--smtp-allow-plaintext)")
         }
@@ -79,7 +92,11 @@ public func buildApplication(reader: ConfigReader) async throws -> some Applicat
         let client = HTTPOrderProvider.makeClient()
         services.append(HTTPClientService(client: client))
         mailer = WebhookMailer(
-            url: url, secret: settings.webhookSecret ?? "", client: client, timeout: .seconds(policy.mail.timeoutSeconds))
+            url: url,
+            secret: settings.webhookSecret ?? "",
+            client: client,
+            timeout: .seconds(policy.mail.timeoutSeconds)
+        )
     case nil:
         logger.warning("no mailer configured: one-time codes cannot be delivered")
         mailer = nil
@@ -88,18 +105,32 @@ public func buildApplication(reader: ConfigReader) async throws -> some Applicat
     let readiness = Readiness(checks: [{ await database.isReachable() }, { await provider.isReachable() }])
     services.append(ReadinessService(readiness: readiness))
     let app = GuestAccess(
-        stores: SQLiteStores(database: database), provider: provider, mailer: mailer, keyring: keyring, policy: policy,
-        clock: SystemWallClock(), metrics: metrics, logger: logger)
+        stores: SQLiteStores(database: database),
+        provider: provider,
+        mailer: mailer,
+        keyring: keyring,
+        policy: policy,
+        clock: SystemWallClock(),
+        metrics: metrics,
+        logger: logger
+    )
     services.append(app.deliverCodes)
     services.append(app.pruneRecords)
     let router = buildRouter(
-        app, policy: policy, adminKey: adminKey, clients: ClientAddress(trustedProxies: settings.trustedProxies), readiness: readiness,
-        metrics: metrics)
+        app,
+        policy: policy,
+        adminKey: adminKey,
+        clients: ClientAddress(trustedProxies: settings.trustedProxies),
+        readiness: readiness,
+        metrics: metrics
+    )
 
     var http1 = HTTP1Channel.Configuration(idleTimeout: .seconds(Int64(policy.http.idleTimeoutSeconds)))
     http1.httpDecoder = .init(
-        maxHeaderFieldSize: policy.http.maxHeaderBytes * 2, maxHeaderListSize: policy.http.maxHeaderBytes * 2,
-        maxHeaderFieldCount: policy.http.maxHeaderCount * 2)
+        maxHeaderFieldSize: policy.http.maxHeaderBytes * 2,
+        maxHeaderListSize: policy.http.maxHeaderBytes * 2,
+        maxHeaderFieldCount: policy.http.maxHeaderCount * 2
+    )
     let startupLogger = logger
     return Application(
         router: router,
@@ -110,7 +141,9 @@ public func buildApplication(reader: ConfigReader) async throws -> some Applicat
             readiness.setStarted(true)
             startupLogger.info(
                 "listening",
-                metadata: ["host": "\(settings.host)", "port": "\(channel.localAddress?.port ?? settings.port)"])
+                metadata: ["host": "\(settings.host)", "port": "\(channel.localAddress?.port ?? settings.port)"]
+            )
         },
-        logger: logger)
+        logger: logger
+    )
 }

@@ -14,7 +14,8 @@ enum DataDirectory {
         let mode = UInt32(info.st_mode) & 0o777
         guard mode & 0o066 == 0 else {
             throw StartupError(
-                "data directory \(path) is readable or writable by group or others (mode \(String(mode, radix: 8))); chmod 700 it")
+                "data directory \(path) is readable or writable by group or others (mode \(String(mode, radix: 8))); chmod 700 it"
+            )
         }
         guard FileManager.default.isWritableFile(atPath: path) else {
             throw StartupError("data directory \(path) is not writable")

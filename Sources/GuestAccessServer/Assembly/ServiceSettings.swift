@@ -1,8 +1,8 @@
-import Configuration
+public import Configuration
 import Foundation
 import GuestAccessCore
-import GuestAccessMail
-import GuestAccessService
+public import GuestAccessMail
+public import GuestAccessService
 
 /// What `serve` is told, read from a `ConfigReader` (command line, environment
 /// or, in tests, memory) and checked before anything starts.
@@ -107,7 +107,8 @@ public struct ServiceSettings: Sendable {
         else { throw StartupError("\(what) \(path) cannot be read") }
         guard permissions & 0o077 == 0 else {
             throw StartupError(
-                "\(what) \(path) is readable by group or others (mode \(String(permissions, radix: 8))): run `chmod 600 \(path)`")
+                "\(what) \(path) is readable by group or others (mode \(String(permissions, radix: 8))): run `chmod 600 \(path)`"
+            )
         }
         guard let data = FileManager.default.contents(atPath: path), data.count <= 4096,
             let text = String(data: data, encoding: .utf8)

@@ -1,4 +1,4 @@
-import Configuration
+public import Configuration
 
 /// Every configuration key `serve` reads: the one namespace the command line
 /// (`serve`, `demo`), `ServiceSettings` and the tests use, so a key cannot be

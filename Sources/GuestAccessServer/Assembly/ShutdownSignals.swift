@@ -1,5 +1,5 @@
-import Hummingbird
-import Logging
+public import Hummingbird
+public import Logging
 import ServiceLifecycle
 import UnixSignals
 
@@ -23,7 +23,8 @@ public enum ShutdownSignals {
                         }
                         logger.info(
                             "shutdown requested: not ready, draining after the delay",
-                            metadata: ["signal": "\(signal)", "drain_delay_seconds": "\(drainDelay.components.seconds)"])
+                            metadata: ["signal": "\(signal)", "drain_delay_seconds": "\(drainDelay.components.seconds)"]
+                        )
                         delays.addTask {
                             try? await Task.sleep(for: drainDelay)
                             if !Task.isCancelled { await group.triggerGracefulShutdown() }

@@ -1,5 +1,5 @@
 import Foundation
-import Logging
+public import Logging
 import Synchronization
 
 /// One JSON object per line: `ts`, `level`, `logger`, `msg` and metadata.

@@ -1,7 +1,7 @@
-import Foundation
-import GuestAccessCore
-import GuestAccessCrypto
-import Logging
+public import Foundation
+public import GuestAccessCore
+public import GuestAccessCrypto
+public import Logging
 
 /// Builds audit events (naming the order by its keyed digest under the active
 /// key) and records the ones that are not part of a store transaction.
@@ -25,12 +25,20 @@ public struct AuditLog: Sendable {
 
     /// An event about `orderNumber`, digested under `key` (the active key if nil).
     public func event(
-        _ kind: AuditEventKind, orderNumber: String?, detail: String? = nil, key: Keyring.Key? = nil, at date: Date? = nil
+        _ kind: AuditEventKind,
+        orderNumber: String?,
+        detail: String? = nil,
+        key: Keyring.Key? = nil,
+        at date: Date? = nil
     ) -> AuditEvent {
         let key = key ?? keyring.keyring.active
         return AuditEvent(
-            at: date ?? clock.now(), kind: kind, orderDigest: orderNumber.map { Digests.order($0, key: key) },
-            kid: orderNumber == nil ? nil : key.kid, detail: detail)
+            at: date ?? clock.now(),
+            kind: kind,
+            orderDigest: orderNumber.map { Digests.order($0, key: key) },
+            kid: orderNumber == nil ? nil : key.kid,
+            detail: detail
+        )
     }
 
     /// Records an event. A failure is logged and counted, not thrown: the

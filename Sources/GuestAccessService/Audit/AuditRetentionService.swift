@@ -1,7 +1,7 @@
 import Foundation
-import GuestAccessCore
-import Logging
-import ServiceLifecycle
+public import GuestAccessCore
+public import Logging
+public import ServiceLifecycle
 
 /// Deletes audit events older than the policy's `audit.retentionDays`, and
 /// finished code requests older than a day (their outcome is in the audit
@@ -17,7 +17,11 @@ public struct AuditRetentionService: Service {
     let logger: Logger
 
     public init(
-        trail: any AuditTrail, queue: any CodeRequestQueue, retentionDays: Int, maxEvents: Int = 1_000_000, clock: any WallClock,
+        trail: any AuditTrail,
+        queue: any CodeRequestQueue,
+        retentionDays: Int,
+        maxEvents: Int = 1_000_000,
+        clock: any WallClock,
         logger: Logger
     ) {
         self.trail = trail
@@ -33,7 +37,9 @@ public struct AuditRetentionService: Service {
             while !Task.isCancelled {
                 do {
                     let pruned = try await trail.prune(
-                        before: clock.now() - TimeInterval(retentionDays) * 86400, keepingAtMost: maxEvents)
+                        before: clock.now() - TimeInterval(retentionDays) * 86400,
+                        keepingAtMost: maxEvents
+                    )
                     if pruned > 0 { logger.info("audit events pruned", metadata: ["count": "\(pruned)"]) }
                     let finished = try await queue.pruneFinished(before: clock.now() - 86400)
                     if finished > 0 { logger.info("finished code requests pruned", metadata: ["count": "\(finished)"]) }

@@ -1,6 +1,6 @@
-import Foundation
-import GuestAccessCore
-import GuestAccessCrypto
+public import Foundation
+public import GuestAccessCore
+public import GuestAccessCrypto
 
 /// Issues and authenticates order-scoped access tokens (HS256 JWS, `kid` in
 /// the header) against the live keyring, the revocation store and order
@@ -16,15 +16,24 @@ public struct AccessTokenIssuer: Sendable {
     public func issue(orderNumber: String, keyring: Keyring, now: Date) -> String {
         let iat = Int64(now.timeIntervalSince1970)
         let claims = AccessTokenClaims(
-            iss: policy.issuer, aud: policy.audience, sub: orderNumber, scope: AccessTokenClaims.orderReadScope,
-            iat: iat, exp: iat + Int64(policy.ttlSeconds), jti: Base64URL.encode(SecureRandom.bytes(16)))
+            iss: policy.issuer,
+            aud: policy.audience,
+            sub: orderNumber,
+            scope: AccessTokenClaims.orderReadScope,
+            iat: iat,
+            exp: iat + Int64(policy.ttlSeconds),
+            jti: Base64URL.encode(SecureRandom.bytes(16))
+        )
         return AccessTokenCodec.sign(claims, keyring: keyring)
     }
 
     /// The claims of a valid token: signature, time, issuer, audience, scope,
     /// then `jti` revocation and the order's revocation time.
     public func authenticate(
-        _ token: String, keyring: Keyring, now: Date, revocations: some AccessTokenRevocationStore,
+        _ token: String,
+        keyring: Keyring,
+        now: Date,
+        revocations: some AccessTokenRevocationStore,
         orderRevocations: some TrackingTokenStore
     ) async throws -> AccessTokenClaims {
         let claims = try AccessTokenCodec.verifySignature(token, keyring: keyring)

@@ -1,8 +1,8 @@
 import Foundation
-import GuestAccessCore
+public import GuestAccessCore
 import GuestAccessCrypto
-import Logging
-import ServiceLifecycle
+public import Logging
+public import ServiceLifecycle
 import Synchronization
 
 /// Works through the durable code-request queue, off the request path:
@@ -32,8 +32,17 @@ public struct CodeDeliveryWorker<Codes: AccessCodeStore, Queue: CodeRequestQueue
     let audit: AuditLog
 
     public init(
-        codes: Codes, queue: Queue, provider: Provider, mailer: (any Mailer)?, keyring: KeyringHolder, policy: Policy,
-        clock: any WallClock, pollInterval: Duration = .milliseconds(100), logger: Logger, metrics: ServiceMetrics, audit: AuditLog
+        codes: Codes,
+        queue: Queue,
+        provider: Provider,
+        mailer: (any Mailer)?,
+        keyring: KeyringHolder,
+        policy: Policy,
+        clock: any WallClock,
+        pollInterval: Duration = .milliseconds(100),
+        logger: Logger,
+        metrics: ServiceMetrics,
+        audit: AuditLog
     ) {
         self.codes = codes
         self.queue = queue
@@ -132,7 +141,8 @@ public struct CodeDeliveryWorker<Codes: AccessCodeStore, Queue: CodeRequestQueue
     /// (the worker's senders) and this returns once the code is stored; without,
     /// it delivers before returning.
     func process(
-        _ request: CodeRequest, spawn: (@Sendable (@escaping @Sendable () async -> Void) async -> Void)? = nil
+        _ request: CodeRequest,
+        spawn: (@Sendable (@escaping @Sendable () async -> Void) async -> Void)? = nil
     ) async throws(StoreError) {
         let now = clock.now()
         let ttl = TimeInterval(policy.codes.ttlSeconds)
@@ -154,9 +164,13 @@ public struct CodeDeliveryWorker<Codes: AccessCodeStore, Queue: CodeRequestQueue
             return try await finish(request, .locked)
         }
         let perOrder = try await codes.issuedCount(
-            orderNumber: request.orderNumber, since: now - TimeInterval(policy.codes.perOrderWindowSeconds))
+            orderNumber: request.orderNumber,
+            since: now - TimeInterval(policy.codes.perOrderWindowSeconds)
+        )
         let perEmail = try await codes.issuedCount(
-            emailDigest: request.emailDigest, since: now - TimeInterval(policy.codes.perEmailWindowSeconds))
+            emailDigest: request.emailDigest,
+            since: now - TimeInterval(policy.codes.perEmailWindowSeconds)
+        )
         // A retry of this same request was counted already (issuance is recorded per request).
         let counted = request.deliveryAttempts > 0 ? 1 : 0
         if perOrder - counted >= policy.codes.perOrderLimit || perEmail - counted >= policy.codes.perEmailLimit {
@@ -171,9 +185,19 @@ public struct CodeDeliveryWorker<Codes: AccessCodeStore, Queue: CodeRequestQueue
         let codeDigest = Digests.code(code, orderNumber: request.orderNumber, key: active)
         let stored = try await codes.storeCode(
             StoredCode(
-                orderKey: request.orderNumber, codeDigest: codeDigest,
-                emailDigest: Digests.email(order.email, key: active), kid: active.kid, expiresAt: expiresAt, attempts: 0, used: false),
-            requestID: request.id, leaseToken: request.leaseToken, emailDigest: request.emailDigest, at: now)
+                orderKey: request.orderNumber,
+                codeDigest: codeDigest,
+                emailDigest: Digests.email(order.email, key: active),
+                kid: active.kid,
+                expiresAt: expiresAt,
+                attempts: 0,
+                used: false
+            ),
+            requestID: request.id,
+            leaseToken: request.leaseToken,
+            emailDigest: request.emailDigest,
+            at: now
+        )
         // Revoked (or otherwise finished) while the order was being fetched: the revoke wins.
         guard stored else {
             metrics.count(.codeRequestsFinished, [(.outcome, CodeRequestOutcome.revoked.rawValue)])
@@ -195,7 +219,10 @@ public struct CodeDeliveryWorker<Codes: AccessCodeStore, Queue: CodeRequestQueue
     /// schedules a retry. Runs with the request's claim still held (its lease
     /// covers a delivery's timeout).
     private func deliver(
-        _ message: AccessCodeMessage, for request: CodeRequest, mailer: any Mailer, codeDigest: [UInt8]
+        _ message: AccessCodeMessage,
+        for request: CodeRequest,
+        mailer: any Mailer,
+        codeDigest: [UInt8]
     ) async throws(StoreError) {
         do {
             try await mailer.deliver(message)
@@ -210,7 +237,10 @@ public struct CodeDeliveryWorker<Codes: AccessCodeStore, Queue: CodeRequestQueue
     private func finish(_ request: CodeRequest, _ outcome: CodeRequestOutcome) async throws(StoreError) {
         let sent = outcome == .sent
         let event = audit.event(
-            sent ? .codeDelivered : .codeNotSent, orderNumber: request.orderNumber, detail: sent ? nil : outcome.rawValue)
+            sent ? .codeDelivered : .codeNotSent,
+            orderNumber: request.orderNumber,
+            detail: sent ? nil : outcome.rawValue
+        )
         let collapsed = try await queue.finish(request, outcome: outcome, event: event)
         metrics.count(.codeRequestsFinished, [(.outcome, outcome.rawValue)])
         if let collapsed, collapsed > 0 {
@@ -229,6 +259,8 @@ public struct CodeDeliveryWorker<Codes: AccessCodeStore, Queue: CodeRequestQueue
         metrics.count(.codeDeliveriesRetried)
         await audit.record(.codeDeliveryFailed, orderNumber: request.orderNumber)
         logger.warning(
-            "code request will be retried", metadata: ["request": "\(request.id)", "reason": "\(reason)", "in_seconds": "\(delay)"])
+            "code request will be retried",
+            metadata: ["request": "\(request.id)", "reason": "\(reason)", "in_seconds": "\(delay)"]
+        )
     }
 }

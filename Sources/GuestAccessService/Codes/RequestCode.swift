@@ -1,5 +1,6 @@
-import GuestAccessCore
-import Logging
+public import GuestAccessCore
+import GuestAccessCrypto
+public import Logging
 
 /// `POST /v1/access-codes`: records the request durably and answers at once.
 /// Finding the order, comparing the email, the limits and sending happen
@@ -21,9 +22,13 @@ public struct RequestCode<Queue: CodeRequestQueue>: Sendable {
         let now = clock.now()
         do {
             try await queue.enqueue(
-                orderNumber: body.orderNumber, emailDigest: Digests.email(body.email, key: key), emailKid: key.kid,
-                clientDigest: Digests.client(clientKey, key: key), at: now,
-                audit: audit.event(.codeRequested, orderNumber: body.orderNumber, key: key, at: now))
+                orderNumber: body.orderNumber,
+                emailDigest: Digests.email(body.email, key: key),
+                emailKid: key.kid,
+                clientDigest: Digests.client(clientKey, key: key),
+                at: now,
+                audit: audit.event(.codeRequested, orderNumber: body.orderNumber, key: key, at: now)
+            )
         } catch {
             logger.error("code request could not be queued", metadata: ["reason": "\(error)"])
             throw .unavailable

@@ -1,7 +1,7 @@
 import Foundation
-import GuestAccessCore
+public import GuestAccessCore
 import GuestAccessCrypto
-import Logging
+public import Logging
 
 /// `POST /v1/access-codes/verify`: a shopper proves control of the order's
 /// email with the code sent to it, and gets the full order and an access
@@ -33,8 +33,14 @@ public struct VerifyCode<Codes: AccessCodeStore, Provider: OrderDetailProvider>:
     let audit: AuditLog
 
     init(
-        codes: Codes, provider: Provider, keyring: KeyringHolder, issuer: AccessTokenIssuer, policy: Policy, clock: any WallClock,
-        metrics: ServiceMetrics, audit: AuditLog
+        codes: Codes,
+        provider: Provider,
+        keyring: KeyringHolder,
+        issuer: AccessTokenIssuer,
+        policy: Policy,
+        clock: any WallClock,
+        metrics: ServiceMetrics,
+        audit: AuditLog
     ) {
         self.codes = codes
         self.orders = OrderLookup(provider: provider)
@@ -65,8 +71,14 @@ public struct VerifyCode<Codes: AccessCodeStore, Provider: OrderDetailProvider>:
         let decision: VerifyDecision
         do {
             decision = try await codes.verifyAttempt(
-                orderNumber: orderNumber, email: body.email, code: body.code ?? "", keyring: keyring, now: now, policy: policy,
-                audit: audit.event(.verifyFailed, orderNumber: orderNumber, key: keyring.active, at: now))
+                orderNumber: orderNumber,
+                email: body.email,
+                code: body.code ?? "",
+                keyring: keyring,
+                now: now,
+                policy: policy,
+                audit: audit.event(.verifyFailed, orderNumber: orderNumber, key: keyring.active, at: now)
+            )
         } catch {
             logger.error("verify could not be recorded", metadata: ["reason": "\(error)"])
             throw .unavailable
@@ -114,12 +126,25 @@ extension AccessCodeStore {
     /// Step 2 of `VerifyCode`: one attempt in the store's write transaction,
     /// `audit` recorded in it with its kind and detail set from the decision.
     func verifyAttempt(
-        orderNumber: String, email: String, code: String, keyring: Keyring, now: Date, policy: Policy, audit: AuditEvent
+        orderNumber: String,
+        email: String,
+        code: String,
+        keyring: Keyring,
+        now: Date,
+        policy: Policy,
+        audit: AuditEvent
     ) async throws(StoreError) -> VerifyDecision {
         try await attempt(orderNumber: orderNumber, audit: audit) { stored, budget in
             Self.judge(
-                email: email, code: code, orderNumber: orderNumber, stored: stored, budget: budget, keyring: keyring, now: now,
-                policy: policy)
+                email: email,
+                code: code,
+                orderNumber: orderNumber,
+                stored: stored,
+                budget: budget,
+                keyring: keyring,
+                now: now,
+                policy: policy
+            )
         }
     }
 
@@ -129,7 +154,13 @@ extension AccessCodeStore {
     /// decoy's empty one) still costs the same HMACs under the active key,
     /// and can never match.
     static func judge(
-        email: String, code: String, orderNumber: String, stored: StoredCode, budget: OrderBudget, keyring: Keyring, now: Date,
+        email: String,
+        code: String,
+        orderNumber: String,
+        stored: StoredCode,
+        budget: OrderBudget,
+        keyring: Keyring,
+        now: Date,
         policy: Policy
     ) -> VerifyDecision {
         let known = keyring.key(kid: stored.kid)
@@ -137,7 +168,12 @@ extension AccessCodeStore {
         let emailMatches = ConstantTime.equals(Digests.email(email, key: key), stored.emailDigest)
         let codeMatches = ConstantTime.equals(Digests.code(code, orderNumber: orderNumber, key: key), stored.codeDigest)
         return CodeVerification.decide(
-            code: stored, budget: budget, emailMatches: emailMatches && known != nil, codeMatches: codeMatches && known != nil, now: now,
-            policy: policy)
+            code: stored,
+            budget: budget,
+            emailMatches: emailMatches && known != nil,
+            codeMatches: codeMatches && known != nil,
+            now: now,
+            policy: policy
+        )
     }
 }

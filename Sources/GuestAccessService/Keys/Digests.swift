@@ -1,5 +1,5 @@
 import GuestAccessCore
-import GuestAccessCrypto
+public import GuestAccessCrypto
 
 /// Keyed digests stored instead of emails and codes, each under its own subkey.
 public enum Digests {

@@ -1,5 +1,5 @@
-import GuestAccessCrypto
-import Logging
+public import GuestAccessCrypto
+public import Logging
 import Synchronization
 
 /// The live keyring, swapped whole on reload so a request sees one keyring
@@ -39,7 +39,8 @@ public final class KeyringHolder: Sendable {
                 "keyring reloaded",
                 metadata: [
                     "trigger": "\(trigger)", "active_kid": "\(fresh.active.kid)", "keys": "\(fresh.keys.count)", "changed": "\(changed)",
-                ])
+                ]
+            )
             return true
         } catch {
             refusals.add(1, ordering: .relaxed)

@@ -1,4 +1,5 @@
-import ServiceLifecycle
+import GuestAccessCrypto
+public import ServiceLifecycle
 import UnixSignals
 
 /// Reloads the keyring on SIGHUP and whenever `keyring.json` changes

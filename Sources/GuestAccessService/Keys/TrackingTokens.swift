@@ -1,5 +1,5 @@
 import Foundation
-import GuestAccessCore
+public import GuestAccessCore
 import GuestAccessCrypto
 
 /// Minting and resolving public tracking tokens.
@@ -29,7 +29,8 @@ public struct TrackingTokens<Store: TrackingTokenStore>: Sendable {
         let token = Self.prefix + Base64URL.encode(SecureRandom.bytes(Self.randomBytes))
         let now = clock.now()
         try await store.insert(
-            TrackingTokenRecord(digest: Self.digest(token), orderNumber: orderNumber, createdAt: now, expiresAt: now + ttl))
+            TrackingTokenRecord(digest: Self.digest(token), orderNumber: orderNumber, createdAt: now, expiresAt: now + ttl)
+        )
         return token
     }
 

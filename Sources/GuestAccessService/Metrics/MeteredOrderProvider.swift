@@ -1,4 +1,4 @@
-import GuestAccessCore
+public import GuestAccessCore
 
 /// Measures every call to the order provider: a latency histogram by result,
 /// and errors.

@@ -1,5 +1,5 @@
-import GuestAccessCore
-import Logging
+public import GuestAccessCore
+public import Logging
 
 /// `POST /v1/admin/tracking-tokens`: a storefront backend mints the link for
 /// a confirmation email. Only for an order the provider knows.

@@ -1,5 +1,6 @@
-import GuestAccessCore
-import Logging
+public import GuestAccessCore
+import GuestAccessCrypto
+public import Logging
 
 /// `GET /v1/guest/order`: the full order again, for the holder of a valid
 /// access token (until it expires, is signed out, or the order is revoked).

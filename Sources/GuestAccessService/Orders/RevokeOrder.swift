@@ -1,5 +1,5 @@
-import GuestAccessCore
-import Logging
+public import GuestAccessCore
+public import Logging
 
 /// `POST /v1/admin/orders/{orderNumber}/revoke`: ends every access to an
 /// order — its tracking tokens, its code, its pending code requests and

@@ -1,5 +1,5 @@
-import GuestAccessCore
-import Logging
+public import GuestAccessCore
+public import Logging
 
 /// `GET /v1/tracking/{trackingToken}`: the minimized, masked view of the
 /// order a tracking token names. Malformed, unknown, expired and revoked

@@ -1,5 +1,5 @@
 import Foundation
-import GuestAccessCore
+public import GuestAccessCore
 
 /// `POST /v1/access-codes` and `…/verify` bodies, checked on their own bytes only.
 public struct CodeRequestBody: Codable, Sendable, Equatable, StrictlyKeyed {

@@ -1,4 +1,4 @@
-import GuestAccessCore
+public import GuestAccessCore
 
 /// `POST /v1/admin/tracking-tokens` body.
 public struct MintRequestBody: Codable, Sendable, Equatable, StrictlyKeyed {

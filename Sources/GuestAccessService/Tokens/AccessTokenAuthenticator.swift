@@ -20,7 +20,12 @@ struct AccessTokenAuthenticator<Revocations: AccessTokenRevocationStore, Orders:
         }
         do {
             return try await issuer.authenticate(
-                token, keyring: keyring.keyring, now: clock.now(), revocations: revocations, orderRevocations: orderRevocations)
+                token,
+                keyring: keyring.keyring,
+                now: clock.now(),
+                revocations: revocations,
+                orderRevocations: orderRevocations
+            )
         } catch let error as AccessTokenError {
             logger.info("access token refused", metadata: ["reason": "\(error)"])
             metrics.count(.accessTokensRefused, [(.reason, "\(error)")])

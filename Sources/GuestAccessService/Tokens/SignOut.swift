@@ -1,6 +1,7 @@
 import Foundation
-import GuestAccessCore
-import Logging
+public import GuestAccessCore
+import GuestAccessCrypto
+public import Logging
 
 /// `DELETE /v1/guest/token`: the access token stops working at once, on
 /// every request after this one, until it would have expired anyway.
@@ -14,7 +15,10 @@ public struct SignOut<Revocations: AccessTokenRevocationStore, Orders: TrackingT
         let claims = try await authenticator.claims(accessToken, logger: logger)
         do {
             try await revocations.revoke(
-                jti: claims.jti, expiresAt: Date(timeIntervalSince1970: TimeInterval(claims.exp + 60)), now: clock.now())
+                jti: claims.jti,
+                expiresAt: Date(timeIntervalSince1970: TimeInterval(claims.exp + 60)),
+                now: clock.now()
+            )
         } catch {
             logger.error("sign-out could not be recorded", metadata: ["reason": "\(error)"])
             throw .unavailable

@@ -78,8 +78,10 @@ final class FakeStorefront: Sendable {
 
     static func json(_ order: OrderDetail) throws -> Response {
         Response(
-            status: .ok, headers: [.contentType: "application/json"],
-            body: .init(byteBuffer: ByteBuffer(bytes: try JSONEncoder().encode(order))))
+            status: .ok,
+            headers: [.contentType: "application/json"],
+            body: .init(byteBuffer: ByteBuffer(bytes: try JSONEncoder().encode(order)))
+        )
     }
 
     /// Runs the server on 127.0.0.1 and an ephemeral port for the duration of `body`.
@@ -98,13 +100,17 @@ final class SeenValues: Sendable {
 /// Runs any router as a real server on a loopback port.
 enum LoopbackServer {
     static func run<T: Sendable, Context: RequestContext>(
-        router: Router<Context>, port: Int = 0, _ body: @Sendable (Int) async throws -> T
+        router: Router<Context>,
+        port: Int = 0,
+        _ body: @Sendable (Int) async throws -> T
     ) async throws -> T where Context.Source == ApplicationRequestContextSource {
         let (ports, continuation) = AsyncStream<Int>.makeStream()
         let app = Application(
-            router: router, configuration: .init(address: .hostname("127.0.0.1", port: port)),
+            router: router,
+            configuration: .init(address: .hostname("127.0.0.1", port: port)),
             onServerRunning: { continuation.yield($0.localAddress?.port ?? 0) },
-            logger: Logger(label: "fake-storefront"))
+            logger: Logger(label: "fake-storefront")
+        )
         return try await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask { try await app.run() }
             var iterator = ports.makeAsyncIterator()

@@ -18,7 +18,11 @@ final class SMTPHostilePeer: Sendable {
         var arguments = ["--mode", mode]
         if let tls { arguments += ["--cert", tls.cert, "--key", tls.key] }
         peer = try await PythonPeer(
-            script: "smtp_hostile_peer.py", out: "sessions.jsonl", arguments: arguments, name: "smtp_hostile_peer.py")
+            script: "smtp_hostile_peer.py",
+            out: "sessions.jsonl",
+            arguments: arguments,
+            name: "smtp_hostile_peer.py"
+        )
     }
 
     /// Stops the server (SIGTERM, then SIGKILL).

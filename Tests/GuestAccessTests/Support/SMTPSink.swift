@@ -12,7 +12,11 @@ final class SMTPSink: Sendable {
         var arguments = ["--port", "\(requested)"]
         if let tls { arguments += ["--cert", tls.cert, "--key", tls.key] }
         peer = try await PythonPeer(
-            script: "smtp_sink.py", out: "received.jsonl", arguments: arguments + options, name: "aiosmtpd (smtp_sink.py)")
+            script: "smtp_sink.py",
+            out: "received.jsonl",
+            arguments: arguments + options,
+            name: "aiosmtpd (smtp_sink.py)"
+        )
     }
 
     /// Stops the server (SIGTERM, then SIGKILL).

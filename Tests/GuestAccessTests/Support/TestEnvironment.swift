@@ -20,7 +20,9 @@ struct TestEnvironment {
 
     /// `dataDirectory`, if given, must exist and be empty (a test's own mount, say).
     init(
-        orders: [Any]? = nil, typedOrders: [OrderDetail] = Fixtures.orders, policy: [String: String] = [:],
+        orders: [Any]? = nil,
+        typedOrders: [OrderDetail] = Fixtures.orders,
+        policy: [String: String] = [:],
         dataDirectory: String? = nil
     ) throws {
         directory = try dataDirectory ?? Self.temporaryDirectory()

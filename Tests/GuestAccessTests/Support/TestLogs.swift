@@ -1,4 +1,5 @@
 import Foundation
+import GuestAccessCore
 import GuestAccessHTTP
 import GuestAccessPolicy
 import Logging
@@ -29,7 +30,8 @@ enum TestLogs {
             let handle = FileHandle(forWritingAtPath: path)
             _ = try? handle?.seekToEnd()
             return handle
-        })
+        }
+    )
 
     /// Call before building an application so its logs are captured.
     static func start() { _ = sink }
