@@ -19,7 +19,7 @@ struct DemoCommand: AsyncParsableCommand {
     @Option var port = 8080
     @Option(name: .customLong("data-dir"), help: "Data directory (default: a new temporary directory).")
     var dataDirectory: String?
-    @Option(help: "Policy file (default: the compiled-in default policy).") var policy: String?
+    @Option(help: "Policy file (default: policy/default.yaml, embedded in the binary).") var policy: String?
 
     func run() async throws {
         LogBootstrap.bootstrap(level: "info")

@@ -17,7 +17,7 @@ struct PolicyCommand: ParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Validate a policy and print the worst-case chance of guessing one order's code."
         )
-        @Argument(help: "Policy file (default: the compiled-in default policy).") var file: String?
+        @Argument(help: "Policy file (default: policy/default.yaml, embedded in the binary).") var file: String?
 
         func run() throws {
             let policy: Policy

@@ -21,7 +21,7 @@ struct ServeCommand: AsyncParsableCommand {
     @Option var host = "127.0.0.1"
     @Option var port = 8080
     @Option(name: .customLong("data-dir")) var dataDirectory: String
-    @Option(help: "Policy file (default: the compiled-in copy of policy/default.yaml).") var policy: String?
+    @Option(help: "Policy file (default: policy/default.yaml, embedded in the binary).") var policy: String?
     @Option(help: "Embedded provider: a JSON array of OrderDetail.") var orders: String?
     @Option(name: .customLong("provider-url"), help: "HTTP provider base URL: GET {URL}/orders/{orderNumber}.")
     var providerURL: String?

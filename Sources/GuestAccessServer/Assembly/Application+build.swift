@@ -102,6 +102,7 @@ public func buildApplication(reader: ConfigReader) async throws -> some Applicat
         mailer = nil
     }
 
+    if let mailer { logger.info("mailer configured", metadata: ["mailer": "\(mailer.kind)"]) }
     let readiness = Readiness(checks: [{ await database.isReachable() }, { await provider.isReachable() }])
     services.append(ReadinessService(readiness: readiness))
     let app = GuestAccess(

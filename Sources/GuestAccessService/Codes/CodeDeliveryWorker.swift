@@ -229,7 +229,7 @@ public struct CodeDeliveryWorker<Codes: AccessCodeStore, Queue: CodeRequestQueue
         } catch {
             // Nobody received this code: it must not stay usable. The retry sends a fresh one.
             try await codes.invalidate(orderNumber: request.orderNumber, codeDigest: codeDigest)
-            return try await retry(request, reason: "delivery failed: \(error)")
+            return try await retry(request, reason: "delivery by \(mailer.kind) failed: \(error)")
         }
         try await finish(request, .sent)
     }
