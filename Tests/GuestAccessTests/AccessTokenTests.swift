@@ -139,38 +139,45 @@ struct AccessTokenTests {
 
 @Suite("Access-token claims read without JSONDecoder")
 struct CanonicalClaimsTests {
-    @Test("Claims as sign writes them read the same as JSONDecoder reads them; any other form is left to JSONDecoder")
-    func canonicalMatchesDecoder() throws {
+    /// Claims in the form `sign` writes them.
+    static let canonical = #"{"aud":"a","exp":2,"iat":1,"iss":"i","jti":"j","scope":"order:read","sub":"s"}"#
+
+    /// The canonical claims changed in one way: no longer the form `sign` writes, so left to JSONDecoder.
+    struct OtherForm: Sendable, CustomTestStringConvertible {
+        let name: String
+        let text: String
+
+        var testDescription: String { name }
+    }
+
+    static let otherForms = [
+        OtherForm(name: "whitespace", text: canonical.replacingOccurrences(of: ",", with: ", ")),
+        OtherForm(name: "an escape", text: canonical.replacingOccurrences(of: #""iss":"i""#, with: #""iss":"i\"x""#)),
+        OtherForm(name: "too many digits", text: canonical.replacingOccurrences(of: #""exp":2"#, with: #""exp":12345678901234567890"#)),
+        OtherForm(name: "not an integer", text: canonical.replacingOccurrences(of: #""exp":2"#, with: #""exp":2.5"#)),
+        OtherForm(name: "trailing bytes", text: canonical + " "),
+        OtherForm(name: "truncated", text: String(canonical.dropLast())),
+        OtherForm(name: "key order", text: canonical.replacingOccurrences(of: #""aud":"a","exp":2"#, with: #""exp":2,"aud":"a""#)),
+    ]
+
+    @Test(
+        "Claims as sign writes them read the same as JSONDecoder reads them",
+        arguments: ["ORD-1", "ORD-2026-0042", String(repeating: "9", count: 64)])
+    func canonicalMatchesDecoder(subject: String) throws {
         let keyring = try Keyring(document: .generate())
-        for subject in ["ORD-1", "ORD-2026-0042", String(repeating: "9", count: 64)] {
-            let claims = AccessTokenClaims(
-                iss: "guest-access",
-                aud: "guest-access-storefront",
-                sub: subject,
-                scope: AccessTokenClaims.orderReadScope,
-                iat: 1_800_000_000,
-                exp: 1_800_001_800,
-                jti: Base64URL.encode(SecureRandom.bytes(16))
-            )
-            let token = AccessTokenCodec.sign(claims, keyring: keyring)
-            let payload = try #require(Base64URL.decode(token.split(separator: ".")[1]))
-            #expect(AccessTokenClaims.canonical(payload) == claims)
-            #expect(try JSONDecoder().decode(AccessTokenClaims.self, from: Data(payload)) == claims)
-            #expect(try AccessTokenCodec.verifySignature(token, keyring: keyring) == claims)
-        }
-        let canonical =
-            #"{"aud":"a","exp":2,"iat":1,"iss":"i","jti":"j","scope":"order:read","sub":"s"}"#
-        #expect(AccessTokenClaims.canonical(Array(canonical.utf8)) != nil)
-        for other in [
-            canonical.replacingOccurrences(of: ",", with: ", "),  // whitespace
-            canonical.replacingOccurrences(of: #""iss":"i""#, with: #""iss":"i\"x""#),  // an escape
-            canonical.replacingOccurrences(of: #""exp":2"#, with: #""exp":12345678901234567890"#),  // too many digits
-            canonical.replacingOccurrences(of: #""exp":2"#, with: #""exp":2.5"#),  // not an integer
-            canonical + " ",  // trailing bytes
-            String(canonical.dropLast()),  // truncated
-            canonical.replacingOccurrences(of: #""aud":"a","exp":2"#, with: #""exp":2,"aud":"a""#),  // key order
-        ] {
-            #expect(AccessTokenClaims.canonical(Array(other.utf8)) == nil, "\(other)")
-        }
+        let claims = AccessTokenClaims(
+            iss: "guest-access", aud: "guest-access-storefront", sub: subject, scope: AccessTokenClaims.orderReadScope,
+            iat: 1_800_000_000, exp: 1_800_001_800, jti: Base64URL.encode(SecureRandom.bytes(16)))
+        let token = AccessTokenCodec.sign(claims, keyring: keyring)
+        let payload = try #require(Base64URL.decode(token.split(separator: ".")[1]))
+        #expect(AccessTokenClaims.canonical(payload) == claims)
+        #expect(try JSONDecoder().decode(AccessTokenClaims.self, from: Data(payload)) == claims)
+        #expect(try AccessTokenCodec.verifySignature(token, keyring: keyring) == claims)
+    }
+
+    @Test("Any other form of the claims is left to JSONDecoder", arguments: CanonicalClaimsTests.otherForms)
+    func otherFormsAreLeftToTheDecoder(_ other: OtherForm) {
+        #expect(AccessTokenClaims.canonical(Array(Self.canonical.utf8)) != nil)  // the unchanged form is read
+        #expect(AccessTokenClaims.canonical(Array(other.text.utf8)) == nil, "\(other.text)")
     }
 }

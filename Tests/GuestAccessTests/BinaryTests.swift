@@ -154,10 +154,12 @@ struct BinaryTests {
         #expect(try await Self.request(base + "/readyz").0 == 200)
         #expect(try await Self.request(base + "/healthz").0 == 200)
 
-        // Restoring it and sending SIGHUP reloads it.
+        // Restoring it reloads it (the file watcher polls every second), and so does SIGHUP after that.
+        let reloads = { process.stderr.components(separatedBy: #""msg":"keyring reloaded""#).count - 1 }
+        let reloadsBefore = reloads()
         try good.write(to: URL(fileURLWithPath: env.keyringPath))
         chmod(env.keyringPath, 0o600)
-        try await Task.sleep(for: .milliseconds(1500))
+        try await waitUntil("the file watcher has reloaded the restored keyring", poll: .milliseconds(50)) { reloads() > reloadsBefore }
         process.signal(SIGHUP)
         _ = try await process.waitForLog("\"trigger\":\"SIGHUP\"")
         #expect(process.process.isRunning)

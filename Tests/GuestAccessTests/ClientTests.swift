@@ -114,17 +114,19 @@ struct ClientTests {
 
     @Test("A service that does not answer in time gives timedOut; a cancelled task gives cancelled; nothing listening gives transport")
     func timeoutsAndCancellation() async throws {
+        let arrived = SeenValues()
         let router = Router()
-        router.get("/v1/tracking/{token}") { _, _ -> Response in
-            try await Task.sleep(for: .seconds(10))
+        router.get("/v1/tracking/{token}") { _, context -> Response in
+            arrived.append(context.parameters.get("token") ?? "")
+            try await Task.sleep(for: .seconds(10))  // a server that does not answer in time: longer than the 1 s timeout
             return Response(status: .ok)
         }
         try await LoopbackServer.run(router: router) { port in
             let client = GuestAccessClient(baseURL: "http://127.0.0.1:\(port)", timeout: .seconds(1))
             await #expect(throws: GuestAccessError.timedOut) { try await client.orders.track("gt_slow") }
             let patient = GuestAccessClient(baseURL: "http://127.0.0.1:\(port)", timeout: .seconds(30))
-            let task = Task { try await patient.orders.track("gt_slow") }
-            try await Task.sleep(for: .milliseconds(300))
+            let task = Task { try await patient.orders.track("gt_patient") }
+            try await waitUntil("the patient client's request is in flight at the server") { arrived.all.contains("gt_patient") }
             task.cancel()
             await #expect(throws: GuestAccessError.cancelled) { try await task.value }
         }

@@ -110,6 +110,7 @@ struct CrashSafetyTests {
                     }
                 }
             }
+            // Time under load, varied per cycle so the kill lands at different points of the work.
             try await Task.sleep(for: .milliseconds(700 + 150 * (cycle % 4)))
             process.signal(SIGKILL)
             _ = try await process.wait(timeout: .seconds(10))
@@ -129,9 +130,13 @@ struct CrashSafetyTests {
 
         // One clean start drains the queue: every accepted request reaches an outcome.
         (process, base) = try await Self.start(env)
-        let deadline = ContinuousClock.now + .seconds(30)
-        while try database.requestCounts().pending > 0 && ContinuousClock.now < deadline {
-            try await Task.sleep(for: .milliseconds(100))
+        do {
+            try await waitUntil("a clean start has finished every queued request", timeout: .seconds(30), poll: .milliseconds(50)) {
+                try database.requestCounts().pending == 0
+            }
+        } catch {
+            process.signal(SIGKILL)  // not left serving after the test
+            throw error
         }
         process.signal(SIGTERM)
         #expect(try await process.wait(timeout: .seconds(20)) == 0)

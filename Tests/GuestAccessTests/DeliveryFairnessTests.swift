@@ -36,8 +36,9 @@ struct DeliveryFairnessTests {
 
     /// Waits until `count` lookups have reached the (paused) storefront: every worker is busy.
     static func waitForLookups(_ storefront: FakeStorefront, _ count: Int) async throws {
-        let deadline = ContinuousClock.now + .seconds(20)
-        while storefront.seenOrders.all.count < count, ContinuousClock.now < deadline { try await Task.sleep(for: .milliseconds(5)) }
+        try await waitUntil("\(count) lookups have reached the storefront", timeout: .seconds(20), poll: .milliseconds(5)) {
+            storefront.seenOrders.all.count >= count
+        }
         #expect(storefront.seenOrders.all.count == count)
     }
 
@@ -97,9 +98,8 @@ struct DeliveryFairnessTests {
             }
             storefront.paused.withLock { $0 = false }
             _ = try await env.waitForCode(Self.order.orderNumber, timeout: .seconds(30))
-            let deadline = ContinuousClock.now + .seconds(20)
-            while try DatabaseInspector(directory: env.directory).requestCounts().pending > 0, ContinuousClock.now < deadline {
-                try await Task.sleep(for: .milliseconds(20))
+            try await waitUntil("the worker has finished every code request", timeout: .seconds(20), poll: .milliseconds(20)) {
+                try DatabaseInspector(directory: env.directory).requestCounts().pending == 0
             }
             #expect(env.outbox().filter { $0["orderNumber"] == Self.order.orderNumber }.count == 1)
             #expect(storefront.seenOrders.all.filter { $0 == Self.order.orderNumber }.count == 1)

@@ -67,17 +67,13 @@ struct FaultTests {
             #expect(try await client.get("/healthz").status == .ok)
 
             mount.free()
-            var resumed = false
-            for index in 0..<20 where !resumed {
+            var index = 0
+            try await waitUntil("a code request is accepted again once the disk is freed", poll: .milliseconds(100)) {
                 let response = try await client.postJSON("/v1/access-codes", Self.requestBody(index))
-                if response.status == .accepted {
-                    resumed = true
-                    accepted += 1
-                } else {
-                    try await Task.sleep(for: .milliseconds(100))
-                }
+                index += 1
+                if response.status == .accepted { accepted += 1 }
+                return response.status == .accepted
             }
-            #expect(resumed)
             return accepted
         }
         let inspector = DatabaseInspector(directory: env.directory)
@@ -118,8 +114,10 @@ struct FaultTests {
             TestLogs.secret(token)
 
             try FileManager.default.removeItem(atPath: env.keyringPath)
-            try await Task.sleep(for: .milliseconds(500))  // several polls (every 100 ms here) see the file gone
-            #expect(TestLogs.sink.captured.contains { $0.contains("keyring reload refused") && $0.contains(env.keyringPath) })
+            // The file watcher (every 100 ms here) sees the file gone and refuses to reload.
+            try await waitUntil("the reload of the deleted keyring is refused", poll: .milliseconds(50)) {
+                TestLogs.sink.captured.contains { $0.contains("keyring reload refused") && $0.contains(env.keyringPath) }
+            }
             #expect(try await client.get("/v1/guest/order", headers: bearer(token)).status == .ok)
             let again = try await VerifiedAccessTests.requestCode(client, env, count: 2)
             let second = try await client.postJSON(

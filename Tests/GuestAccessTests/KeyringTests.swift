@@ -56,14 +56,10 @@ struct KeyringTests {
         #expect(throws: KeyringError.tooOpen(path: file.path, mode: UInt32(mode))) { try file.load() }
     }
 
-    @Test("Missing, malformed and invalid keyrings are refused with a reason")
-    func malformed() throws {
+    @Test("Missing and invalid keyrings are refused with a reason")
+    func missingOrInvalid() throws {
         let file = try freshFile()
         #expect(throws: KeyringError.missing(path: file.path)) { try file.load() }
-        for content in ["not json", "{}", #"{"version":1,"keys":[]}"#, #"{"version":2,"keys":[]}"#] {
-            #expect(FileManager.default.createFile(atPath: file.path, contents: Data(content.utf8), attributes: [.posixPermissions: 0o600]))
-            #expect(throws: KeyringError.self) { try file.load() }
-        }
         var document = KeyringDocument.generate()
         document.keys[0].secret = Base64URL.encode(SecureRandom.bytes(16))
         #expect(throws: KeyringError.self) { try document.validate() }
@@ -73,6 +69,15 @@ struct KeyringTests {
         document = KeyringDocument.generate()
         document.keys[0].kid = "../../etc/passwd"
         #expect(throws: KeyringError.self) { try document.validate() }
+    }
+
+    @Test(
+        "A malformed keyring file is refused",
+        arguments: ["not json", "{}", #"{"version":1,"keys":[]}"#, #"{"version":2,"keys":[]}"#])
+    func malformed(content: String) throws {
+        let file = try freshFile()
+        #expect(FileManager.default.createFile(atPath: file.path, contents: Data(content.utf8), attributes: [.posixPermissions: 0o600]))
+        #expect(throws: KeyringError.self) { try file.load() }
     }
 
     @Test("A reload picks up a rotation; a broken file is refused and the keyring in force kept")

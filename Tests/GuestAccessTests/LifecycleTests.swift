@@ -36,11 +36,17 @@ struct LifecycleTests {
                 (try? JSONSerialization.jsonObject(with: Data(body.utf8)) as? [String: Any])?["trackingToken"] as? String
             )
 
+            let lookups = storefront.seenAuthorization.all.count
             let inFlight = Task { try await BinaryTests.request(base + "/v1/tracking/\(token)") }
-            try await Task.sleep(for: .milliseconds(400))
+            try await waitUntil("the tracking request is in flight at the storefront") {
+                storefront.seenAuthorization.all.count > lookups
+            }
             let signalled = ContinuousClock.now
             process.signal(SIGTERM)
-            try await Task.sleep(for: .milliseconds(200))
+            try await waitUntil("/readyz answers 503 after SIGTERM", poll: .milliseconds(20)) {
+                try await BinaryTests.request(base + "/readyz").0 == 503
+            }
+            #expect(ContinuousClock.now - signalled < .seconds(1), "/readyz turned 503 only after the drain delay")
             // The request in flight (1.5 s at the storefront) outlasts the 1 s delay, so it is also drained.
             #expect(opened.get("/readyz") == 503)
             #expect(try await BinaryTests.request(base + "/readyz").0 == 503)

@@ -78,7 +78,7 @@ struct MailDeliveryTests {
             "jane@example.com\r\nBcc: all@example.com", "jane@example.com>\r\nRCPT TO:<x@y.z", "<jane@example.com>",
             String(repeating: "a", count: 300) + "@example.com",
         ] {
-            await #expect(throws: MailError.self) { try await mailer.deliver(Self.message(to: recipient)) }
+            await #expect(throws: MailError.self, "\(recipient.debugDescription)") { try await mailer.deliver(Self.message(to: recipient)) }
         }
         try await mailer.deliver(Self.message(to: "renée@bücher.example"))
         let received = try await sink.waitForMessages(1)
@@ -95,9 +95,10 @@ struct MailDeliveryTests {
         try await app.test(.live) { client in
             #expect(
                 try await client.postJSON("/v1/access-codes", VerifiedAccessTests.body(Self.order.orderNumber, "jane.doe@example.com"))
-                    .status == .accepted
-            )
-            try await Task.sleep(for: .milliseconds(1500))
+                    .status == .accepted)
+            try await waitUntil("a delivery to the SMTP server that is down has failed", poll: .milliseconds(50)) {
+                try DatabaseInspector(directory: env.directory).deliveryRetries() >= 1
+            }
             let sink = try await SMTPSink(port: port)
             let messages = try await sink.waitForMessages(1, timeout: .seconds(20))
             let code = try #require(SMTPSink.code(in: messages[0]))
@@ -172,12 +173,10 @@ struct MailDeliveryTests {
         }
 
         func waitForPayload(timeout: Duration = .seconds(20)) async throws -> [String: String] {
-            let deadline = ContinuousClock.now + timeout
-            while ContinuousClock.now < deadline {
-                if let first = accepted.withLock({ $0.first }) { return first }
-                try await Task.sleep(for: .milliseconds(50))
+            try await waitUntil("the webhook receiver has accepted a message", timeout: timeout, poll: .milliseconds(20)) {
+                accepted.withLock { !$0.isEmpty }
             }
-            throw CocoaError(.fileReadNoSuchFile)
+            return accepted.withLock { $0[0] }
         }
     }
 
@@ -194,9 +193,10 @@ struct MailDeliveryTests {
         try await app.test(.live) { client in
             #expect(
                 try await client.postJSON("/v1/access-codes", VerifiedAccessTests.body(Self.order.orderNumber, "jane.doe@example.com"))
-                    .status == .accepted
-            )
-            try await Task.sleep(for: .milliseconds(1200))
+                    .status == .accepted)
+            try await waitUntil("a delivery to the webhook receiver that is down has failed", poll: .milliseconds(50)) {
+                try DatabaseInspector(directory: env.directory).deliveryRetries() >= 1
+            }
             try await LoopbackServer.run(router: receiver.router(), port: port) { _ in
                 let payload = try await receiver.waitForPayload()
                 #expect(payload["to"] == "jane.doe@example.com" && payload["orderNumber"] == Self.order.orderNumber)

@@ -57,22 +57,43 @@ struct OpenAPITests {
         #expect(Set(documented) == Set(served))
     }
 
-    @Test("A known path asked with a method it does not serve answers 405 with Allow; an unknown path 404")
-    func methodNotAllowed() async throws {
+    /// A known path, a method it does not serve, and the Allow header the 405 must carry.
+    struct UnservedMethod: Sendable, CustomTestStringConvertible {
+        let method: HTTPRequest.Method
+        let path: String
+        let allow: String
+
+        var testDescription: String { "\(method) \(path)" }
+    }
+
+    static let unservedMethods = [
+        UnservedMethod(method: .trace, path: "/v1/guest/order", allow: "GET, HEAD"),
+        UnservedMethod(method: .put, path: "/v1/access-codes", allow: "POST"),
+        UnservedMethod(method: .get, path: "/v1/access-codes/verify", allow: "POST"),
+        UnservedMethod(method: .patch, path: "/v1/tracking/gt_abc", allow: "GET, HEAD"),
+        UnservedMethod(method: .delete, path: "/v1/admin/orders/ORD-1/revoke", allow: "POST"),
+        UnservedMethod(method: .post, path: "/healthz", allow: "GET, HEAD"),
+    ]
+
+    @Test("A known path asked with a method it does not serve answers 405 with Allow", arguments: OpenAPITests.unservedMethods)
+    func methodNotAllowed(_ unserved: UnservedMethod) async throws {
         TestLogs.start()
         let env = try TestEnvironment()
         let app = try await buildApplication(reader: env.reader())
         try await app.test(.live) { client in
-            for (method, path, allow) in [
-                (HTTPRequest.Method.trace, "/v1/guest/order", "GET, HEAD"), (.put, "/v1/access-codes", "POST"),
-                (.get, "/v1/access-codes/verify", "POST"), (.patch, "/v1/tracking/gt_abc", "GET, HEAD"),
-                (.delete, "/v1/admin/orders/ORD-1/revoke", "POST"), (.post, "/healthz", "GET, HEAD"),
-            ] {
-                let response = try await client.execute(uri: path, method: method)
-                #expect(response.status == .methodNotAllowed, "\(method) \(path)")
-                #expect(response.headers[.allow] == allow, "\(method) \(path)")
-                #expect(response.errorCode == "method_not_allowed")
-            }
+            let response = try await client.execute(uri: unserved.path, method: unserved.method)
+            #expect(response.status == .methodNotAllowed)
+            #expect(response.headers[.allow] == unserved.allow)
+            #expect(response.errorCode == "method_not_allowed")
+        }
+    }
+
+    @Test("An unknown path answers 404, not 405, and HEAD /healthz is served")
+    func unknownPathAndHead() async throws {
+        TestLogs.start()
+        let env = try TestEnvironment()
+        let app = try await buildApplication(reader: env.reader())
+        try await app.test(.live) { client in
             #expect(try await client.execute(uri: "/v1/nowhere", method: .trace).status == .notFound)
             #expect(try await client.execute(uri: "/healthz", method: .head).status == .ok)
         }

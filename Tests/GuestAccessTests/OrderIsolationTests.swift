@@ -173,11 +173,9 @@ struct OrderIsolationTests {
     /// Posts a code request for `order` with its own email and waits until the worker has finished every pending request.
     static func requestAndSettle(_ client: some TestClientProtocol, _ env: TestEnvironment, _ order: OrderDetail) async throws {
         #expect(try await client.postJSON("/v1/access-codes", body(order.orderNumber, order.email)).status == .accepted)
-        let deadline = ContinuousClock.now + .seconds(10)
-        while try DatabaseInspector(directory: env.directory).requestCounts().pending > 0, ContinuousClock.now < deadline {
-            try await Task.sleep(for: .milliseconds(20))
+        try await waitUntil("the worker has finished every code request", poll: .milliseconds(20)) {
+            try DatabaseInspector(directory: env.directory).requestCounts().pending == 0
         }
-        #expect(try DatabaseInspector(directory: env.directory).requestCounts().pending == 0)
     }
 
     /// Every order's code and budget rows as the model has them, and the decoy rows untouched.

@@ -51,14 +51,12 @@ struct PolicyTests {
         }
     }
 
-    @Test("The IPv6 prefix length of rate-limit keys is read from the policy, from 32 to 128 bits")
-    func ipv6PrefixLength() throws {
+    @Test("The IPv6 prefix length of rate-limit keys is read from the policy, from 32 to 128 bits", arguments: [32, 48, 56, 128])
+    func ipv6PrefixLength(length: Int) throws {
         let text = try Self.defaultText()
         #expect(Policy.default.rateLimits.ipv6PrefixLength == 64)
-        for length in [32, 48, 56, 128] {
-            let policy = try Policy.parse(yaml: text.replacingOccurrences(of: "ipv6PrefixLength: 64", with: "ipv6PrefixLength: \(length)"))
-            #expect(policy.rateLimits.ipv6PrefixLength == length)
-        }
+        let policy = try Policy.parse(yaml: text.replacingOccurrences(of: "ipv6PrefixLength: 64", with: "ipv6PrefixLength: \(length)"))
+        #expect(policy.rateLimits.ipv6PrefixLength == length)
     }
 
     @Test("Non-YAML and non-mapping documents are refused")

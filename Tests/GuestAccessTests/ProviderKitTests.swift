@@ -97,11 +97,10 @@ struct ProviderKitTests {
         process.standardError = FileHandle.nullDevice
         try process.run()
         defer { process.terminate() }
-        var result = try await Self.check(port, order: Fixtures.orders[0].orderNumber)
-        for _ in 0..<50 where result.stdout.contains("no answer") {  // until the script listens
-            try await Task.sleep(for: .milliseconds(100))
-            result = try await Self.check(port, order: Fixtures.orders[0].orderNumber)
+        try await waitUntil("scripts/example_provider.py listens on port \(port)", poll: .milliseconds(50)) {
+            (try? RawHTTPConnection(port: port)) != nil
         }
+        let result = try await Self.check(port, order: Fixtures.orders[0].orderNumber)
         #expect(result.status == 0, "\(result.stdout)")
         #expect(result.stdout.contains("provider conforms"))
     }

@@ -61,19 +61,17 @@ struct ProviderRaceTests {
             let number = Self.order.orderNumber
             storefront.delay.withLock { $0 = .milliseconds(800) }
             #expect(
-                try await client.postJSON("/v1/access-codes", VerifiedAccessTests.body(number, Self.order.email)).status == .accepted
-            )
-            let deadline = ContinuousClock.now + .seconds(10)
-            while !storefront.seenOrders.all.contains(number), ContinuousClock.now < deadline {
-                try await Task.sleep(for: .milliseconds(10))
-            }
-            #expect(storefront.seenOrders.all.contains(number))
+                try await client.postJSON("/v1/access-codes", VerifiedAccessTests.body(number, Self.order.email)).status == .accepted)
+            try await waitUntil("the worker's lookup has reached the storefront") { storefront.seenOrders.all.contains(number) }
             let revoke = try await client.execute(uri: "/v1/admin/orders/\(number)/revoke", method: .post, headers: bearer(env.adminKey))
             #expect(revoke.status == .noContent)
-            while try DatabaseInspector(directory: env.directory).requestCounts().pending > 0, ContinuousClock.now < deadline {
-                try await Task.sleep(for: .milliseconds(20))
+            try await waitUntil("the revoke has finished the pending request", poll: .milliseconds(20)) {
+                try DatabaseInspector(directory: env.directory).requestCounts().pending == 0
             }
-            try await Task.sleep(for: .milliseconds(900))  // past the provider's delay: the worker is done with it
+            // The worker is done with the request once it counts it finished, whichever way (revoked, or sent if the revoke lost).
+            try await waitUntil("the worker has finished with the request", poll: .milliseconds(20)) {
+                try await client.get("/metrics", headers: bearer(env.adminKey)).text.contains("guest_access_code_requests_finished_total{")
+            }
             let codes = env.outbox().filter { $0["orderNumber"] == number }.compactMap { $0["code"] }
             #expect(codes.isEmpty, "a code was sent for a request revoked before its code was stored")
             for code in codes {

@@ -42,18 +42,18 @@ struct RateLimiterTests {
         )
     }
 
-    @Test("IPv4 addresses are keyed per address, and an IPv4-mapped IPv6 address as its IPv4 address")
-    func ipv4AndMapped() {
-        for keys in [ClientKey(), ClientKey(ipv6PrefixLength: 32)] {
-            #expect(keys.key(for: "192.0.2.1") == "192.0.2.1")
-            #expect(keys.key(for: "192.0.2.1") != keys.key(for: "192.0.2.2"))
-            #expect(keys.key(for: "::ffff:192.0.2.1") == "192.0.2.1")
-            #expect(keys.key(for: "::FFFF:c000:201") == "192.0.2.1")
-            #expect(keys.key(for: "::ffff:192.0.2.2") != keys.key(for: "::ffff:192.0.2.1"))
-            #expect(keys.key(for: "unknown") == "unknown")
-        }
+    @Test(
+        "IPv4 addresses are keyed per address, and an IPv4-mapped IPv6 address as its IPv4 address, whatever the IPv6 prefix length",
+        arguments: [64, 32])  // 64: the default
+    func ipv4AndMapped(ipv6PrefixLength: Int) {
+        let keys = ClientKey(ipv6PrefixLength: ipv6PrefixLength)
+        #expect(keys.key(for: "192.0.2.1") == "192.0.2.1")
+        #expect(keys.key(for: "192.0.2.1") != keys.key(for: "192.0.2.2"))
+        #expect(keys.key(for: "::ffff:192.0.2.1") == "192.0.2.1")
+        #expect(keys.key(for: "::FFFF:c000:201") == "192.0.2.1")
+        #expect(keys.key(for: "::ffff:192.0.2.2") != keys.key(for: "::ffff:192.0.2.1"))
+        #expect(keys.key(for: "unknown") == "unknown")
         let limiter = RateLimiter(burst: 1, perSecond: 1)
-        let keys = ClientKey()
         #expect(limiter.take(keys.key(for: "192.0.2.1"), now: 0) == nil)
         #expect(limiter.take(keys.key(for: "::ffff:192.0.2.1"), now: 0) == 1)
         #expect(limiter.take(keys.key(for: "192.0.2.2"), now: 0) == nil)
@@ -62,7 +62,7 @@ struct RateLimiterTests {
     @Test("A full table evicts the least recently used client, and a new client still gets its full burst")
     func evictsLeastRecentlyUsed() {
         let limiter = RateLimiter(burst: 2, perSecond: 1, maxClients: 3)
-        for client in ["a", "b", "c"] { #expect(limiter.take(client, now: 0) == nil) }
+        for client in ["a", "b", "c"] { #expect(limiter.take(client, now: 0) == nil, "client \(client)") }
         #expect(limiter.take("a", now: 0) == nil)  // a is now the most recent and drained; b is the oldest
         #expect(limiter.take("a", now: 0) == 1)
         #expect(limiter.clientsByRecency == ["b", "c", "a"])
@@ -94,7 +94,7 @@ struct RateLimiterTests {
         let kept = (0..<10).map { "old-\($0)" }
         for client in kept {
             _ = limiter.take(client, now: 0)
-            #expect(limiter.take(client, now: 0) == 1)  // drained
+            #expect(limiter.take(client, now: 0) == 1, "\(client)")  // drained
         }
         #expect(limiter.count == maxClients)
 
@@ -121,31 +121,42 @@ struct RateLimiterTests {
         #expect(!limiter.contains("new-99010"))
     }
 
-    @Test("Behind a trusted proxy, IPv6 clients in one /64 share a bucket over HTTP, and the policy's prefix length applies")
-    func overHTTP() async throws {
+    /// A policy's IPv6 prefix length, and `sibling`, another address in the same network as 2001:db8:1:2::1 under that prefix.
+    struct PrefixCase: Sendable, CustomTestStringConvertible {
+        let prefix: String
+        let sibling: String
+
+        var testDescription: String { "/\(prefix), sibling \(sibling)" }
+    }
+
+    @Test(
+        "Behind a trusted proxy, IPv6 clients in one /64 share a bucket over HTTP, and the policy's prefix length applies",
+        arguments: [
+            RateLimiterTests.PrefixCase(prefix: "64", sibling: "2001:db8:1:2::ffff"),
+            RateLimiterTests.PrefixCase(prefix: "48", sibling: "2001:db8:1:99::1"),
+        ])
+    func overHTTP(_ prefixCase: PrefixCase) async throws {
         TestLogs.start()
-        for (prefix, sibling) in [("64", "2001:db8:1:2::ffff"), ("48", "2001:db8:1:99::1")] {
-            let env = try TestEnvironment(policy: ["perClientBurst": "3", "perClientPerSecond": "1", "ipv6PrefixLength": prefix])
-            let app = try await buildApplication(reader: env.reader(["proxies.trusted": "127.0.0.1/32,::1"]))
-            try await app.test(.live) { client in
-                func status(of address: String) async throws -> HTTPResponse.Status {
-                    let forwarded: HTTPFields = [HTTPField.Name("X-Forwarded-For")!: "\(address), 127.0.0.1"]
-                    return try await client.get("/v1/tracking/gt_x", headers: forwarded).status
-                }
-                // Burst 3, refill 1/s: three addresses of one network spend its burst, and its
-                // other addresses get no more than the refill, whatever the machine's speed.
-                let started = ContinuousClock.now
-                var statuses: [HTTPResponse.Status] = []
-                for address in ["2001:db8:1:2::1", "2001:db8:1:2::2", "2001:db8:1:2::3"] + Array(repeating: sibling, count: 5) {
-                    statuses.append(try await status(of: address))
-                }
-                let refilled = Int((ContinuousClock.now - started).components.seconds) + 1
-                #expect(Array(statuses.prefix(3)) == [.notFound, .notFound, .notFound])
-                #expect(statuses.contains(.tooManyRequests))
-                #expect(statuses.filter { $0 == .notFound }.count <= 3 + refilled)
-                // Another network has a bucket of its own.
-                #expect(try await status(of: "2001:db8:2::1") == .notFound)
+        let env = try TestEnvironment(policy: ["perClientBurst": "3", "perClientPerSecond": "1", "ipv6PrefixLength": prefixCase.prefix])
+        let app = try await buildApplication(reader: env.reader(["proxies.trusted": "127.0.0.1/32,::1"]))
+        try await app.test(.live) { client in
+            func status(of address: String) async throws -> HTTPResponse.Status {
+                let forwarded: HTTPFields = [HTTPField.Name("X-Forwarded-For")!: "\(address), 127.0.0.1"]
+                return try await client.get("/v1/tracking/gt_x", headers: forwarded).status
             }
+            // Burst 3, refill 1/s: three addresses of one network spend its burst, and its
+            // other addresses get no more than the refill, whatever the machine's speed.
+            let started = ContinuousClock.now
+            var statuses: [HTTPResponse.Status] = []
+            for address in ["2001:db8:1:2::1", "2001:db8:1:2::2", "2001:db8:1:2::3"] + Array(repeating: prefixCase.sibling, count: 5) {
+                statuses.append(try await status(of: address))
+            }
+            let refilled = Int((ContinuousClock.now - started).components.seconds) + 1
+            #expect(Array(statuses.prefix(3)) == [.notFound, .notFound, .notFound])
+            #expect(statuses.contains(.tooManyRequests))
+            #expect(statuses.filter { $0 == .notFound }.count <= 3 + refilled)
+            // Another network has a bucket of its own.
+            #expect(try await status(of: "2001:db8:2::1") == .notFound)
         }
     }
 }

@@ -18,14 +18,16 @@ struct RevokeRaceTests {
         let store = SQLiteAccessCodeStore(database: database)
         let decidedAt = Mutex<Date?>(nil)
         let revokedAt = Mutex<Date?>(nil)
+        let holdingLock = Mutex<Bool>(false)
         let verify = Task {
             try await store.attempt(orderNumber: "ORD-1", audit: AuditEvent(at: Date(), kind: .verifyFailed)) { code, budget in
+                holdingLock.withLock { $0 = true }
                 Thread.sleep(forTimeInterval: 0.4)  // a slow commit: the write lock is held meanwhile
                 decidedAt.withLock { $0 = Date() }
                 return VerifyDecision(success: false, attempts: code.attempts, used: code.used, budget: budget)
             }
         }
-        try await Task.sleep(for: .milliseconds(100))
+        try await waitUntil("the verify holds the write lock") { holdingLock.withLock { $0 } }
         try await store.revokeOrder("ORD-1") {
             let now = Date()
             revokedAt.withLock { $0 = now }

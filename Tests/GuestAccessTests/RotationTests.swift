@@ -110,16 +110,22 @@ struct RotationTests {
         // Rotate under load: the file watcher and then SIGHUP both reload while requests run.
         let state = LoadState()
         async let failures = Self.load(base, workers: 8, state: state, accessToken: oldToken, trackingToken: trackingToken)
-        try await Task.sleep(for: .milliseconds(500))
+        // Stops the load however this scope ends: a failed wait below must not leave it running (it ignores cancellation).
+        defer { state.stop.store(true, ordering: .relaxed) }
+        try await waitUntil("the load is under way (8 requests answered)") { state.requests.load(ordering: .relaxed) >= 8 }
         #expect(try await BinaryRunner.run(["keys", "rotate", "--data-dir", env.directory]).status == 0)
         let newKid = try KeyringFile(path: env.keyringPath).load().keys[0].kid
         _ = try await process.waitForLog("\"active_kid\":\"\(newKid)\"")
         process.signal(SIGHUP)
         _ = try await process.waitForLog("\"trigger\":\"SIGHUP\"")
-        try await Task.sleep(for: .milliseconds(500))
-        // Enough load to mean something, however slow the machine: run on until 50 requests have passed.
-        let enough = ContinuousClock.now + .seconds(30)
-        while state.requests.load(ordering: .relaxed) <= 50, ContinuousClock.now < enough { try await Task.sleep(for: .milliseconds(50)) }
+        // Load after the reload too, and enough load to mean something however slow the machine: run on until
+        // requests sent after the reload have been answered (past the at most 8 in flight when it was seen) and
+        // over 50 have passed in all.
+        let atReload = state.requests.load(ordering: .relaxed)
+        try await waitUntil("requests after the SIGHUP reload are answered, over 50 in all", timeout: .seconds(30)) {
+            let requests = state.requests.load(ordering: .relaxed)
+            return requests > atReload + 8 && requests > 50
+        }
         state.stop.store(true, ordering: .relaxed)
         let unexpected = await failures
         #expect(unexpected.isEmpty, "\(unexpected.prefix(10))")
@@ -133,13 +139,9 @@ struct RotationTests {
         // After retire: what the old key signed is refused; the new key's tokens keep working.
         #expect(try await BinaryRunner.run(["keys", "retire", oldKid, "--data-dir", env.directory]).status == 0)
         process.signal(SIGHUP)
-        try await Task.sleep(for: .milliseconds(300))
-        var refused = false
-        for _ in 0..<50 where !refused {
-            refused = try await BinaryTests.request(base + "/v1/guest/order", bearer: oldToken).0 == 401
-            if !refused { try await Task.sleep(for: .milliseconds(100)) }
+        try await waitUntil("the retired key's access token is refused", poll: .milliseconds(50)) {
+            try await BinaryTests.request(base + "/v1/guest/order", bearer: oldToken).0 == 401
         }
-        #expect(refused)
         #expect(try await BinaryTests.request(base + "/v1/guest/order", bearer: newToken).0 == 200)
         #expect(try await BinaryTests.request(base + "/v1/tracking/\(trackingToken)").0 == 200)
         #expect(process.process.isRunning)

@@ -84,7 +84,24 @@ struct SMTPInjectionTests {
         #expect(session["plain"] as? [String] == [])
     }
 
-    @Test("The reply decoder tags lines with the TLS epoch, drops a partial plaintext line at STARTTLS, and cuts at 512 bytes")
+    /// The longest reply line there is, without its CRLF (512 bytes with it).
+    static let longestLine = "250 " + String(repeating: "x", count: 506)
+
+    /// A reply line the decoder must refuse.
+    struct TooLongLine: Sendable, CustomTestStringConvertible {
+        let name: String
+        let text: String
+
+        var testDescription: String { name }
+    }
+
+    static let tooLongLines = [
+        TooLongLine(name: "513 bytes with CRLF", text: longestLine + "x\r\n"),
+        TooLongLine(name: "512 bytes and no newline yet", text: longestLine + "xx"),
+        TooLongLine(name: "100,000 bytes and no newline", text: String(repeating: "x", count: 100_000)),
+    ]
+
+    @Test("The reply decoder tags lines with the TLS epoch, drops a partial plaintext line at STARTTLS, and passes a 512-byte line")
     func replyDecoder() throws {
         let decoder = SMTPReplyDecoder()
         let channel = EmbeddedChannel(handler: ByteToMessageHandler(decoder))
@@ -99,19 +116,20 @@ struct SMTPInjectionTests {
         try channel.writeInbound(ByteBuffer(string: "250 cut"))
         #expect(try channel.finish().isClean)
 
-        // 512 bytes with CRLF is the longest line there is; one byte more, with or without a newline, fails.
-        let longest = "250 " + String(repeating: "x", count: 506)
+        // 512 bytes with CRLF is the longest line there is.
         let fits = EmbeddedChannel(handler: ByteToMessageHandler(SMTPReplyDecoder()))
-        try fits.writeInbound(ByteBuffer(string: longest + "\r\n"))
-        #expect(try Self.decoded(fits) == ["0:" + longest])
+        try fits.writeInbound(ByteBuffer(string: Self.longestLine + "\r\n"))
+        #expect(try Self.decoded(fits) == ["0:" + Self.longestLine])
         _ = try? fits.finish()
-        for tooLong in [longest + "x\r\n", longest + "xx", String(repeating: "x", count: 100_000)] {
-            let channel = EmbeddedChannel(handler: ByteToMessageHandler(SMTPReplyDecoder()))
-            #expect(throws: MailError.rejected(reason: "SMTP reply line longer than 512 bytes")) {
-                try channel.writeInbound(ByteBuffer(string: tooLong))
-            }
-            // Finished, or `ByteToMessageHandler` asserts in its deinit that it was never removed.
-            _ = try? channel.finish()
+    }
+
+    @Test("The reply decoder cuts a line over 512 bytes, with or without a newline", arguments: SMTPInjectionTests.tooLongLines)
+    func replyDecoderCutsLongLines(_ tooLong: TooLongLine) {
+        let channel = EmbeddedChannel(handler: ByteToMessageHandler(SMTPReplyDecoder()))
+        #expect(throws: MailError.rejected(reason: "SMTP reply line longer than 512 bytes")) {
+            try channel.writeInbound(ByteBuffer(string: tooLong.text))
         }
+        // Finished, or `ByteToMessageHandler` asserts in its deinit that it was never removed.
+        _ = try? channel.finish()
     }
 }

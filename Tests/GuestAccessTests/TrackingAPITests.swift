@@ -35,34 +35,33 @@ struct TrackingAPITests {
         return token
     }
 
-    @Test("The tracking view holds exactly the allowed fields, masked, for every order")
-    func allowList() async throws {
+    @Test("The tracking view holds exactly the allowed fields, masked, for every order", arguments: Fixtures.orders.map(\.orderNumber))
+    func allowList(orderNumber: String) async throws {
         TestLogs.start()
+        let order = try #require(Fixtures.orders.first { $0.orderNumber == orderNumber })
         let env = try TestEnvironment()
         let app = try await buildApplication(reader: env.reader())
         try await app.test(.live) { client in
-            for order in Fixtures.orders {
-                let token = try await mint(client, env, order.orderNumber)
-                #expect(token.hasPrefix("gt_") && token.count == 35)
-                let response = try await client.get("/v1/tracking/\(token)")
-                #expect(response.status == .ok)
-                let json = response.json
-                #expect(Set(json.keys) == Self.allowedFields)
-                #expect(json["orderNumber"] as? String == order.orderNumber)
-                #expect(json["status"] as? String == order.status.rawValue)
-                #expect(json["emailMasked"] as? String == EmailMask.mask(order.email))
-                #expect(json["shippingCity"] as? String == order.shippingAddress?.city)
-                #expect(json["grandTotal"] as? Int == order.grandTotal)
-                let items = try #require(json["items"] as? [[String: Any]])
-                #expect(items.count == order.items.count)
-                for item in items { #expect(Set(item.keys) == ["name", "quantity", "imageUrl"]) }
-                for secret in Self.forbidden + [order.email] {
-                    #expect(!response.text.contains(secret), "tracking view leaks \(secret)")
-                }
-                #expect(response.headers[.init("Referrer-Policy")!] == "no-referrer")
-                #expect(response.headers[.cacheControl] == "no-store")
-                #expect(response.headers[.contentType] == "application/json; charset=utf-8")
+            let token = try await mint(client, env, order.orderNumber)
+            #expect(token.hasPrefix("gt_") && token.count == 35)
+            let response = try await client.get("/v1/tracking/\(token)")
+            #expect(response.status == .ok)
+            let json = response.json
+            #expect(Set(json.keys) == Self.allowedFields)
+            #expect(json["orderNumber"] as? String == order.orderNumber)
+            #expect(json["status"] as? String == order.status.rawValue)
+            #expect(json["emailMasked"] as? String == EmailMask.mask(order.email))
+            #expect(json["shippingCity"] as? String == order.shippingAddress?.city)
+            #expect(json["grandTotal"] as? Int == order.grandTotal)
+            let items = try #require(json["items"] as? [[String: Any]])
+            #expect(items.count == order.items.count)
+            for item in items { #expect(Set(item.keys) == ["name", "quantity", "imageUrl"]) }
+            for secret in Self.forbidden + [order.email] {
+                #expect(!response.text.contains(secret), "tracking view leaks \(secret)")
             }
+            #expect(response.headers[.init("Referrer-Policy")!] == "no-referrer")
+            #expect(response.headers[.cacheControl] == "no-store")
+            #expect(response.headers[.contentType] == "application/json; charset=utf-8")
         }
     }
 
@@ -118,10 +117,11 @@ struct TrackingAPITests {
                 [.authorization: env.adminKey], bearer(""), bearer(String(repeating: "k", count: 9000)),
             ]
             var bodies = Set<String>()
-            for headers in attempts {
+            for (index, headers) in attempts.enumerated() {
                 let mint = try await client.postJSON("/v1/admin/tracking-tokens", #"{"orderNumber":"ORD-2026-0042"}"#, headers: headers)
                 let revoke = try await client.execute(uri: "/v1/admin/orders/ORD-2026-0042/revoke", method: .post, headers: headers)
-                #expect(mint.status == .unauthorized && revoke.status == .unauthorized)
+                // Named by position: the headers hold the admin key.
+                #expect(mint.status == .unauthorized && revoke.status == .unauthorized, "attempt \(index)")
                 bodies.insert(mint.text)
                 bodies.insert(revoke.text)
             }
@@ -149,72 +149,84 @@ struct TrackingAPITests {
         let app = try await buildApplication(reader: env.reader())
         try await app.test(.live) { client in
             let auth = bearer(env.adminKey)
-            var cases: [(TestResponse, HTTPResponse.Status, String)] = []
-            cases.append(
-                (try await client.postJSON("/v1/admin/tracking-tokens", "{bad json", headers: auth), .badRequest, "invalid_request")
-            )
-            cases.append((try await client.postJSON("/v1/admin/tracking-tokens", "{}", headers: auth), .badRequest, "invalid_request"))
+            var cases: [(name: String, response: TestResponse, status: HTTPResponse.Status, code: String)] = []
             cases.append(
                 (
+                    "malformed JSON", try await client.postJSON("/v1/admin/tracking-tokens", "{bad json", headers: auth), .badRequest,
+                    "invalid_request"
+                ))
+            cases.append(
+                (
+                    "no order number", try await client.postJSON("/v1/admin/tracking-tokens", "{}", headers: auth), .badRequest,
+                    "invalid_request"
+                ))
+            cases.append(
+                (
+                    "order number as a number",
                     try await client.postJSON("/v1/admin/tracking-tokens", #"{"orderNumber":42}"#, headers: auth), .badRequest,
                     "invalid_request"
                 )
             )
             cases.append(
                 (
+                    "path in order number",
                     try await client.postJSON("/v1/admin/tracking-tokens", #"{"orderNumber":"a/../b"}"#, headers: auth), .badRequest,
                     "invalid_request"
-                )
-            )
-            cases.append((try await client.postJSON("/v1/admin/tracking-tokens", "[]", headers: auth), .badRequest, "invalid_request"))
+                ))
+            cases.append(
+                ("JSON array", try await client.postJSON("/v1/admin/tracking-tokens", "[]", headers: auth), .badRequest, "invalid_request"))
             let big = #"{"orderNumber":""# + String(repeating: "A", count: 9000) + #""}"#
             cases.append(
-                (try await client.postJSON("/v1/admin/tracking-tokens", big, headers: auth), .contentTooLarge, "payload_too_large")
-            )
+                (
+                    "oversized body", try await client.postJSON("/v1/admin/tracking-tokens", big, headers: auth), .contentTooLarge,
+                    "payload_too_large"
+                ))
             var textHeaders = auth
             textHeaders[.contentType] = "text/plain"
             cases.append(
                 (
-                    try await client.postJSON("/v1/admin/tracking-tokens", "x", headers: textHeaders), .unsupportedMediaType,
-                    "unsupported_media_type"
-                )
-            )
+                    "text/plain body", try await client.postJSON("/v1/admin/tracking-tokens", "x", headers: textHeaders),
+                    .unsupportedMediaType, "unsupported_media_type"
+                ))
             textHeaders[.contentType] = "application/json; charset=latin-1"
             cases.append(
                 (
-                    try await client.postJSON("/v1/admin/tracking-tokens", "{}", headers: textHeaders), .unsupportedMediaType,
-                    "unsupported_media_type"
-                )
-            )
-            cases.append((try await client.execute(uri: "/v1/tracking/abc", method: .delete), .methodNotAllowed, "method_not_allowed"))
+                    "JSON in latin-1", try await client.postJSON("/v1/admin/tracking-tokens", "{}", headers: textHeaders),
+                    .unsupportedMediaType, "unsupported_media_type"
+                ))
             cases.append(
                 (
-                    try await client.execute(uri: "/v1/admin/tracking-tokens", method: .get, headers: auth), .methodNotAllowed,
+                    "DELETE on a tracking token", try await client.execute(uri: "/v1/tracking/abc", method: .delete), .methodNotAllowed,
                     "method_not_allowed"
-                )
-            )
-            cases.append((try await client.execute(uri: "/v1/nowhere", method: .get), .notFound, "not_found"))
+                ))
             cases.append(
                 (
+                    "GET on tracking-tokens", try await client.execute(uri: "/v1/admin/tracking-tokens", method: .get, headers: auth),
+                    .methodNotAllowed, "method_not_allowed"
+                ))
+            cases.append(("unknown route", try await client.execute(uri: "/v1/nowhere", method: .get), .notFound, "not_found"))
+            cases.append(
+                (
+                    "CR/LF as the order number to revoke",
                     try await client.execute(uri: "/v1/admin/orders/%0D%0A/revoke", method: .post, headers: auth), .badRequest,
                     "invalid_request"
                 )
             )
             var huge: HTTPFields = [:]
             huge[HTTPField.Name("X-Padding")!] = String(repeating: "p", count: 20000)
-            cases.append((try await client.get("/healthz", headers: huge), .badRequest, "invalid_request"))
+            cases.append(("a 20,000-byte header", try await client.get("/healthz", headers: huge), .badRequest, "invalid_request"))
             var many: HTTPFields = [:]
             for index in 0..<80 { many.append(HTTPField(name: HTTPField.Name("X-H\(index)")!, value: "v")) }
-            cases.append((try await client.get("/healthz", headers: many), .badRequest, "invalid_request"))
+            cases.append(("80 headers", try await client.get("/healthz", headers: many), .badRequest, "invalid_request"))
 
-            for (response, status, code) in cases {
-                #expect(response.status == status, "\(response.text)")
-                #expect(response.errorCode == code)
-                #expect(Set(response.json.keys) == ["error"])
-                #expect(response.headers[.contentType] == "application/json; charset=utf-8")
-                #expect(response.headers[.cacheControl] == "no-store")
-                #expect(response.headers[.init("X-Content-Type-Options")!] == "nosniff")
-                #expect(response.headers[.init("X-Request-Id")!]?.count == 16)
+            for (name, response, status, code) in cases {
+                #expect(response.status == status, "\(name): \(response.text)")
+                #expect(response.errorCode == code, "\(name)")
+                #expect(Set(response.json.keys) == ["error"], "\(name)")
+                #expect(response.headers[.contentType] == "application/json; charset=utf-8", "\(name)")
+                #expect(response.headers[.cacheControl] == "no-store", "\(name)")
+                #expect(response.headers[.init("X-Content-Type-Options")!] == "nosniff", "\(name)")
+                #expect(response.headers[.init("X-Request-Id")!]?.count == 16, "\(name)")
             }
             let ids = try await (0..<5).asyncMap { _ in try await client.get("/healthz").headers[.init("X-Request-Id")!] }
             #expect(Set(ids).count == 5)

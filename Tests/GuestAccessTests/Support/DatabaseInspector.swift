@@ -56,6 +56,12 @@ struct DatabaseInspector {
             )
         }
     }
+
+    /// Retries scheduled so far, over all code requests: each lookup or
+    /// delivery that failed and will be tried again counts one.
+    func deliveryRetries() throws -> Int {
+        try read { db in try Int.fetchOne(db, sql: "SELECT coalesce(sum(delivery_attempts), 0) FROM code_requests") ?? 0 }
+    }
 }
 
 extension DatabaseInspector {
