@@ -162,12 +162,19 @@ struct CanonicalClaimsTests {
 
     @Test(
         "Claims as sign writes them read the same as JSONDecoder reads them",
-        arguments: ["ORD-1", "ORD-2026-0042", String(repeating: "9", count: 64)])
+        arguments: ["ORD-1", "ORD-2026-0042", String(repeating: "9", count: 64)]
+    )
     func canonicalMatchesDecoder(subject: String) throws {
         let keyring = try Keyring(document: .generate())
         let claims = AccessTokenClaims(
-            iss: "guest-access", aud: "guest-access-storefront", sub: subject, scope: AccessTokenClaims.orderReadScope,
-            iat: 1_800_000_000, exp: 1_800_001_800, jti: Base64URL.encode(SecureRandom.bytes(16)))
+            iss: "guest-access",
+            aud: "guest-access-storefront",
+            sub: subject,
+            scope: AccessTokenClaims.orderReadScope,
+            iat: 1_800_000_000,
+            exp: 1_800_001_800,
+            jti: Base64URL.encode(SecureRandom.bytes(16))
+        )
         let token = AccessTokenCodec.sign(claims, keyring: keyring)
         let payload = try #require(Base64URL.decode(token.split(separator: ".")[1]))
         #expect(AccessTokenClaims.canonical(payload) == claims)

@@ -218,7 +218,8 @@ struct AuditTests {
 
     @Test(
         "guest-access audit refuses a bad filter with an error line",
-        arguments: [["--event", "nope"], ["--since", "yesterday"], ["--limit", "0"], ["--order", "ORD/../1"]])
+        arguments: [["--event", "nope"], ["--since", "yesterday"], ["--limit", "0"], ["--order", "ORD/../1"]]
+    )
     func auditRefusesBadFilters(filter: [String]) async throws {
         let env = try TestEnvironment()
         // A trail to read, so that the refusal is the filter's and not "no database".

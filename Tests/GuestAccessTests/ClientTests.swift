@@ -1,3 +1,4 @@
+import Configuration
 import Foundation
 import GuestAccessClient
 import GuestAccessCore
@@ -17,7 +18,7 @@ struct ClientTests {
     /// Runs `body` with a client for a live in-process service.
     static func withService(
         _ env: TestEnvironment,
-        _ extra: [String: String] = [:],
+        _ extra: [ConfigKey: String] = [:],
         _ body: @escaping @Sendable (GuestAccessClient) async throws -> Void
     ) async throws {
         TestLogs.start()
@@ -82,7 +83,13 @@ struct ClientTests {
 
     @Test("Rate limits and a dead provider arrive as rateLimited and unavailable, with Retry-After")
     func limitsAndOutages() async throws {
-        let limited = try TestEnvironment(policy: ["perClientBurst": "2", "perClientPerSecond": "1", "responseFloorMilliseconds": "0"])
+        let limited = try TestEnvironment(
+            policy: Policy.default.with {
+                $0.rateLimits.perClientBurst = 2
+                $0.rateLimits.perClientPerSecond = 1
+                $0.codes.responseFloorMilliseconds = 0
+            }
+        )
         try await Self.withService(limited) { client in
             var seen: GuestAccessError?
             for _ in 0..<10 where seen == nil {
@@ -99,11 +106,14 @@ struct ClientTests {
             #expect((limited.retryAfter ?? 0) >= 1)
             #expect(limited.status == 429 && limited.code == "rate_limited")
         }
-        var downPolicy = TestEnvironment.fastPolicy
-        downPolicy["timeoutSeconds"] = "1"  // provider (and mail) timeout
+        let downPolicy = TestEnvironment.fastPolicy.with {
+            $0.provider.timeoutSeconds = 1
+            $0.mail.timeoutSeconds = 1
+        }
         let down = try TestEnvironment(policy: downPolicy)
         let closedPort = try SMTPSink.freePort()
-        try await Self.withService(down, ["provider.url": "http://127.0.0.1:\(closedPort)", "provider.credential": "x"]) { client in
+        try await Self.withService(down, [SettingKey.providerURL: "http://127.0.0.1:\(closedPort)", SettingKey.providerCredential: "x"]) {
+            client in
             let error = try await #require(throws: GuestAccessError.self) {
                 try await client.admin(key: down.adminKey).mintTrackingToken(orderNumber: Self.order.orderNumber)
             }

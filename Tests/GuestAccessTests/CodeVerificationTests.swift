@@ -173,8 +173,14 @@ struct CodeVerificationTests {
         for (name, number, email) in cases {
             recorded.withLock { $0.removeAll() }
             let decision = try await store.verifyAttempt(
-                orderNumber: number, email: email, code: "654321", keyring: keyring, now: Date(), policy: policy,
-                audit: AuditEvent(at: Date(), kind: .verifyFailed))
+                orderNumber: number,
+                email: email,
+                code: "654321",
+                keyring: keyring,
+                now: Date(),
+                policy: policy,
+                audit: AuditEvent(at: Date(), kind: .verifyFailed)
+            )
             #expect(!decision.success, "\(name)")
             sequences[name] = recorded.withLock { $0 }
         }

@@ -48,10 +48,11 @@ struct CrashSafetyTests {
 
     @Test("After repeated kill -9 under load: integrity ok, counters never go down, no code succeeds twice, no request lost")
     func killNine() async throws {
-        var policy = TestEnvironment.fastPolicy
-        policy["perOrderLimit"] = "100"
-        policy["perOrderWindowSeconds"] = "60"
-        policy["perEmailLimit"] = "1000"
+        let policy = TestEnvironment.fastPolicy.with {
+            $0.codes.perOrderLimit = 100
+            $0.codes.perOrderWindowSeconds = 60
+            $0.codes.perEmailLimit = 1000
+        }
         let env = try TestEnvironment(typedOrders: Self.guessOrders + [Self.winOrder] + Self.requestOrders, policy: policy)
         let database = DatabaseInspector(directory: env.directory)
 

@@ -26,8 +26,8 @@ struct DeliveryFairnessTests {
     ) async throws {
         try await ProviderRaceTests.withService(
             delay: .milliseconds(100),
-            policy: ["timeoutSeconds": "30"],
-            extra: ["proxies.trusted": "127.0.0.1/32,::1"],
+            policy: TestEnvironment.fastPolicy.with { $0.provider.timeoutSeconds = 30 },
+            extra: [SettingKey.trustedProxies: "127.0.0.1/32,::1"],
             body
         )
     }
@@ -137,12 +137,16 @@ struct DeliveryFairnessTests {
         let storefront = FakeStorefront(orders: Fixtures.orders, credential: HTTPProviderTests.credential)
         try await storefront.run { port in
             let env = try TestEnvironment(
-                policy: TestEnvironment.fastPolicy.merging(["parallelDeliveries": "1", "timeoutSeconds": "30"]) { $1 }
+                policy: TestEnvironment.fastPolicy.with {
+                    $0.mail.parallelDeliveries = 1
+                    $0.provider.timeoutSeconds = 30
+                }
             )
             let app = try await buildApplication(
                 reader: env.reader([
-                    "provider.url": "http://127.0.0.1:\(port)", "provider.credential": HTTPProviderTests.credential,
-                    "mailer": "smtp://127.0.0.1:\(sink.port)", "mail.smtpAllowPlaintext": "true", "mail.from": "orders@shop.example",
+                    SettingKey.providerURL: "http://127.0.0.1:\(port)", SettingKey.providerCredential: HTTPProviderTests.credential,
+                    SettingKey.mailer: "smtp://127.0.0.1:\(sink.port)", SettingKey.smtpAllowPlaintext: "true",
+                    SettingKey.mailFrom: "orders@shop.example",
                 ])
             )
             try await app.test(.live) { client in

@@ -34,9 +34,10 @@ struct FaultTests {
         TestLogs.start()
         let mount = try ScratchMount(kibibytes: 2048)
         defer { mount.unmount() }
-        var policy = TestEnvironment.fastPolicy
-        policy["perOrderLimit"] = "100"
-        policy["perEmailLimit"] = "1000"
+        let policy = TestEnvironment.fastPolicy.with {
+            $0.codes.perOrderLimit = 100
+            $0.codes.perEmailLimit = 1000
+        }
         let env = try TestEnvironment(policy: policy, dataDirectory: mount.path)
         let app = try await buildApplication(reader: env.reader())
         let accepted = try await app.test(.live) { client in

@@ -73,7 +73,8 @@ struct KeyringTests {
 
     @Test(
         "A malformed keyring file is refused",
-        arguments: ["not json", "{}", #"{"version":1,"keys":[]}"#, #"{"version":2,"keys":[]}"#])
+        arguments: ["not json", "{}", #"{"version":1,"keys":[]}"#, #"{"version":2,"keys":[]}"#]
+    )
     func malformed(content: String) throws {
         let file = try freshFile()
         #expect(FileManager.default.createFile(atPath: file.path, contents: Data(content.utf8), attributes: [.posixPermissions: 0o600]))

@@ -28,7 +28,8 @@ struct MailDeliveryTests {
         let env = try TestEnvironment(policy: TestEnvironment.fastPolicy)
         let app = try await buildApplication(
             reader: env.reader([
-                "mailer": "smtp://127.0.0.1:\(sink.port)", "mail.smtpAllowPlaintext": "true", "mail.from": "orders@shop.example",
+                SettingKey.mailer: "smtp://127.0.0.1:\(sink.port)", SettingKey.smtpAllowPlaintext: "true",
+                SettingKey.mailFrom: "orders@shop.example",
             ])
         )
         try await app.test(.live) { client in
@@ -91,11 +92,14 @@ struct MailDeliveryTests {
         TestLogs.start()
         let port = try SMTPSink.freePort()
         let env = try TestEnvironment(policy: TestEnvironment.fastPolicy)
-        let app = try await buildApplication(reader: env.reader(["mailer": "smtp://127.0.0.1:\(port)", "mail.smtpAllowPlaintext": "true"]))
+        let app = try await buildApplication(
+            reader: env.reader([SettingKey.mailer: "smtp://127.0.0.1:\(port)", SettingKey.smtpAllowPlaintext: "true"])
+        )
         try await app.test(.live) { client in
             #expect(
                 try await client.postJSON("/v1/access-codes", VerifiedAccessTests.body(Self.order.orderNumber, "jane.doe@example.com"))
-                    .status == .accepted)
+                    .status == .accepted
+            )
             try await waitUntil("a delivery to the SMTP server that is down has failed", poll: .milliseconds(50)) {
                 try DatabaseInspector(directory: env.directory).deliveryRetries() >= 1
             }
@@ -117,11 +121,10 @@ struct MailDeliveryTests {
         TestLogs.start()
         // Attempt 1: 550 at RCPT. Attempt 2: held 6 s, past the 1 s timeout (the server drops it when we hang up). Attempt 3: accepted.
         let sink = try await SMTPSink(options: ["--reject-first", "1", "--stall-first", "1", "--stall-seconds", "6"])
-        var policy = TestEnvironment.fastPolicy
-        policy["timeoutSeconds"] = "1"
+        let policy = TestEnvironment.fastPolicy.with { $0.mail.timeoutSeconds = 1 }
         let env = try TestEnvironment(policy: policy)
         let app = try await buildApplication(
-            reader: env.reader(["mailer": "smtp://127.0.0.1:\(sink.port)", "mail.smtpAllowPlaintext": "true"])
+            reader: env.reader([SettingKey.mailer: "smtp://127.0.0.1:\(sink.port)", SettingKey.smtpAllowPlaintext: "true"])
         )
         try await app.test(.live) { client in
             #expect(
@@ -188,12 +191,13 @@ struct MailDeliveryTests {
         let port = try SMTPSink.freePort()
         let env = try TestEnvironment(policy: TestEnvironment.fastPolicy)
         let app = try await buildApplication(
-            reader: env.reader(["mailer": "webhook:http://127.0.0.1:\(port)/mail", "mail.webhookSecret": secret])
+            reader: env.reader([SettingKey.mailer: "webhook:http://127.0.0.1:\(port)/mail", SettingKey.webhookSecret: secret])
         )
         try await app.test(.live) { client in
             #expect(
                 try await client.postJSON("/v1/access-codes", VerifiedAccessTests.body(Self.order.orderNumber, "jane.doe@example.com"))
-                    .status == .accepted)
+                    .status == .accepted
+            )
             try await waitUntil("a delivery to the webhook receiver that is down has failed", poll: .milliseconds(50)) {
                 try DatabaseInspector(directory: env.directory).deliveryRetries() >= 1
             }

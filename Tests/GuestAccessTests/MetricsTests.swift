@@ -14,9 +14,10 @@ struct MetricsTests {
     @Test("/metrics counts codes, verifications, burns, refusals, rate limits and provider calls, behind the admin key, with no order data")
     func metrics() async throws {
         TestLogs.start()
-        var policy = TestEnvironment.fastPolicy
-        policy["perClientBurst"] = "40"
-        policy["perClientPerSecond"] = "1"
+        let policy = TestEnvironment.fastPolicy.with {
+            $0.rateLimits.perClientBurst = 40
+            $0.rateLimits.perClientPerSecond = 1
+        }
         let env = try TestEnvironment(policy: policy)
         let app = try await buildApplication(reader: env.reader())
         try await app.test(.live) { client in

@@ -21,7 +21,7 @@ struct OpenAPITests {
         #expect(String(decoding: OpenAPIController.document, as: UTF8.self) == file)
         let env = try TestEnvironment()
         let app = try await buildApplication(reader: env.reader())
-        try await app.test(.live) { client in
+        try await app.test(.router) { client in
             let response = try await client.get("/openapi.yaml")
             #expect(response.status == .ok)
             #expect(response.headers[.contentType] == "application/yaml; charset=utf-8")
@@ -80,7 +80,7 @@ struct OpenAPITests {
         TestLogs.start()
         let env = try TestEnvironment()
         let app = try await buildApplication(reader: env.reader())
-        try await app.test(.live) { client in
+        try await app.test(.router) { client in
             let response = try await client.execute(uri: unserved.path, method: unserved.method)
             #expect(response.status == .methodNotAllowed)
             #expect(response.headers[.allow] == unserved.allow)
@@ -93,9 +93,11 @@ struct OpenAPITests {
         TestLogs.start()
         let env = try TestEnvironment()
         let app = try await buildApplication(reader: env.reader())
-        try await app.test(.live) { client in
-            #expect(try await client.execute(uri: "/v1/nowhere", method: .trace).status == .notFound)
-            #expect(try await client.execute(uri: "/healthz", method: .head).status == .ok)
+        try await app.test(.router) { client in
+            let unknown = try await client.execute(uri: "/v1/nowhere", method: .trace)
+            #expect(unknown.status == .notFound)
+            let head = try await client.execute(uri: "/healthz", method: .head)
+            #expect(head.status == .ok)
         }
     }
 }

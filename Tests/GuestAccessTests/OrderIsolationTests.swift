@@ -18,10 +18,14 @@ import Testing
 @Suite("Order isolation over real HTTP and a real SQLite file")
 struct OrderIsolationTests {
     static let limits = OrderAccessModel.Limits(maxAttempts: 3, consecutive: 3, daily: 5, total: 6)
-    static let policy = TestEnvironment.fastPolicy.merging([
-        "maxAttempts": "3", "consecutivePerOrder": "3", "dailyPerOrder": "5", "totalPerOrder": "6", "perOrderLimit": "100",
-        "perEmailLimit": "100",
-    ]) { $1 }
+    static let policy = TestEnvironment.fastPolicy.with {
+        $0.codes.maxAttempts = limits.maxAttempts
+        $0.failureBudget.consecutivePerOrder = limits.consecutive
+        $0.failureBudget.dailyPerOrder = limits.daily
+        $0.failureBudget.totalPerOrder = limits.total
+        $0.codes.perOrderLimit = 100
+        $0.codes.perEmailLimit = 100
+    }
 
     enum Operation: CaseIterable {
         case request, right, wrong, wrongEmail, revoke, signOut

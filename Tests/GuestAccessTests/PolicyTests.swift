@@ -12,9 +12,26 @@ struct PolicyTests {
 
     static func defaultText() throws -> String { try String(contentsOfFile: defaultPath, encoding: .utf8) }
 
-    @Test("policy/default.yaml parses to exactly the compiled-in default")
+    @Test("The default a service runs with is policy/default.yaml itself, embedded at build time")
     func defaultMatches() throws {
+        #expect(Policy.defaultDocument == (try Self.defaultText()))
         #expect(try Policy.parse(yaml: Self.defaultText()) == Policy.default)
+    }
+
+    @Test("A typed policy written as a file reads back equal, with every section's own keys")
+    func documentRoundTrip() throws {
+        let changed = Policy.default.with {
+            $0.provider.timeoutSeconds = 7
+            $0.mail.timeoutSeconds = 11
+            $0.storage.synchronous = .normal
+            $0.risk.maxGuessProbabilityPerYear = 2.5e-5
+        }
+        for policy in [Policy.default, changed] {
+            #expect(try Policy.parse(yaml: policy.document()) == policy)
+        }
+        // Two sections have a timeoutSeconds: each keeps its own.
+        let parsed = try Policy.parse(yaml: changed.document())
+        #expect(parsed.provider.timeoutSeconds == 7 && parsed.mail.timeoutSeconds == 11)
     }
 
     @Test(

@@ -1,3 +1,4 @@
+import Configuration
 import Foundation
 import GuestAccessCore
 import GuestAccessHTTP
@@ -21,17 +22,21 @@ struct ProviderRaceTests {
     /// over the fast test policy and `extra` configuration.
     static func withService(
         delay: Duration = .zero,
-        policy: [String: String] = [:],
-        extra: [String: String] = [:],
+        policy: Policy = TestEnvironment.fastPolicy,
+        extra: [ConfigKey: String] = [:],
         _ body: @Sendable (FakeStorefront, TestEnvironment, any TestClientProtocol) async throws -> Void
     ) async throws {
         TestLogs.start()
         let storefront = FakeStorefront(orders: Fixtures.orders, credential: HTTPProviderTests.credential)
         storefront.delay.withLock { $0 = delay }
         try await storefront.run { port in
-            let env = try TestEnvironment(policy: TestEnvironment.fastPolicy.merging(policy) { $1 })
+            let env = try TestEnvironment(policy: policy)
             let reader = env.reader(
-                ["provider.url": "http://127.0.0.1:\(port)", "provider.credential": HTTPProviderTests.credential].merging(extra) { $1 }
+                [SettingKey.providerURL: "http://127.0.0.1:\(port)", SettingKey.providerCredential: HTTPProviderTests.credential].merging(
+                    extra
+                ) {
+                    $1
+                }
             )
             let app = try await buildApplication(reader: reader)
             try await app.test(.live) { client in try await body(storefront, env, client) }
@@ -61,7 +66,8 @@ struct ProviderRaceTests {
             let number = Self.order.orderNumber
             storefront.delay.withLock { $0 = .milliseconds(800) }
             #expect(
-                try await client.postJSON("/v1/access-codes", VerifiedAccessTests.body(number, Self.order.email)).status == .accepted)
+                try await client.postJSON("/v1/access-codes", VerifiedAccessTests.body(number, Self.order.email)).status == .accepted
+            )
             try await waitUntil("the worker's lookup has reached the storefront") { storefront.seenOrders.all.contains(number) }
             let revoke = try await client.execute(uri: "/v1/admin/orders/\(number)/revoke", method: .post, headers: bearer(env.adminKey))
             #expect(revoke.status == .noContent)

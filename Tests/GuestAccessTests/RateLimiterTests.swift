@@ -44,7 +44,8 @@ struct RateLimiterTests {
 
     @Test(
         "IPv4 addresses are keyed per address, and an IPv4-mapped IPv6 address as its IPv4 address, whatever the IPv6 prefix length",
-        arguments: [64, 32])  // 64: the default
+        arguments: [64, 32]
+    )  // 64: the default
     func ipv4AndMapped(ipv6PrefixLength: Int) {
         let keys = ClientKey(ipv6PrefixLength: ipv6PrefixLength)
         #expect(keys.key(for: "192.0.2.1") == "192.0.2.1")
@@ -123,7 +124,7 @@ struct RateLimiterTests {
 
     /// A policy's IPv6 prefix length, and `sibling`, another address in the same network as 2001:db8:1:2::1 under that prefix.
     struct PrefixCase: Sendable, CustomTestStringConvertible {
-        let prefix: String
+        let prefix: Int
         let sibling: String
 
         var testDescription: String { "/\(prefix), sibling \(sibling)" }
@@ -132,13 +133,20 @@ struct RateLimiterTests {
     @Test(
         "Behind a trusted proxy, IPv6 clients in one /64 share a bucket over HTTP, and the policy's prefix length applies",
         arguments: [
-            RateLimiterTests.PrefixCase(prefix: "64", sibling: "2001:db8:1:2::ffff"),
-            RateLimiterTests.PrefixCase(prefix: "48", sibling: "2001:db8:1:99::1"),
-        ])
+            RateLimiterTests.PrefixCase(prefix: 64, sibling: "2001:db8:1:2::ffff"),
+            RateLimiterTests.PrefixCase(prefix: 48, sibling: "2001:db8:1:99::1"),
+        ]
+    )
     func overHTTP(_ prefixCase: PrefixCase) async throws {
         TestLogs.start()
-        let env = try TestEnvironment(policy: ["perClientBurst": "3", "perClientPerSecond": "1", "ipv6PrefixLength": prefixCase.prefix])
-        let app = try await buildApplication(reader: env.reader(["proxies.trusted": "127.0.0.1/32,::1"]))
+        let env = try TestEnvironment(
+            policy: Policy.default.with {
+                $0.rateLimits.perClientBurst = 3
+                $0.rateLimits.perClientPerSecond = 1
+                $0.rateLimits.ipv6PrefixLength = prefixCase.prefix
+            }
+        )
+        let app = try await buildApplication(reader: env.reader([SettingKey.trustedProxies: "127.0.0.1/32,::1"]))
         try await app.test(.live) { client in
             func status(of address: String) async throws -> HTTPResponse.Status {
                 let forwarded: HTTPFields = [HTTPField.Name("X-Forwarded-For")!: "\(address), 127.0.0.1"]

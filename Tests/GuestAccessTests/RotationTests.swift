@@ -75,9 +75,10 @@ struct RotationTests {
 
     @Test("keys rotate and SIGHUP under load fail no request; old tokens and codes work until keys retire, new tokens carry the new kid")
     func rotateUnderLoad() async throws {
-        var policy = TestEnvironment.fastPolicy
-        policy["perOrderLimit"] = "100"
-        policy["perEmailLimit"] = "1000"
+        let policy = TestEnvironment.fastPolicy.with {
+            $0.codes.perOrderLimit = 100
+            $0.codes.perEmailLimit = 1000
+        }
         let env = try TestEnvironment(policy: policy)
         let process = try RunningProcess(
             [

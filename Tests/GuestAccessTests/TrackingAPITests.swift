@@ -41,7 +41,7 @@ struct TrackingAPITests {
         let order = try #require(Fixtures.orders.first { $0.orderNumber == orderNumber })
         let env = try TestEnvironment()
         let app = try await buildApplication(reader: env.reader())
-        try await app.test(.live) { client in
+        try await app.test(.router) { client in
             let token = try await mint(client, env, order.orderNumber)
             #expect(token.hasPrefix("gt_") && token.count == 35)
             let response = try await client.get("/v1/tracking/\(token)")
@@ -70,7 +70,7 @@ struct TrackingAPITests {
         TestLogs.start()
         let env = try TestEnvironment()
         let app = try await buildApplication(reader: env.reader())
-        try await app.test(.live) { client in
+        try await app.test(.router) { client in
             let token = try await mint(client, env, "ORD-2026-0042")
             let other = try await mint(client, env, "ORD-2026-0043")
             #expect(try await client.get("/v1/tracking/\(token)").status == .ok)
@@ -110,7 +110,7 @@ struct TrackingAPITests {
         TestLogs.start()
         let env = try TestEnvironment()
         let app = try await buildApplication(reader: env.reader())
-        try await app.test(.live) { client in
+        try await app.test(.router) { client in
             let attempts: [HTTPFields] = [
                 [:], bearer("wrong-key-wrong-key-wrong-key-wrong-key"), bearer(env.adminKey + "x"),
                 bearer(String(env.adminKey.dropLast())), [.authorization: "Basic \(env.adminKey)"],
@@ -147,19 +147,21 @@ struct TrackingAPITests {
         TestLogs.start()
         let env = try TestEnvironment()
         let app = try await buildApplication(reader: env.reader())
-        try await app.test(.live) { client in
+        try await app.test(.router) { client in
             let auth = bearer(env.adminKey)
             var cases: [(name: String, response: TestResponse, status: HTTPResponse.Status, code: String)] = []
             cases.append(
                 (
                     "malformed JSON", try await client.postJSON("/v1/admin/tracking-tokens", "{bad json", headers: auth), .badRequest,
                     "invalid_request"
-                ))
+                )
+            )
             cases.append(
                 (
                     "no order number", try await client.postJSON("/v1/admin/tracking-tokens", "{}", headers: auth), .badRequest,
                     "invalid_request"
-                ))
+                )
+            )
             cases.append(
                 (
                     "order number as a number",
@@ -172,38 +174,45 @@ struct TrackingAPITests {
                     "path in order number",
                     try await client.postJSON("/v1/admin/tracking-tokens", #"{"orderNumber":"a/../b"}"#, headers: auth), .badRequest,
                     "invalid_request"
-                ))
+                )
+            )
             cases.append(
-                ("JSON array", try await client.postJSON("/v1/admin/tracking-tokens", "[]", headers: auth), .badRequest, "invalid_request"))
+                ("JSON array", try await client.postJSON("/v1/admin/tracking-tokens", "[]", headers: auth), .badRequest, "invalid_request")
+            )
             let big = #"{"orderNumber":""# + String(repeating: "A", count: 9000) + #""}"#
             cases.append(
                 (
                     "oversized body", try await client.postJSON("/v1/admin/tracking-tokens", big, headers: auth), .contentTooLarge,
                     "payload_too_large"
-                ))
+                )
+            )
             var textHeaders = auth
             textHeaders[.contentType] = "text/plain"
             cases.append(
                 (
                     "text/plain body", try await client.postJSON("/v1/admin/tracking-tokens", "x", headers: textHeaders),
                     .unsupportedMediaType, "unsupported_media_type"
-                ))
+                )
+            )
             textHeaders[.contentType] = "application/json; charset=latin-1"
             cases.append(
                 (
                     "JSON in latin-1", try await client.postJSON("/v1/admin/tracking-tokens", "{}", headers: textHeaders),
                     .unsupportedMediaType, "unsupported_media_type"
-                ))
+                )
+            )
             cases.append(
                 (
                     "DELETE on a tracking token", try await client.execute(uri: "/v1/tracking/abc", method: .delete), .methodNotAllowed,
                     "method_not_allowed"
-                ))
+                )
+            )
             cases.append(
                 (
                     "GET on tracking-tokens", try await client.execute(uri: "/v1/admin/tracking-tokens", method: .get, headers: auth),
                     .methodNotAllowed, "method_not_allowed"
-                ))
+                )
+            )
             cases.append(("unknown route", try await client.execute(uri: "/v1/nowhere", method: .get), .notFound, "not_found"))
             cases.append(
                 (

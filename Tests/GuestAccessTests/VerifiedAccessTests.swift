@@ -87,12 +87,13 @@ struct VerifiedAccessTests {
         arguments: [
             VerifiedAccessTests.body("ORD/1", "a@b.co"), VerifiedAccessTests.body("ORD-1", "not-an-email"),
             VerifiedAccessTests.body("ORD-1", "a@b.co\\r\\nBcc: x@y.z"), "{}",
-        ])
+        ]
+    )
     func malformedRequest(requestBody: String) async throws {
         TestLogs.start()
         let env = try TestEnvironment(policy: TestEnvironment.fastPolicy)
         let app = try await buildApplication(reader: env.reader())
-        try await app.test(.live) { client in
+        try await app.test(.router) { client in
             let response = try await client.postJSON("/v1/access-codes", requestBody)
             #expect(response.status == .badRequest && response.errorCode == "invalid_request")
         }
@@ -176,9 +177,10 @@ struct VerifiedAccessTests {
         // A budget of 7 reaches the lock in this script: after the success resets it, 5 wrong
         // guesses burn the second code, the right code against the burned one is the 6th
         // failure, and one wrong guess against a third code is the 7th, which locks the order.
-        var policy = TestEnvironment.fastPolicy
-        policy["consecutivePerOrder"] = "7"
-        policy["dailyPerOrder"] = "100"
+        let policy = TestEnvironment.fastPolicy.with {
+            $0.failureBudget.consecutivePerOrder = 7
+            $0.failureBudget.dailyPerOrder = 100
+        }
         let env = try TestEnvironment(policy: policy)
         let app = try await buildApplication(reader: env.reader())
         try await app.test(.live) { client in
@@ -246,7 +248,7 @@ struct VerifiedAccessTests {
         TestLogs.start()
         let env = try TestEnvironment(policy: TestEnvironment.fastPolicy)
         let broken = env.directory + "/missing-dir/outbox.jsonl"
-        try await buildApplication(reader: env.reader(["mailer": "file:" + broken])).test(.live) { client in
+        try await buildApplication(reader: env.reader([SettingKey.mailer: "file:" + broken])).test(.live) { client in
             #expect(
                 try await client.postJSON("/v1/access-codes", Self.body(Self.order.orderNumber, "jane.doe@example.com")).status == .accepted
             )
@@ -309,7 +311,12 @@ struct VerifiedAccessTests {
     @Test("Per-client limits answer 429 with Retry-After; X-Forwarded-For counts only from a trusted proxy")
     func rateLimits() async throws {
         TestLogs.start()
-        let env = try TestEnvironment(policy: ["perClientBurst": "3", "perClientPerSecond": "1"])
+        let env = try TestEnvironment(
+            policy: Policy.default.with {
+                $0.rateLimits.perClientBurst = 3
+                $0.rateLimits.perClientPerSecond = 1
+            }
+        )
         let untrusted = try await buildApplication(reader: env.reader())
         try await untrusted.test(.live) { client in
             // Burst 3, refill 1/s: whatever the machine's speed, the first 3 pass, a forged
@@ -333,11 +340,13 @@ struct VerifiedAccessTests {
             #expect(Int(limited.headers[.retryAfter] ?? "") ?? 0 >= 1)
             #expect(try await client.get("/healthz").status == .ok)
         }
-        let trusted = try await buildApplication(reader: env.reader(["proxies.trusted": "127.0.0.1/32,::1"]))
+        let trusted = try await buildApplication(reader: env.reader([SettingKey.trustedProxies: "127.0.0.1/32,::1"]))
         try await trusted.test(.live) { client in
             for index in 0..<6 {
                 let response = try await client.get(
-                    "/v1/tracking/gt_x", headers: [HTTPField.Name("X-Forwarded-For")!: "198.51.100.\(index), 127.0.0.1"])
+                    "/v1/tracking/gt_x",
+                    headers: [HTTPField.Name("X-Forwarded-For")!: "198.51.100.\(index), 127.0.0.1"]
+                )
                 #expect(response.status == .notFound, "request \(index)")
             }
         }

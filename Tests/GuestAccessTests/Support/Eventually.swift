@@ -11,8 +11,11 @@ import Testing
 /// and the caller's `sourceLocation`, which fails the test. An error thrown by
 /// `condition` ends the wait and is thrown on.
 func waitUntil(
-    _ what: String, timeout: Duration = .seconds(10), poll: Duration = .milliseconds(10),
-    sourceLocation: SourceLocation = #_sourceLocation, _ condition: () async throws -> Bool
+    _ what: String,
+    timeout: Duration = .seconds(10),
+    poll: Duration = .milliseconds(10),
+    sourceLocation: SourceLocation = #_sourceLocation,
+    _ condition: () async throws -> Bool
 ) async throws {
     let clock = ContinuousClock()
     let started = clock.now

@@ -15,27 +15,24 @@ struct TestEnvironment {
     let ordersPath: String
     let adminKeyPath: String
 
-    /// Policy keys to change from `policy/default.yaml` (by key name, e.g. `responseFloorMilliseconds`).
+    /// Where `policy` was written for the service to load, if one was given.
     let policyPath: String?
 
     /// `dataDirectory`, if given, must exist and be empty (a test's own mount, say).
+    /// `policy`, if given, is written as a policy file (`Policy.document()`)
+    /// and loaded by the service through `--policy`, as an operator's would be.
     init(
         orders: [Any]? = nil,
         typedOrders: [OrderDetail] = Fixtures.orders,
-        policy: [String: String] = [:],
+        policy: Policy? = nil,
         dataDirectory: String? = nil
     ) throws {
         directory = try dataDirectory ?? Self.temporaryDirectory()
-        if policy.isEmpty {
-            policyPath = nil
-        } else {
-            var text = try String(contentsOfFile: PolicyTests.defaultPath, encoding: .utf8)
-            for (key, value) in policy {
-                let pattern = try Regex("(?m)^(\\s*\(key)): .*$")
-                text = text.replacing(pattern) { match in "\(match.output[1].substring ?? ""): \(value)" }
-            }
+        if let policy {
             policyPath = directory + "/policy.yaml"
-            try Data(text.utf8).write(to: URL(fileURLWithPath: policyPath!))
+            try Data(policy.document().utf8).write(to: URL(fileURLWithPath: policyPath!))
+        } else {
+            policyPath = nil
         }
         _ = try KeyringFile(dataDirectory: directory).create()
         ordersPath = directory + "/orders.json"
@@ -58,7 +55,13 @@ struct TestEnvironment {
     static let parallelDeliveries = Policy.default.mail.parallelDeliveries
 
     /// A policy for tests of verified access: no response floor, no rate limit in the way.
-    static let fastPolicy = ["responseFloorMilliseconds": "0", "perClientBurst": "100000", "perClientPerSecond": "100000"]
+    static var fastPolicy: Policy {
+        var policy = Policy.default
+        policy.codes.responseFloorMilliseconds = 0
+        policy.rateLimits.perClientBurst = 100_000
+        policy.rateLimits.perClientPerSecond = 100_000
+        return policy
+    }
 
     /// Messages the file mailer wrote, oldest first.
     func outbox() -> [[String: String]] {
@@ -82,21 +85,24 @@ struct TestEnvironment {
         throw CocoaError(.fileReadNoSuchFile, userInfo: [NSLocalizedDescriptionKey: "no code for \(orderNumber) in the outbox"])
     }
 
-    /// Configuration for an in-process service on an ephemeral loopback port.
-    func reader(_ extra: [String: String] = [:]) -> ConfigReader {
-        var values: [AbsoluteConfigKey: ConfigValue] = [
-            "http.host": "127.0.0.1", "http.port": 0, "data.dir": .init(.string(directory), isSecret: false),
-            "orders.file": .init(.string(ordersPath), isSecret: false),
-            "admin.keyFile": .init(.string(adminKeyPath), isSecret: false),
-            "keyring.pollMilliseconds": 100,
-            "mailer": .init(.string("file:" + outboxPath), isSecret: false),
-        ]
-        if let policyPath { values["policy.file"] = .init(.string(policyPath), isSecret: false) }
+    /// Configuration for an in-process service on an ephemeral loopback port;
+    /// `extra` adds or (with "") removes settings.
+    func reader(_ extra: [ConfigKey: String] = [:]) -> ConfigReader {
+        var values: [AbsoluteConfigKey: ConfigValue] = [:]
+        func set(_ key: ConfigKey, _ content: ConfigContent) { values[AbsoluteConfigKey(key)] = .init(content, isSecret: false) }
+        set(SettingKey.host, .string("127.0.0.1"))
+        set(SettingKey.port, .int(0))
+        set(SettingKey.dataDirectory, .string(directory))
+        set(SettingKey.ordersFile, .string(ordersPath))
+        set(SettingKey.adminKeyFile, .string(adminKeyPath))
+        set(SettingKey.keyringPollMilliseconds, .int(100))
+        set(SettingKey.mailer, .string("file:" + outboxPath))
+        if let policyPath { set(SettingKey.policyFile, .string(policyPath)) }
         for (key, value) in extra {
             let content: ConfigContent = value == "true" ? .bool(true) : value == "false" ? .bool(false) : .string(value)
-            values[AbsoluteConfigKey(ConfigKey(key))] = value.isEmpty ? nil : .init(content, isSecret: false)
+            values[AbsoluteConfigKey(key)] = value.isEmpty ? nil : .init(content, isSecret: false)
         }
-        if extra["provider.url"] != nil { values["orders.file"] = nil }
+        if extra[SettingKey.providerURL] != nil { values[AbsoluteConfigKey(SettingKey.ordersFile)] = nil }
         return ConfigReader(provider: InMemoryProvider(values: values))
     }
 
