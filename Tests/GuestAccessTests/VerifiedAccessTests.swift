@@ -137,6 +137,24 @@ struct VerifiedAccessTests {
         for message in env.outbox() { #expect(database.range(of: Data(message["code"]!.utf8)) == nil) }
     }
 
+    @Test("Every line a request logs, from the access log to the use case, carries the request id it answered with")
+    func requestIDInEveryLine() async throws {
+        TestLogs.start()
+        let env = try TestEnvironment(policy: TestEnvironment.fastPolicy)
+        let app = try await buildApplication(reader: env.reader())
+        let requestID = try await app.test(.live) { client in
+            let code = try await Self.requestCode(client, env)
+            let ok = try await client.postJSON("/v1/access-codes/verify", Self.body(Self.order.orderNumber, Self.order.email, code))
+            #expect(ok.status == .ok)
+            TestLogs.secret(try #require(ok.json["accessToken"] as? String))
+            return try #require(ok.headers[HTTPField.Name("X-Request-Id")!])
+        }
+        #expect(requestID.count == 16)
+        let lines = TestLogs.sink.captured.joined().split(separator: "\n").filter { $0.contains(#""request_id":"\#(requestID)""#) }
+        #expect(lines.contains { $0.contains(#""msg":"access token issued""#) }, "the use case's own line")
+        #expect(lines.contains { $0.contains(#""msg":"request""#) && $0.contains(#""route":"/v1/access-codes/verify""#) })
+    }
+
     @Test("100 concurrent wrong guesses evaluate at most 5, burn the code, and the right code then fails")
     func concurrentWrongGuesses() async throws {
         TestLogs.start()
