@@ -82,6 +82,7 @@ struct CodeRequestQueueTests {
         try await Self.enqueue(queue, "ORD-FRESH", client: 9)
         #expect(try await queue.expire(requestedBefore: Date() - 600, at: Date()) == 50)
         #expect(try await queue.pendingCount() == 1)
+        #expect(try await queue.outcomes() == Array(repeating: .expired, count: 50))
         let rows = try DatabaseInspector(directory: directory).read { db in
             try Row.fetchAll(db, sql: "SELECT kind, detail, count FROM audit_events ORDER BY id").map {
                 "\($0["kind"] as String)|\($0["detail"] as String? ?? "")|\($0["count"] as Int)"

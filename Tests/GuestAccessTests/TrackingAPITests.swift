@@ -70,7 +70,7 @@ struct TrackingAPITests {
         TestLogs.start()
         let env = try TestEnvironment()
         let app = try await buildApplication(reader: env.reader())
-        try await app.test(.router) { client in
+        try await app.test(.live) { client in
             let token = try await mint(client, env, "ORD-2026-0042")
             let other = try await mint(client, env, "ORD-2026-0043")
             #expect(try await client.get("/v1/tracking/\(token)").status == .ok)
@@ -110,7 +110,7 @@ struct TrackingAPITests {
         TestLogs.start()
         let env = try TestEnvironment()
         let app = try await buildApplication(reader: env.reader())
-        try await app.test(.router) { client in
+        try await app.test(.live) { client in
             let attempts: [HTTPFields] = [
                 [:], bearer("wrong-key-wrong-key-wrong-key-wrong-key"), bearer(env.adminKey + "x"),
                 bearer(String(env.adminKey.dropLast())), [.authorization: "Basic \(env.adminKey)"],
@@ -147,7 +147,7 @@ struct TrackingAPITests {
         TestLogs.start()
         let env = try TestEnvironment()
         let app = try await buildApplication(reader: env.reader())
-        try await app.test(.router) { client in
+        try await app.test(.live) { client in
             let auth = bearer(env.adminKey)
             var cases: [(name: String, response: TestResponse, status: HTTPResponse.Status, code: String)] = []
             cases.append(

@@ -137,6 +137,33 @@ struct VerifiedAccessTests {
         for message in env.outbox() { #expect(database.range(of: Data(message["code"]!.utf8)) == nil) }
     }
 
+    @Test("Every verify answer but an outage takes at least the response floor: wrong code, unknown order, wrong email, success")
+    func responseFloor() async throws {
+        TestLogs.start()
+        let floor = Duration.milliseconds(300)
+        let env = try TestEnvironment(policy: TestEnvironment.fastPolicy.with { $0.codes.responseFloorMilliseconds = 300 })
+        let app = try await buildApplication(reader: env.reader())
+        try await app.test(.live) { client in
+            let code = try await Self.requestCode(client, env)
+            let wrong = code == "000000" ? "000001" : "000000"
+            let attempts: [(String, String, String, HTTPResponse.Status)] = [
+                ("wrong code", Self.order.orderNumber, wrong, .unauthorized),
+                ("unknown order", "ORD-NOPE-404", code, .unauthorized),
+                ("wrong email", Self.order.orderNumber, code, .unauthorized),
+                ("right code", Self.order.orderNumber, code, .ok),
+            ]
+            for (name, number, attempt, status) in attempts {
+                let email = name == "wrong email" ? "mallory@example.com" : Self.order.email
+                let started = ContinuousClock.now
+                let response = try await client.postJSON("/v1/access-codes/verify", Self.body(number, email, attempt))
+                let elapsed = ContinuousClock.now - started
+                #expect(response.status == status, "\(name)")
+                #expect(elapsed >= floor, "\(name) answered after \(elapsed), under the \(floor) floor")
+                if let token = response.json["accessToken"] as? String { TestLogs.secret(token) }
+            }
+        }
+    }
+
     @Test("Every line a request logs, from the access log to the use case, carries the request id it answered with")
     func requestIDInEveryLine() async throws {
         TestLogs.start()

@@ -26,9 +26,10 @@ public struct AccessCodeController<Stores: GuestAccessStores, Provider: OrderDet
     }
 
     @Sendable func verify(_ request: Request, context: AppRequestContext) async throws -> VerifyResponse {
+        let started = ContinuousClock.now
         let body = try await request.decode(as: CodeRequestBody.self, context: context)
         do {
-            return VerifyResponse(try await app.verifyCode(body, logger: context.logger))
+            return VerifyResponse(try await app.verifyCode(body, startedAt: started, logger: context.logger))
         } catch {
             throw APIError(error)
         }

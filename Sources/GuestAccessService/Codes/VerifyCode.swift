@@ -61,8 +61,13 @@ public struct VerifyCode<Codes: AccessCodeStore, Provider: OrderDetailProvider>:
 
     /// Throws `invalidRequest` for a malformed body, `invalidCode` for every
     /// failed attempt, `unavailable` when storage or the provider is down.
-    public func callAsFunction(_ body: CodeRequestBody, logger: Logger) async throws(UseCaseError) -> Access {
-        let started = ContinuousClock.now
+    /// The response floor counts from `started`: the caller's start of the
+    /// request (before its body was read), or now.
+    public func callAsFunction(
+        _ body: CodeRequestBody,
+        startedAt started: ContinuousClock.Instant = .now,
+        logger: Logger
+    ) async throws(UseCaseError) -> Access {
         do { try body.validate(requireCode: true) } catch { throw .invalidRequest(error.message) }
         let keyring = keyring.keyring
         let now = clock.now()
