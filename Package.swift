@@ -27,6 +27,7 @@ let package = Package(
         .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
         .package(url: "https://github.com/swift-server/async-http-client.git", from: "1.37.0"),
         .package(url: "https://github.com/groue/GRDB.swift.git", from: "7.10.0"),
+        .package(url: "https://github.com/vapor/postgres-nio.git", from: "1.33.2"),
         .package(url: "https://github.com/jpsim/Yams.git", from: "6.2.2"),
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
         .package(url: "https://github.com/apple/swift-http-types.git", from: "1.8.0"),
@@ -81,6 +82,19 @@ let package = Package(
             dependencies: ["GuestAccessCore", .product(name: "GRDB", package: "GRDB.swift")],
             swiftSettings: swiftSettings
         ),
+        /// PostgreSQL adapters of the core's store ports, for several replicas
+        /// on one database (postgres-nio).
+        .target(
+            name: "GuestAccessPostgres",
+            dependencies: [
+                "GuestAccessCore",
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: swiftSettings
+        ),
         /// Order-detail provider adapters: embedded JSON file and HTTP.
         .target(
             name: "GuestAccessProviders",
@@ -124,7 +138,7 @@ let package = Package(
             name: "GuestAccessServer",
             dependencies: [
                 "GuestAccessCore", "GuestAccessCrypto", "GuestAccessPolicy", "GuestAccessService", "GuestAccessStorage",
-                "GuestAccessProviders", "GuestAccessMail", "GuestAccessHTTP",
+                "GuestAccessPostgres", "GuestAccessProviders", "GuestAccessMail", "GuestAccessHTTP",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Configuration", package: "swift-configuration"),
@@ -169,8 +183,9 @@ let package = Package(
             name: "GuestAccessTests",
             dependencies: [
                 "guest-access", "GuestAccessCLI", "GuestAccessServer", "GuestAccessHTTP", "GuestAccessService", "GuestAccessPolicy",
-                "GuestAccessClient",
+                "GuestAccessClient", "GuestAccessPostgres",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "GRDB", package: "GRDB.swift"),
             ],
             swiftSettings: swiftSettings

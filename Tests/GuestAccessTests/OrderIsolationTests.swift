@@ -6,6 +6,7 @@ import GuestAccessPolicy
 import HTTPTypes
 import Hummingbird
 import HummingbirdTesting
+import PostgresNIO
 import Testing
 
 @testable import GuestAccessServer
@@ -15,7 +16,7 @@ import Testing
 /// order's counters or outcome, and the shared decoy rows never take an
 /// order's values. Random operation sequences against the live service are
 /// checked step by step against `OrderAccessModel`.
-@Suite("Order isolation over real HTTP and a real SQLite file")
+@Suite("Order isolation over real HTTP, on a real SQLite file and a real PostgreSQL server")
 struct OrderIsolationTests {
     static let limits = OrderAccessModel.Limits(maxAttempts: 3, consecutive: 3, daily: 5, total: 6)
     static let policy = TestEnvironment.fastPolicy.with {
@@ -35,10 +36,10 @@ struct OrderIsolationTests {
         VerifiedAccessTests.body(number, email, code)
     }
 
-    @Test("A revoked order with spent budgets leaves a fresh order's right code working")
-    func revokedOrderDoesNotPoisonTheDecoy() async throws {
+    @Test("A revoked order with spent budgets leaves a fresh order's right code working", arguments: TestBackend.allCases)
+    func revokedOrderDoesNotPoisonTheDecoy(backend: TestBackend) async throws {
         TestLogs.start()
-        let env = try TestEnvironment(policy: Self.policy)
+        let env = try await TestEnvironment.make(policy: Self.policy, backend: backend)
         let app = try await buildApplication(reader: env.reader())
         try await app.test(.live) { client in
             let (locked, fresh) = (Fixtures.orders[0], Fixtures.orders[1])
@@ -60,20 +61,27 @@ struct OrderIsolationTests {
             let freshCode = try await env.waitForCode(fresh.orderNumber)
             let response = try await client.postJSON("/v1/access-codes/verify", Self.body(fresh.orderNumber, fresh.email, freshCode))
             #expect(response.status == .ok)
-            try Self.expectPristineDecoys(env)
+            try await Self.expectPristineDecoys(env)
         }
     }
 
-    @Test("A missing decoy row makes verify answer 503, not crash, and the service goes on")
-    func missingDecoyIsAnError() async throws {
+    @Test("A missing decoy row makes verify answer 503, not crash, and the service goes on", arguments: TestBackend.allCases)
+    func missingDecoyIsAnError(backend: TestBackend) async throws {
         TestLogs.start()
-        let env = try TestEnvironment(policy: Self.policy)
+        let env = try await TestEnvironment.make(policy: Self.policy, backend: backend)
         let app = try await buildApplication(reader: env.reader())
         try await app.test(.live) { client in
             let number = Fixtures.orders[0].orderNumber
-            try DatabaseInspector(directory: env.directory).write { db in
-                try db.execute(sql: "DELETE FROM access_codes WHERE order_key = ''")
-                try db.execute(sql: "DELETE FROM order_budgets WHERE order_key = ''")
+            if let url = env.databaseURL {
+                try await TestPostgres.withConnection(url) { connection in
+                    try await connection.query("DELETE FROM access_codes WHERE order_key = ''", logger: TestPostgres.logger)
+                    try await connection.query("DELETE FROM order_budgets WHERE order_key = ''", logger: TestPostgres.logger)
+                }
+            } else {
+                try DatabaseInspector(directory: env.directory).write { db in
+                    try db.execute(sql: "DELETE FROM access_codes WHERE order_key = ''")
+                    try db.execute(sql: "DELETE FROM order_budgets WHERE order_key = ''")
+                }
             }
             let response = try await client.postJSON("/v1/access-codes/verify", Self.body("ORD-1999-0001", "a@example.org", "123456"))
             #expect(response.status == .serviceUnavailable)
@@ -84,11 +92,12 @@ struct OrderIsolationTests {
 
     @Test(
         "Random request, right, wrong, wrong-email, revoke and sign-out sequences on several orders match the model",
-        arguments: [1, 2, 3]
+        arguments: [1, 2, 3],
+        TestBackend.allCases
     )
-    func randomSequencesMatchTheModel(seed: UInt64) async throws {
+    func randomSequencesMatchTheModel(seed: UInt64, backend: TestBackend) async throws {
         TestLogs.start()
-        let env = try TestEnvironment(policy: Self.policy)
+        let env = try await TestEnvironment.make(policy: Self.policy, backend: backend)
         let app = try await buildApplication(reader: env.reader())
         try await app.test(.live) { client in
             var random = SeededGenerator(seed: seed)
@@ -98,12 +107,12 @@ struct OrderIsolationTests {
                 // Skewed toward the first orders, so some reach their limits while others stay fresh.
                 let index = [0, 0, 0, 0, 1, 1, 2, 3][Int.random(in: 0..<8, using: &random)]
                 let operation = Self.pick(&random)
-                let context = "seed \(seed) step \(step): \(operation) on \(models[index].orderNumber)"
+                let context = "\(backend) seed \(seed) step \(step): \(operation) on \(models[index].orderNumber)"
                 if operation == .revoke && models[index].totalFailures > 0 { seen.revokedWithFailures += 1 }
                 let tokensBefore = models[index].liveTokens.count
                 try await Self.apply(operation, to: &models[index], client, env, &random, context)
                 if models[index].liveTokens.count > tokensBefore { seen.successes += 1 }
-                try Self.expectStoredState(env, models, context)
+                try await Self.expectStoredState(env, models, context)
                 if step % 10 == 9 { try await Self.expectTokens(client, models, context) }
             }
             try await Self.expectTokens(client, models, "seed \(seed) end")
@@ -178,27 +187,17 @@ struct OrderIsolationTests {
     static func requestAndSettle(_ client: some TestClientProtocol, _ env: TestEnvironment, _ order: OrderDetail) async throws {
         #expect(try await client.postJSON("/v1/access-codes", body(order.orderNumber, order.email)).status == .accepted)
         try await waitUntil("the worker has finished every code request", poll: .milliseconds(20)) {
-            try DatabaseInspector(directory: env.directory).requestCounts().pending == 0
+            try await env.stored.pendingRequests() == 0
         }
     }
 
     /// Every order's code and budget rows as the model has them, and the decoy rows untouched.
-    static func expectStoredState(_ env: TestEnvironment, _ models: [OrderAccessModel], _ context: String) throws {
-        let inspector = DatabaseInspector(directory: env.directory)
-        let (codes, budgets) = try inspector.read { db in
-            (
-                try Row.fetchAll(db, sql: "SELECT order_key, attempts, used FROM access_codes"),
-                try Row.fetchAll(db, sql: "SELECT order_key, consecutive_failures, day_failures, total_failures FROM order_budgets")
-            )
-        }
-        let codeRows = Dictionary(uniqueKeysWithValues: codes.map { ($0["order_key"] as String, $0) })
-        let budgetRows = Dictionary(uniqueKeysWithValues: budgets.map { ($0["order_key"] as String, $0) })
+    static func expectStoredState(_ env: TestEnvironment, _ models: [OrderAccessModel], _ context: String) async throws {
+        let codeRows = try await env.stored.codes()
+        let budgetRows = try await env.stored.budgets()
         for model in models {
             if model.code != nil, let row = codeRows[model.orderNumber] {
-                #expect(
-                    row["attempts"] as Int == model.attempts && row["used"] as Bool == model.used,
-                    "\(context): \(model.orderNumber) code"
-                )
+                #expect(row.attempts == model.attempts && row.used == model.used, "\(context): \(model.orderNumber) code")
             } else {
                 #expect(model.code == nil && codeRows[model.orderNumber] == nil, "\(context): \(model.orderNumber) code row")
             }
@@ -206,32 +205,20 @@ struct OrderIsolationTests {
             #expect((budget != nil) == model.hasBudget, "\(context): \(model.orderNumber) budget row")
             if let budget {
                 #expect(
-                    budget["consecutive_failures"] as Int == model.consecutiveFailures && budget["day_failures"] as Int == model.dayFailures
-                        && budget["total_failures"] as Int == model.totalFailures,
+                    budget.consecutive == model.consecutiveFailures && budget.dayFailures == model.dayFailures
+                        && budget.total == model.totalFailures,
                     "\(context): \(model.orderNumber) budget"
                 )
             }
         }
-        try expectPristineDecoys(env)
+        try await expectPristineDecoys(env)
     }
 
-    static func expectPristineDecoys(_ env: TestEnvironment) throws {
-        let (code, budget) = try DatabaseInspector(directory: env.directory).read { db in
-            (
-                try Row.fetchOne(db, sql: "SELECT attempts, used, kid, expires_at_ms FROM access_codes WHERE order_key = ''"),
-                try Row.fetchOne(
-                    db,
-                    sql: "SELECT consecutive_failures, day, day_failures, total_failures FROM order_budgets WHERE order_key = ''"
-                )
-            )
-        }
-        let codeRow = try #require(code)
-        let budgetRow = try #require(budget)
-        #expect(codeRow["attempts"] as Int == 0 && codeRow["used"] as Bool == false && codeRow["kid"] as String == "")
-        #expect(
-            budgetRow["consecutive_failures"] as Int == 0 && budgetRow["day"] as Int == 0 && budgetRow["day_failures"] as Int == 0
-                && budgetRow["total_failures"] as Int == 0
-        )
+    static func expectPristineDecoys(_ env: TestEnvironment) async throws {
+        let code = try #require(try await env.stored.codes()[""])
+        let budget = try #require(try await env.stored.budgets()[""])
+        #expect(code == StoredState.CodeRow(attempts: 0, used: false, kid: ""))
+        #expect(budget == StoredState.BudgetRow(consecutive: 0, day: 0, dayFailures: 0, total: 0))
     }
 
     /// Every token the model holds live fetches the order; every dead one is refused.

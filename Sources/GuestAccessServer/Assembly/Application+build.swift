@@ -6,6 +6,7 @@ import GuestAccessCrypto
 import GuestAccessHTTP
 import GuestAccessMail
 import GuestAccessPolicy
+import GuestAccessPostgres
 import GuestAccessProviders
 import GuestAccessService
 import GuestAccessStorage
@@ -34,18 +35,28 @@ public func buildApplication(reader: ConfigReader) async throws -> some Applicat
     } catch {
         throw StartupError(error.description)
     }
-    let database: GuestAccessDatabase
-    do {
-        database = try GuestAccessDatabase(
-            path: URL(fileURLWithPath: settings.dataDirectory).appendingPathComponent(GuestAccessDatabase.fileName).path,
-            synchronous: policy.storage.synchronous
-        )
-    } catch {
-        throw StartupError("cannot open the database in \(settings.dataDirectory): \(error)")
+    let storage: ChosenStorage
+    switch settings.database {
+    case .sqlite(let path):
+        do {
+            storage = .sqlite(try GuestAccessDatabase(path: path, synchronous: policy.storage.synchronous))
+        } catch {
+            throw StartupError("cannot open the database \(path): \(error)")
+        }
+    case .postgres(let postgres, let password):
+        do {
+            try await PostgresDatabase.migrate(settings: postgres, password: password, logger: logger)
+            storage = .postgres(try PostgresDatabase(settings: postgres, password: password, logger: logger))
+        } catch {
+            throw StartupError("cannot use the PostgreSQL database \(postgres.database) on \(postgres.host):\(postgres.port): \(error)")
+        }
     }
     let adminKey: AdminKey
     do { adminKey = try AdminKey(settings.adminKey) } catch { throw StartupError(error.description) }
-    var services: [any Service] = [KeyringReloader(holder: keyring, pollInterval: settings.keyringPollInterval)]
+    var services: [any Service] = []
+    // Services stop in reverse order: the database pool stops last.
+    if case .postgres(let database) = storage { services.append(database) }
+    services.append(KeyringReloader(holder: keyring, pollInterval: settings.keyringPollInterval))
 
     let configured: ConfiguredOrderProvider
     switch settings.orders {
@@ -103,28 +114,39 @@ public func buildApplication(reader: ConfigReader) async throws -> some Applicat
     }
 
     if let mailer { logger.info("mailer configured", metadata: ["mailer": "\(mailer.kind)"]) }
-    let readiness = Readiness(checks: [{ await database.isReachable() }, { await provider.isReachable() }])
+    let readiness = Readiness(checks: [{ await storage.isReachable() }, { await provider.isReachable() }])
     services.append(ReadinessService(readiness: readiness))
-    let app = GuestAccess(
-        stores: SQLiteStores(database: database),
-        provider: provider,
-        mailer: mailer,
-        keyring: keyring,
-        policy: policy,
-        clock: SystemWallClock(),
-        metrics: metrics,
-        logger: logger
-    )
-    services.append(app.deliverCodes)
-    services.append(app.pruneRecords)
-    let router = buildRouter(
-        app,
-        policy: policy,
-        adminKey: adminKey,
-        clients: ClientAddress(trustedProxies: settings.trustedProxies),
-        readiness: readiness,
-        metrics: metrics
-    )
+    let router: Router<AppRequestContext>
+    switch storage {
+    case .sqlite(let database):
+        router = assemble(
+            stores: SQLiteStores(database: database),
+            provider: provider,
+            mailer: mailer,
+            keyring: keyring,
+            policy: policy,
+            settings: settings,
+            adminKey: adminKey,
+            readiness: readiness,
+            metrics: metrics,
+            logger: logger,
+            services: &services
+        )
+    case .postgres(let database):
+        router = assemble(
+            stores: PostgresStores(database: database),
+            provider: provider,
+            mailer: mailer,
+            keyring: keyring,
+            policy: policy,
+            settings: settings,
+            adminKey: adminKey,
+            readiness: readiness,
+            metrics: metrics,
+            logger: logger,
+            services: &services
+        )
+    }
 
     var http1 = HTTP1Channel.Configuration(idleTimeout: .seconds(Int64(policy.http.idleTimeoutSeconds)))
     http1.httpDecoder = .init(
@@ -146,5 +168,41 @@ public func buildApplication(reader: ConfigReader) async throws -> some Applicat
             )
         },
         logger: logger
+    )
+}
+
+/// The use cases over one backend's stores, their background services, and the routes.
+private func assemble<Stores: GuestAccessStores, Provider: OrderDetailProvider>(
+    stores: Stores,
+    provider: Provider,
+    mailer: (any Mailer)?,
+    keyring: KeyringHolder,
+    policy: Policy,
+    settings: ServiceSettings,
+    adminKey: AdminKey,
+    readiness: Readiness,
+    metrics: ServiceMetrics,
+    logger: Logger,
+    services: inout [any Service]
+) -> Router<AppRequestContext> {
+    let app = GuestAccess(
+        stores: stores,
+        provider: provider,
+        mailer: mailer,
+        keyring: keyring,
+        policy: policy,
+        clock: SystemWallClock(),
+        metrics: metrics,
+        logger: logger
+    )
+    services.append(app.deliverCodes)
+    services.append(app.pruneRecords)
+    return buildRouter(
+        app,
+        policy: policy,
+        adminKey: adminKey,
+        clients: ClientAddress(trustedProxies: settings.trustedProxies),
+        readiness: readiness,
+        metrics: metrics
     )
 }

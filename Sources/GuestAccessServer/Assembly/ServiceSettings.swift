@@ -2,13 +2,23 @@ public import Configuration
 import Foundation
 import GuestAccessCore
 public import GuestAccessMail
+public import GuestAccessPostgres
 public import GuestAccessService
+import GuestAccessStorage
 
 /// What `serve` is told, read from a `ConfigReader` (command line, environment
 /// or, in tests, memory) and checked before anything starts.
 ///
 /// Keys: `SettingKey`.
 public struct ServiceSettings: Sendable {
+    /// Where the service's state lives.
+    public enum DatabaseChoice: Sendable, Equatable {
+        /// One process on one disk (the default: `DATA_DIR/guest-access.sqlite`).
+        case sqlite(path: String)
+        /// Any number of replicas on one PostgreSQL database.
+        case postgres(PostgresSettings, password: String?)
+    }
+
     public enum OrderSource: Sendable, Equatable {
         case file(String)
         case http(url: String, credential: String?)
@@ -32,6 +42,7 @@ public struct ServiceSettings: Sendable {
     public var webhookSecret: String?
     /// Peers whose `X-Forwarded-For` is honoured for per-client limits.
     public var trustedProxies: [CIDR]
+    public var database: DatabaseChoice
     /// How long the service keeps serving, answering `/readyz` 503, between
     /// SIGTERM and the start of the drain: time for load balancers to notice.
     public var drainDelay: Duration
@@ -93,6 +104,20 @@ public struct ServiceSettings: Sendable {
             proxies.append(cidr)
         }
         trustedProxies = proxies
+        let databaseURL = reader.string(forKey: SettingKey.database) ?? "sqlite:" + dataDirectory + "/" + GuestAccessDatabase.fileName
+        if databaseURL.hasPrefix("sqlite:") {
+            let path = String(databaseURL.dropFirst("sqlite:".count))
+            guard !path.isEmpty else { throw StartupError("--database sqlite: needs a path") }
+            database = .sqlite(path: path)
+        } else {
+            let postgres: PostgresSettings
+            do { postgres = try PostgresSettings(url: databaseURL) } catch { throw StartupError(error.description) }
+            var password = reader.string(forKey: SettingKey.databasePassword, isSecret: true)
+            if let path = reader.string(forKey: SettingKey.databasePasswordFile) {
+                password = try Self.readSecretFile(path, what: "database password file")
+            }
+            database = .postgres(postgres, password: password)
+        }
         let drainDelaySeconds = reader.int(forKey: SettingKey.drainDelaySeconds, default: 5)
         guard (0...300).contains(drainDelaySeconds) else {
             throw StartupError("--drain-delay-seconds must be between 0 and 300 (got \(drainDelaySeconds))")

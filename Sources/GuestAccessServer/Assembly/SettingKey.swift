@@ -27,4 +27,9 @@ public enum SettingKey {
     public static let keyringPollMilliseconds: ConfigKey = "keyring.pollMilliseconds"
     public static let logLevel: ConfigKey = "log.level"
     public static let drainDelaySeconds: ConfigKey = "shutdown.drainDelaySeconds"
+    /// `sqlite:PATH` or `postgres://USER@HOST:PORT/DB?sslmode=…`.
+    public static let database: ConfigKey = "database.url"
+    /// Secret.
+    public static let databasePassword: ConfigKey = "database.password"
+    public static let databasePasswordFile: ConfigKey = "database.passwordFile"
 }

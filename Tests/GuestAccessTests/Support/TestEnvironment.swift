@@ -17,6 +17,8 @@ struct TestEnvironment {
 
     /// Where `policy` was written for the service to load, if one was given.
     let policyPath: String?
+    /// The PostgreSQL database (`--database`) when the service runs on one; SQLite in `directory` otherwise.
+    var databaseURL: String?
 
     /// `dataDirectory`, if given, must exist and be empty (a test's own mount, say).
     /// `policy`, if given, is written as a policy file (`Policy.document()`)
@@ -47,6 +49,16 @@ struct TestEnvironment {
         guard FileManager.default.createFile(atPath: adminKeyPath, contents: Data(adminKey.utf8), attributes: [.posixPermissions: 0o600])
         else { throw CocoaError(.fileWriteUnknown) }
     }
+
+    /// An environment whose service keeps its state on `backend` (a fresh PostgreSQL database for `.postgres`).
+    static func make(policy: Policy? = nil, backend: TestBackend) async throws -> TestEnvironment {
+        var env = try TestEnvironment(policy: policy)
+        if backend == .postgres { env.databaseURL = try await TestPostgres.freshDatabase() }
+        return env
+    }
+
+    /// What the service has stored, read as an insider would, from either backend.
+    var stored: StoredState { StoredState(environment: self) }
 
     var keyringPath: String { directory + "/keyring.json" }
     var outboxPath: String { directory + "/outbox.jsonl" }
@@ -98,6 +110,10 @@ struct TestEnvironment {
         set(SettingKey.keyringPollMilliseconds, .int(100))
         set(SettingKey.mailer, .string("file:" + outboxPath))
         if let policyPath { set(SettingKey.policyFile, .string(policyPath)) }
+        if let databaseURL, let passwordFile = TestPostgres.passwordFile {
+            set(SettingKey.database, .string(databaseURL))
+            set(SettingKey.databasePasswordFile, .string(passwordFile))
+        }
         for (key, value) in extra {
             let content: ConfigContent = value == "true" ? .bool(true) : value == "false" ? .bool(false) : .string(value)
             values[AbsoluteConfigKey(key)] = value.isEmpty ? nil : .init(content, isSecret: false)

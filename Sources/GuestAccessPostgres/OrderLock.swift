@@ -1,0 +1,14 @@
+import Logging
+import PostgresNIO
+
+/// The per-order transaction lock every code-store write takes first, on
+/// every replica: verify attempts, storing, restoring and invalidating a
+/// code, and the admin revoke of one order run one at a time, so an attempt
+/// is counted against what the previous one left, across the fleet. Orders
+/// whose numbers hash alike share a lock, which costs only waiting. An
+/// unknown order takes its own lock like any other, so the path is the same.
+enum OrderLock {
+    static func take(_ orderNumber: String, on connection: PostgresConnection, logger: Logger) async throws {
+        try await connection.query("SELECT pg_advisory_xact_lock(hashtextextended(\(orderNumber), 7))", logger: logger)
+    }
+}

@@ -1,0 +1,225 @@
+public import Foundation
+public import GuestAccessCore
+import Logging
+import PostgresNIO
+
+/// `AccessCodeStore` on PostgreSQL, atomic across replicas. Every write that
+/// touches an order's code or budget first takes the order's transaction lock
+/// (`OrderLock`), then reads with `FOR UPDATE` what it decides on, so attempts
+/// spread over any number of replicas are counted one after another. As on
+/// SQLite, the decoy rows (order key `''`) stand in for a missing code or
+/// budget, so every verify runs the same statements; `VerifyWriteBack` decides
+/// what is written back (exactly the rows read, decoys unchanged).
+public struct PostgresAccessCodeStore: AccessCodeStore {
+    let database: PostgresDatabase
+
+    public init(database: PostgresDatabase) { self.database = database }
+
+    var logger: Logger { database.logger }
+
+    public func storeCode(
+        _ code: StoredCode,
+        requestID: Int64,
+        leaseToken: Int64,
+        emailDigest: [UInt8],
+        at date: Date
+    ) async throws(StoreError) -> Bool {
+        try await database.transaction { connection in
+            try await OrderLock.take(code.orderKey, on: connection, logger: logger)
+            let rows = try await connection.query(
+                "SELECT outcome IS NULL AND lease_token = \(leaseToken) FROM code_requests WHERE id = \(requestID) FOR UPDATE",
+                logger: logger
+            )
+            var pending = false
+            for try await value in rows.decode(Bool.self) { pending = value }
+            guard pending else { return false }
+            try await connection.query(
+                """
+                INSERT INTO access_codes (order_key, code_digest, email_digest, kid, expires_at_ms, attempts, used)
+                VALUES (\(code.orderKey), \(Data(code.codeDigest)), \(Data(code.emailDigest)), \(code.kid),
+                    \(code.expiresAt.millisecondsSince1970), 0, false)
+                ON CONFLICT (order_key) DO UPDATE SET code_digest = excluded.code_digest, email_digest = excluded.email_digest,
+                    kid = excluded.kid, expires_at_ms = excluded.expires_at_ms, attempts = 0, used = false
+                """,
+                logger: logger
+            )
+            try await connection.query(
+                """
+                INSERT INTO code_issuance (request_id, order_number, email_digest, issued_at_ms)
+                VALUES (\(requestID), \(code.orderKey), \(Data(emailDigest)), \(date.millisecondsSince1970))
+                ON CONFLICT (request_id) DO NOTHING
+                """,
+                logger: logger
+            )
+            return true
+        }
+    }
+
+    public func issuedCount(orderNumber: String, since date: Date) async throws(StoreError) -> Int {
+        try await database.connection { connection in
+            let rows = try await connection.query(
+                "SELECT count(*) FROM code_issuance WHERE order_number = \(orderNumber) AND issued_at_ms >= \(date.millisecondsSince1970)",
+                logger: logger
+            )
+            for try await count in rows.decode(Int64.self) { return Int(count) }
+            return 0
+        }
+    }
+
+    public func issuedCount(emailDigest: [UInt8], since date: Date) async throws(StoreError) -> Int {
+        try await database.connection { connection in
+            let rows = try await connection.query(
+                """
+                SELECT count(*) FROM code_issuance WHERE email_digest = \(Data(emailDigest)) AND issued_at_ms >= \(date.millisecondsSince1970)
+                """,
+                logger: logger
+            )
+            for try await count in rows.decode(Int64.self) { return Int(count) }
+            return 0
+        }
+    }
+
+    public func budget(orderNumber: String) async throws(StoreError) -> OrderBudget? {
+        try await database.connection { connection -> OrderBudget? in
+            let rows = try await connection.query(
+                """
+                SELECT order_key, consecutive_failures, day, day_failures, total_failures FROM order_budgets
+                WHERE order_key = \(orderNumber)
+                """,
+                logger: logger
+            )
+            for try await row in rows.decode((String, Int32, Int32, Int32, Int32).self) { return Self.budget(row) }
+            return nil
+        }
+    }
+
+    public func attempt(
+        orderNumber: String,
+        audit: AuditEvent,
+        decide: @escaping @Sendable (StoredCode, OrderBudget) -> VerifyDecision
+    ) async throws(StoreError) -> VerifyDecision {
+        try await database.transaction { connection in
+            try await OrderLock.take(orderNumber, on: connection, logger: logger)
+            var code: StoredCode?
+            let codeRows = try await connection.query(
+                """
+                SELECT order_key, code_digest, email_digest, kid, expires_at_ms, attempts, used FROM access_codes
+                WHERE order_key IN (\(orderNumber), '') ORDER BY order_key = '' LIMIT 1 FOR UPDATE
+                """,
+                logger: logger
+            )
+            for try await (key, codeDigest, emailDigest, kid, expires, attempts, used) in codeRows.decode(
+                (String, Data, Data, String, Int64, Int32, Bool).self
+            ) {
+                code = StoredCode(
+                    orderKey: key,
+                    codeDigest: [UInt8](codeDigest),
+                    emailDigest: [UInt8](emailDigest),
+                    kid: kid,
+                    expiresAt: Date(millisecondsSince1970: expires),
+                    attempts: Int(attempts),
+                    used: used
+                )
+            }
+            var budget: OrderBudget?
+            let budgetRows = try await connection.query(
+                """
+                SELECT order_key, consecutive_failures, day, day_failures, total_failures FROM order_budgets
+                WHERE order_key IN (\(orderNumber), '') ORDER BY order_key = '' LIMIT 1 FOR UPDATE
+                """,
+                logger: logger
+            )
+            for try await row in budgetRows.decode((String, Int32, Int32, Int32, Int32).self) { budget = Self.budget(row) }
+            guard let code, let budget else { throw MissingDecoyRow() }
+            let writeBack = VerifyWriteBack(code: code, budget: budget)
+            let decision = decide(code, writeBack.budgetForDecision)
+            let codeAfter = writeBack.codeRow(after: decision)
+            try await connection.query(
+                """
+                UPDATE access_codes SET attempts = \(Int32(codeAfter.attempts)), used = \(codeAfter.used),
+                    write_nonce = (random() * 9e18)::bigint
+                WHERE order_key = \(codeAfter.key)
+                """,
+                logger: logger
+            )
+            let budgetAfter = writeBack.budgetRow(after: decision)
+            try await connection.query(
+                """
+                INSERT INTO order_budgets (order_key, consecutive_failures, day, day_failures, total_failures, write_nonce)
+                VALUES (\(budgetAfter.orderKey), \(Int32(budgetAfter.consecutiveFailures)), \(Int32(budgetAfter.day)),
+                    \(Int32(budgetAfter.dayFailures)), \(Int32(budgetAfter.totalFailures)), (random() * 9e18)::bigint)
+                ON CONFLICT (order_key) DO UPDATE SET consecutive_failures = excluded.consecutive_failures, day = excluded.day,
+                    day_failures = excluded.day_failures, total_failures = excluded.total_failures, write_nonce = excluded.write_nonce
+                """,
+                logger: logger
+            )
+            var event = audit
+            event.kind = decision.auditKind
+            event.detail = decision.auditDetail
+            try await PostgresAuditTrail.insert(event, on: connection, logger: logger)
+            return decision
+        }
+    }
+
+    public func restore(orderNumber: String, codeDigest: [UInt8], attempts: Int) async throws(StoreError) {
+        try await database.transaction { connection in
+            try await OrderLock.take(orderNumber, on: connection, logger: logger)
+            try await connection.query(
+                """
+                UPDATE access_codes SET used = false, attempts = attempts - 1
+                WHERE order_key = \(orderNumber) AND order_key <> '' AND code_digest = \(Data(codeDigest)) AND used
+                    AND attempts = \(Int32(attempts))
+                """,
+                logger: logger
+            )
+        }
+    }
+
+    public func invalidate(orderNumber: String, codeDigest: [UInt8]) async throws(StoreError) {
+        try await database.transaction { connection in
+            try await OrderLock.take(orderNumber, on: connection, logger: logger)
+            try await connection.query(
+                """
+                UPDATE access_codes SET used = true
+                WHERE order_key = \(orderNumber) AND order_key <> '' AND code_digest = \(Data(codeDigest))
+                """,
+                logger: logger
+            )
+        }
+    }
+
+    public func revokeOrder(_ orderNumber: String, now: @escaping @Sendable () -> Date) async throws(StoreError) {
+        try await database.transaction { connection in
+            try await OrderLock.take(orderNumber, on: connection, logger: logger)
+            // The time is read once the lock is held: every verify of this order that
+            // committed before it issued its token earlier, and is refused.
+            try await PostgresTrackingTokenStore.revoke(
+                orderNumber,
+                atMilliseconds: now().millisecondsSince1970,
+                on: connection,
+                logger: logger
+            )
+            try await connection.query(
+                "DELETE FROM access_codes WHERE order_key = \(orderNumber) AND order_key <> ''",
+                logger: logger
+            )
+            try await connection.query(
+                """
+                UPDATE code_requests SET outcome = \(CodeRequestOutcome.revoked.rawValue)
+                WHERE order_number = \(orderNumber) AND outcome IS NULL
+                """,
+                logger: logger
+            )
+        }
+    }
+
+    static func budget(_ row: (String, Int32, Int32, Int32, Int32)) -> OrderBudget {
+        OrderBudget(
+            orderKey: row.0,
+            consecutiveFailures: Int(row.1),
+            day: Int(row.2),
+            dayFailures: Int(row.3),
+            totalFailures: Int(row.4)
+        )
+    }
+}

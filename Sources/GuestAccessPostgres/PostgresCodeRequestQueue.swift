@@ -1,0 +1,240 @@
+public import Foundation
+public import GuestAccessCore
+import Logging
+import PostgresNIO
+
+/// `CodeRequestQueue` on PostgreSQL, shared by every replica's workers. A
+/// claim takes the due request with the lowest turn that no other worker has
+/// locked (`FOR UPDATE SKIP LOCKED`) and holds it by a lease with a token, so
+/// each accepted request is served by one worker at a time, and a replica
+/// killed mid-delivery has its claims taken over once the lease runs out.
+/// Turns (start-time fair queuing) are stamped at enqueue from one shared
+/// clock row, so fairness holds across the fleet.
+public struct PostgresCodeRequestQueue: CodeRequestQueue {
+    let database: PostgresDatabase
+
+    public init(database: PostgresDatabase) { self.database = database }
+
+    var logger: Logger { database.logger }
+
+    public func enqueue(
+        orderNumber: String,
+        emailDigest: [UInt8],
+        emailKid: String,
+        clientDigest: [UInt8],
+        at date: Date,
+        audit: AuditEvent
+    ) async throws(StoreError) {
+        let ms = date.millisecondsSince1970
+        try await database.transaction { connection in
+            // The client's next turn: one after its last, and never behind the turn being served.
+            var turn: Int64 = 0
+            let turns = try await connection.query(
+                """
+                INSERT INTO queue_clients (client_digest, last_turn) VALUES (\(Data(clientDigest)), (SELECT turn FROM queue_clock) + 1)
+                ON CONFLICT (client_digest) DO UPDATE
+                    SET last_turn = GREATEST(queue_clients.last_turn + 1, (SELECT turn FROM queue_clock) + 1)
+                RETURNING last_turn
+                """,
+                logger: logger
+            )
+            for try await value in turns.decode(Int64.self) { turn = value }
+            let auditID = try await PostgresAuditTrail.insert(audit, on: connection, logger: logger)
+            try await connection.query(
+                """
+                INSERT INTO code_requests (order_number, email_digest, email_kid, client_digest, requested_at_ms, next_attempt_at_ms,
+                    audit_id, turn)
+                VALUES (\(orderNumber), \(Data(emailDigest)), \(emailKid), \(Data(clientDigest)), \(ms), \(ms), \(auditID), \(turn))
+                """,
+                logger: logger
+            )
+        }
+    }
+
+    public func claimNext(at date: Date, lease: TimeInterval) async throws(StoreError) -> CodeRequest? {
+        let now = date.millisecondsSince1970
+        let until = now + Int64(lease * 1000)
+        let token = Int64.random(in: 1...Int64.max)
+        return try await database.transaction { connection -> CodeRequest? in
+            let rows = try await connection.query(
+                """
+                UPDATE code_requests SET lease_until_ms = \(until), lease_token = \(token)
+                WHERE id = (
+                    SELECT id FROM code_requests AS candidate
+                    WHERE outcome IS NULL AND next_attempt_at_ms <= \(now) AND lease_until_ms <= \(now)
+                        AND NOT EXISTS (
+                            SELECT 1 FROM code_requests AS twin
+                            WHERE twin.outcome IS NULL AND twin.order_number = candidate.order_number
+                                AND twin.email_digest = candidate.email_digest AND twin.lease_until_ms > \(now))
+                    ORDER BY turn, id LIMIT 1
+                    FOR UPDATE SKIP LOCKED)
+                RETURNING id, order_number, email_digest, email_kid, requested_at_ms, delivery_attempts, turn
+                """,
+                logger: logger
+            )
+            var claimed: (CodeRequest, Int64)?
+            for try await (id, orderNumber, emailDigest, emailKid, requestedAt, attempts, turn) in rows.decode(
+                (Int64, String, Data, String, Int64, Int32, Int64).self
+            ) {
+                claimed = (
+                    CodeRequest(
+                        id: id,
+                        orderNumber: orderNumber,
+                        emailDigest: [UInt8](emailDigest),
+                        emailKid: emailKid,
+                        requestedAt: Date(millisecondsSince1970: requestedAt),
+                        deliveryAttempts: Int(attempts),
+                        leaseToken: token
+                    ), turn
+                )
+            }
+            guard let (request, turn) = claimed else { return nil }
+            try await connection.query("UPDATE queue_clock SET turn = GREATEST(turn, \(turn))", logger: logger)
+            return request
+        }
+    }
+
+    /// Nothing on PostgreSQL: other replicas' workers may hold leases, and a
+    /// lease of this replica's previous life runs out by itself.
+    public func releaseLeases() async throws(StoreError) {}
+
+    public func reschedule(_ request: CodeRequest, to date: Date) async throws(StoreError) {
+        try await database.connection { connection in
+            try await connection.query(
+                """
+                UPDATE code_requests SET next_attempt_at_ms = \(date.millisecondsSince1970), delivery_attempts = delivery_attempts + 1,
+                    lease_until_ms = 0
+                WHERE id = \(request.id) AND lease_token = \(request.leaseToken) AND outcome IS NULL
+                """,
+                logger: logger
+            )
+        }
+    }
+
+    @discardableResult
+    public func finish(_ request: CodeRequest, outcome: CodeRequestOutcome, event: AuditEvent) async throws(StoreError) -> Int? {
+        try await database.transaction { connection -> Int? in
+            var finished: (String, Data, Int64?)?
+            let rows = try await connection.query(
+                """
+                UPDATE code_requests SET outcome = \(outcome.rawValue), lease_until_ms = 0
+                WHERE id = \(request.id) AND lease_token = \(request.leaseToken) AND outcome IS NULL
+                RETURNING order_number, email_digest, audit_id
+                """,
+                logger: logger
+            )
+            for try await row in rows.decode((String, Data, Int64?).self) { finished = row }
+            guard let (orderNumber, emailDigest, auditID) = finished else { return nil }
+            var twins: [Int64?] = []
+            if outcome.collapsesTwins {
+                let collapsed = try await connection.query(
+                    """
+                    UPDATE code_requests SET outcome = \(CodeRequestOutcome.collapsed.rawValue)
+                    WHERE outcome IS NULL AND order_number = \(orderNumber) AND email_digest = \(emailDigest)
+                        AND lease_until_ms <= \(event.at.millisecondsSince1970)
+                    RETURNING audit_id
+                    """,
+                    logger: logger
+                )
+                for try await id in collapsed.decode(Int64?.self) { twins.append(id) }
+            }
+            var folded = event
+            if outcome == .noOrder {
+                // Requests for orders that do not exist name no order: one row an hour, however many.
+                folded.orderDigest = nil
+                folded.kid = nil
+            }
+            if event.kind == .codeDelivered {
+                try await PostgresAuditTrail.insert(event, on: connection, logger: logger)
+            } else {
+                try await PostgresAuditTrail.delete(ids: [auditID].compactMap { $0 }, on: connection, logger: logger)
+                try await PostgresAuditTrail.fold(folded, count: 1, on: connection, logger: logger)
+            }
+            if !twins.isEmpty {
+                try await PostgresAuditTrail.delete(ids: twins.compactMap { $0 }, on: connection, logger: logger)
+                var collapsed = folded
+                collapsed.kind = .codeNotSent
+                collapsed.detail = CodeRequestOutcome.collapsed.rawValue
+                try await PostgresAuditTrail.fold(collapsed, count: twins.count, on: connection, logger: logger)
+            }
+            return twins.count
+        }
+    }
+
+    public func expire(requestedBefore date: Date, at now: Date) async throws(StoreError) -> Int {
+        var total = 0
+        while true {
+            let expired = try await database.transaction { connection -> Int in
+                // In chunks, so one transaction never holds many rows for long; rows a worker
+                // holds (leased or locked) are left to it.
+                let rows = try await connection.query(
+                    """
+                    WITH chosen AS (
+                        SELECT id, audit_id FROM code_requests
+                        WHERE outcome IS NULL AND requested_at_ms < \(date.millisecondsSince1970)
+                            AND lease_until_ms <= \(now.millisecondsSince1970)
+                        LIMIT 2000 FOR UPDATE SKIP LOCKED),
+                    gone AS (DELETE FROM audit_events WHERE id IN (SELECT audit_id FROM chosen)),
+                    done AS (
+                        UPDATE code_requests SET outcome = \(CodeRequestOutcome.expired.rawValue)
+                        WHERE id IN (SELECT id FROM chosen) RETURNING 1)
+                    SELECT count(*) FROM done
+                    """,
+                    logger: logger
+                )
+                var count = 0
+                for try await value in rows.decode(Int64.self) { count = Int(value) }
+                if count > 0 {
+                    try await PostgresAuditTrail.fold(
+                        AuditEvent(at: now, kind: .codeNotSent, detail: CodeRequestOutcome.expired.rawValue),
+                        count: count,
+                        on: connection,
+                        logger: logger
+                    )
+                }
+                return count
+            }
+            total += expired
+            if expired < 2000 { return total }
+        }
+    }
+
+    public func pruneFinished(before date: Date) async throws(StoreError) -> Int {
+        try await database.transaction { connection in
+            var pruned = 0
+            let rows = try await connection.query(
+                """
+                WITH gone AS (
+                    DELETE FROM code_requests WHERE outcome IS NOT NULL AND requested_at_ms < \(date.millisecondsSince1970) RETURNING 1)
+                SELECT count(*) FROM gone
+                """,
+                logger: logger
+            )
+            for try await value in rows.decode(Int64.self) { pruned = Int(value) }
+            // A client whose last turn is behind the one being served carries no state worth keeping.
+            try await connection.query("DELETE FROM queue_clients WHERE last_turn <= (SELECT turn FROM queue_clock)", logger: logger)
+            return pruned
+        }
+    }
+
+    public func pendingCount() async throws(StoreError) -> Int {
+        try await database.connection { connection in
+            let rows = try await connection.query("SELECT count(*) FROM code_requests WHERE outcome IS NULL", logger: logger)
+            for try await value in rows.decode(Int64.self) { return Int(value) }
+            return 0
+        }
+    }
+
+    /// Outcomes of finished requests, oldest first (for tests and operators).
+    public func outcomes() async throws(StoreError) -> [CodeRequestOutcome?] {
+        try await database.connection { connection in
+            var outcomes: [CodeRequestOutcome?] = []
+            let rows = try await connection.query(
+                "SELECT outcome FROM code_requests WHERE outcome IS NOT NULL ORDER BY id",
+                logger: logger
+            )
+            for try await value in rows.decode(String.self) { outcomes.append(CodeRequestOutcome(rawValue: value)) }
+            return outcomes
+        }
+    }
+}

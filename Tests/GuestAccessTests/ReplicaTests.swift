@@ -1,0 +1,178 @@
+import Foundation
+import GuestAccessCore
+import GuestAccessPolicy
+import GuestAccessPostgres
+import HTTPTypes
+import Hummingbird
+import HummingbirdTesting
+import Logging
+import PostgresNIO
+import Testing
+
+@testable import GuestAccessServer
+
+/// Two replicas on one PostgreSQL database are one service: each test starts
+/// two real servers sharing the database and the keyring file, and spreads
+/// its requests over both.
+@Suite("Several replicas on one PostgreSQL database")
+struct ReplicaTests {
+    static let order = Fixtures.orders[0]
+
+    /// Runs `body` with clients of two replicas of one service.
+    static func withReplicas(
+        policy: Policy = TestEnvironment.fastPolicy,
+        _ body: @Sendable (TestEnvironment, any TestClientProtocol, any TestClientProtocol) async throws -> Void
+    ) async throws {
+        TestLogs.start()
+        let env = try await TestEnvironment.make(policy: policy, backend: .postgres)
+        let first = try await buildApplication(reader: env.reader())
+        let second = try await buildApplication(reader: env.reader())
+        try await first.test(.live) { a in
+            try await second.test(.live) { b in try await body(env, a, b) }
+        }
+    }
+
+    static func body(_ number: String, _ email: String, _ code: String? = nil) -> String {
+        VerifiedAccessTests.body(number, email, code)
+    }
+
+    @Test(
+        "A token minted on one replica tracks on the other; a code requested on one verifies on the other; sign-out and revoke hold on both at once"
+    )
+    func stateIsShared() async throws {
+        try await Self.withReplicas { env, a, b in
+            let minted = try await a.postJSON(
+                "/v1/admin/tracking-tokens",
+                #"{"orderNumber":"\#(Self.order.orderNumber)"}"#,
+                headers: bearer(env.adminKey)
+            )
+            #expect(minted.status == .created)
+            let trackingToken = try #require(minted.json["trackingToken"] as? String)
+            TestLogs.secret(trackingToken)
+            #expect(try await b.get("/v1/tracking/\(trackingToken)").status == .ok)
+
+            #expect(try await a.postJSON("/v1/access-codes", Self.body(Self.order.orderNumber, Self.order.email)).status == .accepted)
+            let code = try await env.waitForCode(Self.order.orderNumber)
+            let verified = try await b.postJSON("/v1/access-codes/verify", Self.body(Self.order.orderNumber, Self.order.email, code))
+            #expect(verified.status == .ok)
+            let accessToken = try #require(verified.json["accessToken"] as? String)
+            TestLogs.secret(accessToken)
+            #expect(try await a.get("/v1/guest/order", headers: bearer(accessToken)).status == .ok)
+            // The same code on the first replica: used.
+            let again = try await a.postJSON("/v1/access-codes/verify", Self.body(Self.order.orderNumber, Self.order.email, code))
+            #expect(again.status == .unauthorized)
+
+            #expect(try await a.execute(uri: "/v1/guest/token", method: .delete, headers: bearer(accessToken)).status == .noContent)
+            #expect(try await b.get("/v1/guest/order", headers: bearer(accessToken)).status == .unauthorized)
+
+            #expect(
+                try await b.execute(uri: "/v1/admin/orders/\(Self.order.orderNumber)/revoke", method: .post, headers: bearer(env.adminKey))
+                    .status == .noContent
+            )
+            #expect(try await a.get("/v1/tracking/\(trackingToken)").status == .notFound)
+        }
+    }
+
+    @Test("Wrong guesses spread over two replicas evaluate at most maxAttempts, and right guesses on both succeed once")
+    func attemptsAreCountedAcrossReplicas() async throws {
+        // Budgets wide enough that 60 failures do not lock the order (a fresh code is asked for after).
+        let policy = TestEnvironment.fastPolicy.with {
+            $0.failureBudget.dailyPerOrder = 1000
+            $0.failureBudget.totalPerOrder = 1000
+        }
+        try await Self.withReplicas(policy: policy) { env, a, b in
+            #expect(try await a.postJSON("/v1/access-codes", Self.body(Self.order.orderNumber, Self.order.email)).status == .accepted)
+            let code = try await env.waitForCode(Self.order.orderNumber)
+            let guesses = (0..<60).map { String(format: "%06d", (Int(code)! + 1 + $0) % 1_000_000) }
+            let statuses = try await withThrowingTaskGroup(of: HTTPResponse.Status.self) { group in
+                for (index, guess) in guesses.enumerated() {
+                    let client = index % 2 == 0 ? a : b
+                    group.addTask {
+                        try await client.postJSON("/v1/access-codes/verify", Self.body(Self.order.orderNumber, Self.order.email, guess))
+                            .status
+                    }
+                }
+                return try await group.reduce(into: []) { $0.append($1) }
+            }
+            #expect(statuses.allSatisfy { $0 == .unauthorized })
+            let row = try #require(try await env.stored.codes()[Self.order.orderNumber])
+            #expect(row.attempts == Policy.default.codes.maxAttempts)
+            #expect(
+                try await b.postJSON("/v1/access-codes/verify", Self.body(Self.order.orderNumber, Self.order.email, code)).status
+                    == .unauthorized
+            )
+
+            // A fresh code, guessed right twenty times at once over both replicas: one success.
+            #expect(try await b.postJSON("/v1/access-codes", Self.body(Self.order.orderNumber, Self.order.email)).status == .accepted)
+            let fresh = try await env.waitForCode(Self.order.orderNumber, count: 2)
+            let rights = try await withThrowingTaskGroup(of: HTTPResponse.Status.self) { group in
+                for index in 0..<20 {
+                    let client = index % 2 == 0 ? a : b
+                    group.addTask {
+                        let response = try await client.postJSON(
+                            "/v1/access-codes/verify",
+                            Self.body(Self.order.orderNumber, Self.order.email, fresh)
+                        )
+                        if let token = response.json["accessToken"] as? String { TestLogs.secret(token) }
+                        return response.status
+                    }
+                }
+                return try await group.reduce(into: []) { $0.append($1) }
+            }
+            #expect(rights.filter { $0 == .ok }.count == 1)
+            #expect(rights.filter { $0 == .unauthorized }.count == 19)
+        }
+    }
+
+    @Test("Code requests accepted by either replica are each served once by the two replicas' workers, none lost")
+    func everyRequestServedOnce() async throws {
+        try await Self.withReplicas(
+            policy: TestEnvironment.fastPolicy.with {
+                $0.codes.perOrderLimit = 100
+                $0.codes.perEmailLimit = 100
+            }
+        ) { env, a, b in
+            var accepted = 0
+            for index in 0..<24 {
+                let order = Fixtures.orders[index % Fixtures.orders.count]
+                let client = index % 2 == 0 ? a : b
+                #expect(try await client.postJSON("/v1/access-codes", Self.body(order.orderNumber, order.email)).status == .accepted)
+                accepted += 1
+            }
+            try await waitUntil("both replicas' workers have finished every request") { try await env.stored.pendingRequests() == 0 }
+            let outcomes = try await TestPostgres.withConnection(try #require(env.databaseURL)) { connection in
+                var counts: [String: Int] = [:]
+                let rows = try await connection.query(
+                    "SELECT outcome, count(*) FROM code_requests GROUP BY outcome",
+                    logger: TestPostgres.logger
+                )
+                for try await (outcome, count) in rows.decode((String, Int64).self) { counts[outcome] = Int(count) }
+                return counts
+            }
+            #expect(outcomes.values.reduce(0, +) == accepted)
+            #expect(Set(outcomes.keys).isSubset(of: ["sent", "collapsed"]), "\(outcomes)")
+            // One message per request that was sent, none twice.
+            #expect(env.outbox().count == outcomes["sent", default: 0])
+        }
+    }
+
+    @Test("Replicas starting together apply each migration once")
+    func migrationsRunOnce() async throws {
+        let url = try await TestPostgres.freshDatabase()
+        let settings = try PostgresSettings(url: url)
+        let password = try TestPostgres.password()
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            for _ in 0..<4 {
+                group.addTask { try await PostgresDatabase.migrate(settings: settings, password: password, logger: Logger(label: "test")) }
+            }
+            try await group.waitForAll()
+        }
+        let names = try await TestPostgres.withConnection(url) { connection in
+            var names: [String] = []
+            let rows = try await connection.query("SELECT name FROM guest_access_migrations ORDER BY name", logger: TestPostgres.logger)
+            for try await name in rows.decode(String.self) { names.append(name) }
+            return names
+        }
+        #expect(names == ["v1-schema"])
+    }
+}
