@@ -14,7 +14,9 @@ struct ServeCommand: AsyncParsableCommand {
         discussion: """
             Secrets may come from the environment: GUEST_ACCESS_ADMIN_KEY (instead of \
             --admin-key-file), GUEST_ACCESS_PROVIDER_CREDENTIAL (instead of \
-            --provider-credential-file) and GUEST_ACCESS_WEBHOOK_SECRET (instead of --webhook-secret-file). SIGHUP or a change of keyring.json reloads the keyring.
+            --provider-credential-file), GUEST_ACCESS_WEBHOOK_SECRET (instead of --webhook-secret-file) and \
+            GUEST_ACCESS_DATABASE_PASSWORD (instead of --database-password-file). SIGHUP or a change of keyring.json reloads \
+            the keyring. Several replicas share one PostgreSQL database (--database postgres://…) and one keyring content.
             """
     )
 
@@ -39,6 +41,12 @@ struct ServeCommand: AsyncParsableCommand {
     var adminKeyFile: String?
     @Option(name: .customLong("trusted-proxies"), help: "Comma-separated CIDRs whose X-Forwarded-For is honoured.")
     var trustedProxies: String?
+    @Option(
+        help: "sqlite:PATH (default: DATA_DIR/guest-access.sqlite) or postgres://USER@HOST:PORT/DB?sslmode=disable|require|verify-full."
+    )
+    var database: String?
+    @Option(name: .customLong("database-password-file"), help: "File holding the PostgreSQL password (mode 0600).")
+    var databasePasswordFile: String?
     @Option(name: .customLong("log-level")) var logLevel = "info"
     @Option(
         name: .customLong("drain-delay-seconds"),
@@ -68,6 +76,11 @@ struct ServeCommand: AsyncParsableCommand {
         values[AbsoluteConfigKey(SettingKey.webhookSecretFile)] = webhookSecretFile.map { .init(.string($0), isSecret: false) }
         if webhookSecretFile == nil, let secret = environment["GUEST_ACCESS_WEBHOOK_SECRET"] {
             values[AbsoluteConfigKey(SettingKey.webhookSecret)] = .init(.string(secret), isSecret: true)
+        }
+        values[AbsoluteConfigKey(SettingKey.database)] = database.map { .init(.string($0), isSecret: false) }
+        values[AbsoluteConfigKey(SettingKey.databasePasswordFile)] = databasePasswordFile.map { .init(.string($0), isSecret: false) }
+        if databasePasswordFile == nil, let password = environment["GUEST_ACCESS_DATABASE_PASSWORD"] {
+            values[AbsoluteConfigKey(SettingKey.databasePassword)] = .init(.string(password), isSecret: true)
         }
         if adminKeyFile == nil, let key = environment["GUEST_ACCESS_ADMIN_KEY"] {
             values[AbsoluteConfigKey(SettingKey.adminKey)] = .init(.string(key), isSecret: true)

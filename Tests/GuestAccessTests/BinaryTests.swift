@@ -50,6 +50,8 @@ struct BinaryTests {
             ("bad-orders", "entry 0"),
             ("no-admin-key", "admin key is required"),
             ("short-admin-key", "at least 32 characters"),
+            ("database-url-password", "must not hold a password"),
+            ("database-bad-sslmode", "sslmode must be disable, require or verify-full"),
         ]
     )
     func refusals(scenario: String, expected: String) async throws {
@@ -75,6 +77,8 @@ struct BinaryTests {
         case "short-admin-key":
             extra = []
             environment["GUEST_ACCESS_ADMIN_KEY"] = "short"
+        case "database-url-password": extra += ["--database", "postgres://guest:hunter2-database@127.0.0.1:5432/db"]
+        case "database-bad-sslmode": extra += ["--database", "postgres://guest@127.0.0.1:5432/db?sslmode=maybe"]
         default: Issue.record("unknown scenario")
         }
         let result = try await BinaryRunner.run(
@@ -87,6 +91,7 @@ struct BinaryTests {
         #expect(result.stderr.hasPrefix("guest-access: error: "))
         #expect(result.stderr.contains(expected), "\(result.stderr)")
         #expect(!result.stderr.contains(env.adminKey))
+        #expect(!result.stderr.contains("hunter2"))
     }
 
     @Test("A running service reloads the keyring on rotate and SIGHUP, keeps it on a broken file, and logs no secret")

@@ -6,6 +6,7 @@ import HTTPTypes
 import Hummingbird
 import HummingbirdTesting
 import Logging
+import NIOHTTP1
 import PostgresNIO
 import Testing
 
@@ -154,6 +155,38 @@ struct ReplicaTests {
             // One message per request that was sent, none twice.
             #expect(env.outbox().count == outcomes["sent", default: 0])
         }
+    }
+
+    @Test("serve runs on PostgreSQL given --database and --database-password-file")
+    func binaryServesFromPostgres() async throws {
+        let env = try await TestEnvironment.make(backend: .postgres)
+        let process = try RunningProcess([
+            "serve", "--port", "0", "--data-dir", env.directory, "--orders", env.ordersPath, "--admin-key-file", env.adminKeyPath,
+            "--database", try #require(env.databaseURL), "--database-password-file", try #require(TestPostgres.passwordFile),
+        ])
+        defer { process.signal(SIGKILL) }
+        let base = "http://127.0.0.1:\(try await process.waitForPort())"
+        let (status, body) = try await BinaryTests.request(
+            base + "/v1/admin/tracking-tokens",
+            method: .POST,
+            bearer: env.adminKey,
+            body: #"{"orderNumber":"\#(Self.order.orderNumber)"}"#
+        )
+        #expect(status == 201)
+        let token = try #require((try? JSONSerialization.jsonObject(with: Data(body.utf8)) as? [String: Any])?["trackingToken"] as? String)
+        TestLogs.secret(token)
+        #expect(try await BinaryTests.request(base + "/v1/tracking/\(token)").0 == 200)
+        #expect(try await BinaryTests.request(base + "/readyz").0 == 200)
+        let stored = try await TestPostgres.withConnection(try #require(env.databaseURL)) { connection in
+            var count = 0
+            for try await value in try await connection.query("SELECT count(*) FROM tracking_tokens", logger: TestPostgres.logger)
+                .decode(Int64.self)
+            {
+                count = Int(value)
+            }
+            return count
+        }
+        #expect(stored == 1)
     }
 
     @Test("Replicas starting together apply each migration once")
