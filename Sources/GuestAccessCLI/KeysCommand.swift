@@ -8,7 +8,7 @@ struct KeysCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "keys",
         abstract: "Manage DATA_DIR/keyring.json (a running service reloads it by itself or on SIGHUP).",
-        subcommands: [Init.self, Rotate.self, List.self, Retire.self]
+        subcommands: [Init.self, Rotate.self, Add.self, Activate.self, List.self, Retire.self]
     )
 
     struct Location: ParsableArguments {
@@ -59,6 +59,46 @@ struct KeysCommand: ParsableCommand {
                 throw ExitCode.failure
             }
             await KeyEventRecorder.record(.keyRotated, kid: document.keys[0].kid, dataDirectory: location.dataDirectory)
+        }
+    }
+
+    struct Add: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Add a new key that verifies but does not sign yet (for a fleet: add, copy keyring.json to every replica, activate)."
+        )
+        @OptionGroup var location: Location
+
+        func run() async throws {
+            let document: KeyringDocument
+            do {
+                document = try location.file.update { document throws(KeyringError) in document.adding() }
+                print(
+                    "added key \(document.keys[0].kid), verify-only; run `keys activate \(document.keys[0].kid)` once every replica has it"
+                )
+            } catch {
+                reportFailure(error.description)
+                throw ExitCode.failure
+            }
+            await KeyEventRecorder.record(.keyCreated, kid: document.keys[0].kid, dataDirectory: location.dataDirectory)
+        }
+    }
+
+    struct Activate: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Make KID the signing key; the previous active key keeps verifying until retired."
+        )
+        @OptionGroup var location: Location
+        @Argument var kid: String
+
+        func run() async throws {
+            do {
+                _ = try location.file.update { document throws(KeyringError) in try document.activating(kid: kid) }
+                print("active key \(kid)")
+            } catch {
+                reportFailure(error.description)
+                throw ExitCode.failure
+            }
+            await KeyEventRecorder.record(.keyRotated, kid: kid, dataDirectory: location.dataDirectory)
         }
     }
 

@@ -18,6 +18,7 @@ struct PolicyCommand: ParsableCommand {
             abstract: "Validate a policy and print the worst-case chance of guessing one order's code."
         )
         @Argument(help: "Policy file (default: policy/default.yaml, embedded in the binary).") var file: String?
+        @Option(help: "Replicas serving from one PostgreSQL database (SQLite serves one).") var replicas = 1
 
         func run() throws {
             let policy: Policy
@@ -37,6 +38,7 @@ struct PolicyCommand: ParsableCommand {
                 "  over the order's whole access window: \(format(risk.window.probability))  (\(risk.window.guesses) guesses / 10^6; \(risk.window.limit))"
             )
             print("bound (risk.maxGuessProbabilityPerYear): \(format(risk.bound))")
+            if replicas != 1 { try printFleet(policy) }
             guard risk.isWithinBound else {
                 let worst = max(risk.year.probability, risk.window.probability)
                 reportFailure("the policy exceeds its guess bound: \(format(worst)) > \(format(risk.bound))")
@@ -46,5 +48,23 @@ struct PolicyCommand: ParsableCommand {
         }
 
         private func format(_ value: Double) -> String { String(format: "%.1e", value) }
+
+        /// What an attacker gets from `replicas` replicas: the guess bound does not
+        /// move (attempts, budgets and issuance limits live in the shared database),
+        /// the per-client rate limit does (each replica keeps its own buckets).
+        private func printFleet(_ policy: Policy) throws {
+            guard (2...1000).contains(replicas) else {
+                reportFailure("--replicas must be between 1 and 1000")
+                throw ExitCode.failure
+            }
+            let limits = policy.rateLimits
+            print("with \(replicas) replicas on one PostgreSQL database (--database postgres://…; SQLite serves one):")
+            print("  code attempts, failure budgets, issuance limits: shared by the fleet; the chances above are unchanged")
+            print(
+                "  per-client requests: up to \(replicas * limits.perClientBurst) at once and \(replicas * limits.perClientPerSecond) a second"
+                    + " (\(replicas) × rateLimits.perClientBurst \(limits.perClientBurst) and × perClientPerSecond \(limits.perClientPerSecond):"
+                    + " buckets are per replica)"
+            )
+        }
     }
 }

@@ -32,6 +32,27 @@ public struct KeyringDocument: Codable, Sendable, Equatable {
         return KeyringDocument(version: version, keys: keys)
     }
 
+    /// A new verify-only key in front: every replica that loads this document
+    /// can verify what the key will sign, before any replica signs with it
+    /// (`activating`). For a fleet: add, copy the file to every replica, then activate.
+    public func adding(now: Date = Date()) -> KeyringDocument {
+        var entry = KeyringEntry.generate(now: now)
+        entry.status = .verify
+        var keys = self.keys
+        keys.insert(entry, at: 0)
+        return KeyringDocument(version: version, keys: keys)
+    }
+
+    /// Makes `kid` the signing key; the previous active key verifies only.
+    public func activating(kid: String) throws(KeyringError) -> KeyringDocument {
+        guard let index = keys.firstIndex(where: { $0.kid == kid }) else { throw .unknownKid(kid) }
+        guard keys[index].status != .retired else { throw .cannotActivateRetired(kid) }
+        var keys = self.keys
+        for other in keys.indices where keys[other].status == .active { keys[other].status = .verify }
+        keys[index].status = .active
+        return KeyringDocument(version: version, keys: keys)
+    }
+
     /// Retires `kid`: its secret is erased and what it signed stops verifying.
     public func retiring(kid: String, now: Date = Date()) throws(KeyringError) -> KeyringDocument {
         guard let index = keys.firstIndex(where: { $0.kid == kid }) else { throw .unknownKid(kid) }

@@ -9,6 +9,7 @@ public enum KeyringError: Error, Sendable, Equatable, CustomStringConvertible {
     case unknownKid(String)
     case cannotRetireActive(String)
     case alreadyRetired(String)
+    case cannotActivateRetired(String)
     case writeFailed(path: String, reason: String)
 
     public var description: String {
@@ -24,6 +25,7 @@ public enum KeyringError: Error, Sendable, Equatable, CustomStringConvertible {
         case .unknownKid(let kid): "no key with id \(kid.prefix(64)) in the keyring"
         case .cannotRetireActive(let kid): "key \(kid) is the active key: run `keys rotate` before retiring it"
         case .alreadyRetired(let kid): "key \(kid) is already retired"
+        case .cannotActivateRetired(let kid): "key \(kid) is retired: its secret is gone; run `keys add` for a new one"
         case .writeFailed(let path, let reason): "could not write keyring \(path): \(reason)"
         }
     }

@@ -129,9 +129,10 @@ public final class PostgresDatabase: Sendable, Service {
 
     /// Whether the database answers now (for `/readyz`).
     public func isReachable() async -> Bool {
+        let (client, logger) = (client, logger)
         do {
-            return try await withDeadline(.seconds(2)) {
-                try await self.client.query("SELECT 1", logger: self.logger)
+            return try await bounded(.seconds(2)) {
+                try await client.query("SELECT 1", logger: logger)
                 return true
             }
         } catch {
@@ -141,9 +142,12 @@ public final class PostgresDatabase: Sendable, Service {
 
     /// Runs `body` in one transaction (READ COMMITTED); a thrown error rolls it back.
     @discardableResult
-    func transaction<T: Sendable>(_ body: (PostgresConnection) async throws -> T) async throws(StoreError) -> T {
+    func transaction<T: Sendable>(_ body: @escaping @Sendable (PostgresConnection) async throws -> T) async throws(StoreError) -> T {
+        let (client, logger) = (client, logger)
         do {
-            return try await client.withTransaction(logger: logger) { connection in try await body(connection) }
+            return try await bounded(operationLimit) {
+                try await client.withTransaction(logger: logger) { connection in try await body(connection) }
+            }
         } catch {
             throw StoreError(postgres: error)
         }
@@ -151,13 +155,19 @@ public final class PostgresDatabase: Sendable, Service {
 
     /// Runs `body` on a leased connection, outside a transaction.
     @discardableResult
-    func connection<T: Sendable>(_ body: (PostgresConnection) async throws -> T) async throws(StoreError) -> T {
+    func connection<T: Sendable>(_ body: @escaping @Sendable (PostgresConnection) async throws -> T) async throws(StoreError) -> T {
+        let client = client
         do {
-            return try await client.withConnection { connection in try await body(connection) }
+            return try await bounded(operationLimit) { try await client.withConnection { connection in try await body(connection) } }
         } catch {
             throw StoreError(postgres: error)
         }
     }
+
+    /// Longest a store operation may take, waiting for a connection included,
+    /// before the request gets 503: a connection attempt's timeout plus a
+    /// statement's.
+    var operationLimit: Duration { .seconds(10) }
 
     /// The key of the session advisory lock migrations run under ("guest-access migrations").
     static let migrationLock: Int64 = 0x6761_6D69_6772_6174

@@ -2,6 +2,7 @@ import AsyncHTTPClient
 import Foundation
 import GuestAccessCore
 import GuestAccessCrypto
+import GuestAccessPolicy
 import NIOCore
 import NIOHTTP1
 import Testing
@@ -36,6 +37,46 @@ struct BinaryTests {
         #expect(try keyring.load().keys[1].secret == nil)
         let unknown = try await BinaryRunner.run(["keys", "retire", "nope", "--data-dir", directory])
         #expect(unknown.status != 0 && unknown.stderr.contains("no key with id"))
+    }
+
+    @Test("keys add makes a verify-only key and keys activate makes it the signer; a retired or unknown key cannot be activated")
+    func fleetKeys() async throws {
+        let directory = try TestEnvironment.temporaryDirectory()
+        #expect(try await BinaryRunner.run(["keys", "init", "--data-dir", directory]).status == 0)
+        let keyring = KeyringFile(dataDirectory: directory)
+        let first = try keyring.load().keys[0].kid
+        let added = try await BinaryRunner.run(["keys", "add", "--data-dir", directory])
+        #expect(added.status == 0, "\(added.stderr)")
+        let afterAdd = try keyring.load()
+        let second = afterAdd.keys[0].kid
+        #expect(afterAdd.keys.map(\.status) == [.verify, .active] && second != first)
+        // A service that loads this keyring verifies what the new key will sign, and still signs with the old one.
+        let loaded = try Keyring(document: afterAdd)
+        #expect(loaded.active.kid == first && loaded.key(kid: second) != nil)
+        #expect(try await BinaryRunner.run(["keys", "activate", second, "--data-dir", directory]).status == 0)
+        #expect(try keyring.load().keys.map(\.status) == [.active, .verify])
+        #expect(try await BinaryRunner.run(["keys", "retire", first, "--data-dir", directory]).status == 0)
+        let retired = try await BinaryRunner.run(["keys", "activate", first, "--data-dir", directory])
+        #expect(retired.status != 0 && retired.stderr.contains("is retired"))
+        let unknown = try await BinaryRunner.run(["keys", "activate", "nope", "--data-dir", directory])
+        #expect(unknown.status != 0 && unknown.stderr.contains("no key with id"))
+        #expect(!added.stdout.contains(try #require(afterAdd.keys[0].secret)))
+    }
+
+    @Test("policy check --replicas N prints the same guess bound and N times the per-client limits")
+    func policyCheckReplicas() async throws {
+        let single = try await BinaryRunner.run(["policy", "check"])
+        #expect(single.status == 0 && !single.stdout.contains("replicas"), "\(single.stdout)")
+        let fleet = try await BinaryRunner.run(["policy", "check", "--replicas", "3"])
+        #expect(fleet.status == 0, "\(fleet.stderr)")
+        let chances = { (text: String) in text.split(separator: "\n").filter { $0.contains("guesses / 10^6") } }
+        #expect(chances(fleet.stdout) == chances(single.stdout) && chances(single.stdout).count == 2)
+        let burst = Policy.default.rateLimits.perClientBurst
+        let rate = Policy.default.rateLimits.perClientPerSecond
+        #expect(fleet.stdout.contains("with 3 replicas"))
+        #expect(fleet.stdout.contains("up to \(3 * burst) at once and \(3 * rate) a second"), "\(fleet.stdout)")
+        let refused = try await BinaryRunner.run(["policy", "check", "--replicas", "0"])
+        #expect(refused.status != 0 && refused.stderr.contains("--replicas must be between 1 and 1000"))
     }
 
     @Test(

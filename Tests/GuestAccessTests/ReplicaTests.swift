@@ -189,6 +189,56 @@ struct ReplicaTests {
         #expect(stored == 1)
     }
 
+    @Test("While PostgreSQL is unreachable, /readyz and requests answer 503 with Retry-After; once it is back the service serves again")
+    func outageAndRecovery() async throws {
+        TestLogs.start()
+        var env = try await TestEnvironment.make(policy: TestEnvironment.fastPolicy, backend: .postgres)
+        let direct = try #require(env.databaseURL)
+        let server = try PostgresSettings(url: direct)
+        let relay = try await PythonPeer(
+            script: "tcp_relay.py",
+            out: "relay.jsonl",
+            arguments: ["--target", "\(server.host):\(server.port)", "--control", env.directory + "/relay-control"],
+            name: "TCP relay"
+        )
+        env.databaseURL = direct.replacingOccurrences(of: ":\(server.port)/", with: ":\(relay.port)/")
+        let relayed = env
+        let app = try await buildApplication(reader: relayed.reader())
+        try await app.test(.live) { client in
+            let env = relayed
+            #expect(try await client.get("/readyz").status == .ok)
+            let minted = try await client.postJSON(
+                "/v1/admin/tracking-tokens",
+                #"{"orderNumber":"\#(Self.order.orderNumber)"}"#,
+                headers: bearer(env.adminKey)
+            )
+            let token = try #require(minted.json["trackingToken"] as? String)
+            TestLogs.secret(token)
+
+            try Data("cut".utf8).write(to: URL(fileURLWithPath: env.directory + "/relay-control"))
+            try await waitUntil("/readyz answers 503 with the database cut off") {
+                try await client.get("/readyz").status == .serviceUnavailable
+            }
+            let started = ContinuousClock.now
+            let tracking = try await client.get("/v1/tracking/\(token)")
+            #expect(tracking.status == .serviceUnavailable && tracking.errorCode == "unavailable")
+            #expect(tracking.headers[.retryAfter] == "5")
+            #expect(
+                ContinuousClock.now - started < .seconds(15),
+                "a request during the outage answered after \(ContinuousClock.now - started)"
+            )
+            let request = try await client.postJSON("/v1/access-codes", Self.body(Self.order.orderNumber, Self.order.email))
+            #expect(request.status == .serviceUnavailable)
+
+            try Data("open".utf8).write(to: URL(fileURLWithPath: env.directory + "/relay-control"))
+            try await waitUntil("/readyz answers 200 once the database is back", timeout: .seconds(30)) {
+                try await client.get("/readyz").status == .ok
+            }
+            #expect(try await client.get("/v1/tracking/\(token)").status == .ok)
+            #expect(try await client.postJSON("/v1/access-codes", Self.body(Self.order.orderNumber, Self.order.email)).status == .accepted)
+        }
+    }
+
     @Test("Replicas starting together apply each migration once")
     func migrationsRunOnce() async throws {
         let url = try await TestPostgres.freshDatabase()
