@@ -9,7 +9,8 @@ import PostgresNIO
 /// each accepted request is served by one worker at a time, and a replica
 /// killed mid-delivery has its claims taken over once the lease runs out.
 /// Turns (start-time fair queuing) are stamped at enqueue from one shared
-/// clock row, so fairness holds across the fleet.
+/// clock row, so fairness holds across the fleet. Claims themselves take turns
+/// (a transaction lock), so twins are never claimed at once.
 public struct PostgresCodeRequestQueue: CodeRequestQueue {
     let database: PostgresDatabase
 
@@ -56,6 +57,9 @@ public struct PostgresCodeRequestQueue: CodeRequestQueue {
         let until = now + Int64(lease * 1000)
         let token = Int64.random(in: 1...Int64.max)
         return try await database.transaction { connection -> CodeRequest? in
+            // Claims take turns across the fleet: the twin check below must see every lease
+            // committed before it, or two workers would each take one of two twins at once.
+            try await connection.query("SELECT pg_advisory_xact_lock(\(Self.claimLock))", logger: logger)
             let rows = try await connection.query(
                 """
                 UPDATE code_requests SET lease_until_ms = \(until), lease_token = \(token)
@@ -237,4 +241,7 @@ public struct PostgresCodeRequestQueue: CodeRequestQueue {
             return outcomes
         }
     }
+
+    /// The transaction lock claims take turns under ("guest-access claims").
+    static let claimLock: Int64 = 0x6761_636C_6169_6D73
 }

@@ -22,12 +22,14 @@ struct DeliveryFairnessTests {
     /// storefront must not time out (and be retried) while a test waits: `timeoutSeconds` is the
     /// provider's (and the mailer's) limit.
     static func withSlowStorefront(
+        backend: TestBackend = .sqlite,
         _ body: @Sendable (FakeStorefront, TestEnvironment, any TestClientProtocol) async throws -> Void
     ) async throws {
         try await ProviderRaceTests.withService(
             delay: .milliseconds(100),
             policy: TestEnvironment.fastPolicy.with { $0.provider.timeoutSeconds = 30 },
             extra: [SettingKey.trustedProxies: "127.0.0.1/32,::1"],
+            backend: backend,
             body
         )
     }
@@ -42,9 +44,9 @@ struct DeliveryFairnessTests {
         #expect(storefront.seenOrders.all.count == count)
     }
 
-    @Test("A shopper's code does not wait behind another client's flood of queued requests")
-    func shopperIsServedBetweenAFloodersRequests() async throws {
-        try await Self.withSlowStorefront { storefront, env, client in
+    @Test("A shopper's code does not wait behind another client's flood of queued requests", arguments: TestBackend.allCases)
+    func shopperIsServedBetweenAFloodersRequests(backend: TestBackend) async throws {
+        try await Self.withSlowStorefront(backend: backend) { storefront, env, client in
             // The storefront holds every lookup until the whole flood and the shopper are queued.
             storefront.paused.withLock { $0 = true }
             for index in 0..<60 {
@@ -64,7 +66,7 @@ struct DeliveryFairnessTests {
             try await Self.waitForLookups(storefront, TestEnvironment.parallelDeliveries)
             storefront.paused.withLock { $0 = false }
             _ = try await env.waitForCode(Self.order.orderNumber, timeout: .seconds(30))
-            let left = try DatabaseInspector(directory: env.directory).requestCounts().pending
+            let left = try await env.stored.pendingRequests()
             // Served in turns, the shopper's request came right after the lookups already under way
             // (one per worker), before the rest of the flood; in one FIFO line it would have waited for all 60.
             #expect(
@@ -74,9 +76,9 @@ struct DeliveryFairnessTests {
         }
     }
 
-    @Test("Identical pending requests are collapsed into one lookup and one code")
-    func duplicatesCollapse() async throws {
-        try await Self.withSlowStorefront { storefront, env, client in
+    @Test("Identical pending requests are collapsed into one lookup and one code", arguments: TestBackend.allCases)
+    func duplicatesCollapse(backend: TestBackend) async throws {
+        try await Self.withSlowStorefront(backend: backend) { storefront, env, client in
             // Keep every worker busy with other clients' requests, so the duplicates are all pending together.
             storefront.paused.withLock { $0 = true }
             for index in 0..<TestEnvironment.parallelDeliveries {
@@ -99,18 +101,11 @@ struct DeliveryFairnessTests {
             storefront.paused.withLock { $0 = false }
             _ = try await env.waitForCode(Self.order.orderNumber, timeout: .seconds(30))
             try await waitUntil("the worker has finished every code request", timeout: .seconds(20), poll: .milliseconds(20)) {
-                try DatabaseInspector(directory: env.directory).requestCounts().pending == 0
+                try await env.stored.pendingRequests() == 0
             }
             #expect(env.outbox().filter { $0["orderNumber"] == Self.order.orderNumber }.count == 1)
             #expect(storefront.seenOrders.all.filter { $0 == Self.order.orderNumber }.count == 1)
-            let outcomes = try DatabaseInspector(directory: env.directory).read { db in
-                try String.fetchAll(
-                    db,
-                    sql: "SELECT outcome FROM code_requests WHERE order_number = ? ORDER BY id",
-                    arguments: [Self.order.orderNumber]
-                )
-            }
-            #expect(outcomes == ["sent", "collapsed", "collapsed"])
+            #expect(try await env.stored.outcomes(of: Self.order.orderNumber) == ["sent", "collapsed", "collapsed"])
         }
     }
 

@@ -24,13 +24,14 @@ struct ProviderRaceTests {
         delay: Duration = .zero,
         policy: Policy = TestEnvironment.fastPolicy,
         extra: [ConfigKey: String] = [:],
+        backend: TestBackend = .sqlite,
         _ body: @Sendable (FakeStorefront, TestEnvironment, any TestClientProtocol) async throws -> Void
     ) async throws {
         TestLogs.start()
         let storefront = FakeStorefront(orders: Fixtures.orders, credential: HTTPProviderTests.credential)
         storefront.delay.withLock { $0 = delay }
         try await storefront.run { port in
-            let env = try TestEnvironment(policy: policy)
+            let env = try await TestEnvironment.make(policy: policy, backend: backend)
             let reader = env.reader(
                 [SettingKey.providerURL: "http://127.0.0.1:\(port)", SettingKey.providerCredential: HTTPProviderTests.credential].merging(
                     extra

@@ -8,6 +8,7 @@ import HummingbirdTesting
 import Logging
 import NIOHTTP1
 import PostgresNIO
+import Synchronization
 import Testing
 
 @testable import GuestAccessServer
@@ -236,6 +237,53 @@ struct ReplicaTests {
             }
             #expect(try await client.get("/v1/tracking/\(token)").status == .ok)
             #expect(try await client.postJSON("/v1/access-codes", Self.body(Self.order.orderNumber, Self.order.email)).status == .accepted)
+        }
+    }
+
+    @Test("A replica killed while it holds a request: another replica takes the request over once the lease runs out, and one code is sent")
+    func killedReplicasClaimIsTakenOver() async throws {
+        TestLogs.start()
+        let storefront = FakeStorefront(orders: Fixtures.orders, credential: HTTPProviderTests.credential)
+        storefront.delay.withLock { $0 = .seconds(3) }
+        // Lease: provider timeout + mail timeout + 10 s = 15 s.
+        let policy = TestEnvironment.fastPolicy.with {
+            $0.provider.timeoutSeconds = 4
+            $0.mail.timeoutSeconds = 1
+        }
+        try await storefront.run { port in
+            let env = try await TestEnvironment.make(policy: policy, backend: .postgres)
+            let provider = "http://127.0.0.1:\(port)"
+            let first = try RunningProcess(
+                [
+                    "serve", "--port", "0", "--data-dir", env.directory, "--provider-url", provider, "--admin-key-file", env.adminKeyPath,
+                    "--policy", try #require(env.policyPath), "--mailer", "file:" + env.outboxPath,
+                    "--database", try #require(env.databaseURL), "--database-password-file", try #require(TestPostgres.passwordFile),
+                ],
+                environment: ["GUEST_ACCESS_PROVIDER_CREDENTIAL": HTTPProviderTests.credential]
+            )
+            defer { first.signal(SIGKILL) }
+            let base = "http://127.0.0.1:\(try await first.waitForPort())"
+            let (status, _) = try await BinaryTests.request(
+                base + "/v1/access-codes",
+                method: .POST,
+                body: Self.body(Self.order.orderNumber, Self.order.email)
+            )
+            #expect(status == 202)
+            try await waitUntil("the first replica's worker is looking the order up") {
+                storefront.seenOrders.all.contains(Self.order.orderNumber)
+            }
+            first.signal(SIGKILL)
+
+            let second = try await buildApplication(
+                reader: env.reader([SettingKey.providerURL: provider, SettingKey.providerCredential: HTTPProviderTests.credential])
+            )
+            try await second.test(.live) { _ in
+                _ = try await env.waitForCode(Self.order.orderNumber, timeout: .seconds(40))
+                try await waitUntil("the request has ended") { try await env.stored.pendingRequests() == 0 }
+            }
+            #expect(env.outbox().filter { $0["orderNumber"] == Self.order.orderNumber }.count == 1)
+            #expect(try await env.stored.outcomes(of: Self.order.orderNumber) == ["sent"])
+            #expect(storefront.seenOrders.all.filter { $0 == Self.order.orderNumber }.count == 2)
         }
     }
 

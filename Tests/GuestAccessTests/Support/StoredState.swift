@@ -36,6 +36,24 @@ struct StoredState {
         return try DatabaseInspector(directory: environment.directory).requestCounts().pending
     }
 
+    /// How the order's code requests ended, oldest first (nil: pending).
+    func outcomes(of orderNumber: String) async throws -> [String?] {
+        if let url = environment.databaseURL {
+            return try await TestPostgres.withConnection(url) { connection in
+                var outcomes: [String?] = []
+                let rows = try await connection.query(
+                    "SELECT outcome FROM code_requests WHERE order_number = \(orderNumber) ORDER BY id",
+                    logger: TestPostgres.logger
+                )
+                for try await outcome in rows.decode(String?.self) { outcomes.append(outcome) }
+                return outcomes
+            }
+        }
+        return try DatabaseInspector(directory: environment.directory).read { db in
+            try String?.fetchAll(db, sql: "SELECT outcome FROM code_requests WHERE order_number = ? ORDER BY id", arguments: [orderNumber])
+        }
+    }
+
     /// Every code row by order key (`""` is the decoy).
     func codes() async throws -> [String: CodeRow] {
         if let url = environment.databaseURL {
