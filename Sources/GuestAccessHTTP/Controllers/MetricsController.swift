@@ -1,13 +1,13 @@
-public import GuestAccessService
 public import Hummingbird
 import NIOCore
 
 /// `GET /metrics`: Prometheus text, behind the admin key (it says how the
 /// service is attacked, which is no one else's business).
 public struct MetricsController: Sendable {
-    let metrics: ServiceMetrics
+    /// The metrics in Prometheus text format 0.0.4.
+    let render: @Sendable () -> [UInt8]
 
-    public init(metrics: ServiceMetrics) { self.metrics = metrics }
+    public init(render: @escaping @Sendable () -> [UInt8]) { self.render = render }
 
     public var endpoints: RouteCollection<AppRequestContext> {
         RouteCollection(context: AppRequestContext.self)
@@ -15,7 +15,7 @@ public struct MetricsController: Sendable {
                 Response(
                     status: .ok,
                     headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"],
-                    body: .init(byteBuffer: ByteBuffer(bytes: metrics.render()))
+                    body: .init(byteBuffer: ByteBuffer(bytes: render()))
                 )
             }
     }

@@ -12,7 +12,8 @@ public func buildRouter<Stores: GuestAccessStores, Provider: OrderDetailProvider
     adminKey: AdminKey,
     clients: ClientAddress,
     readiness: Readiness,
-    metrics: ServiceMetrics
+    metrics: ServiceMetrics,
+    renderMetrics: @escaping @Sendable () -> [UInt8]
 ) -> Router<AppRequestContext> {
     let router = Router(context: AppRequestContext.self, options: .autoGenerateHeadEndpoints)
     router.add(middleware: AccessLogMiddleware())
@@ -41,6 +42,6 @@ public func buildRouter<Stores: GuestAccessStores, Provider: OrderDetailProvider
     router.group("/v1/admin").add(middleware: AdminAuthMiddleware(key: adminKey))
         .addRoutes(AdminController(app).endpoints)
     router.group("/metrics").add(middleware: AdminAuthMiddleware(key: adminKey))
-        .addRoutes(MetricsController(metrics: metrics).endpoints)
+        .addRoutes(MetricsController(render: renderMetrics).endpoints)
     return router
 }

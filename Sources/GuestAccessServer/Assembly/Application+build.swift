@@ -28,7 +28,8 @@ public func buildApplication(reader: ConfigReader) async throws -> some Applicat
     do { policy = try PolicyLoader.load(settings.policyFile) } catch { throw StartupError(error.description) }
     try DataDirectory.check(settings.dataDirectory)
 
-    let metrics = ServiceMetrics()
+    let prometheus = PrometheusMetrics()
+    let metrics = prometheus.metrics
     let keyring: KeyringHolder
     do {
         keyring = try KeyringHolder(file: KeyringFile(dataDirectory: settings.dataDirectory), logger: logger, metrics: metrics)
@@ -129,6 +130,7 @@ public func buildApplication(reader: ConfigReader) async throws -> some Applicat
             adminKey: adminKey,
             readiness: readiness,
             metrics: metrics,
+            renderMetrics: { prometheus.render() },
             logger: logger,
             services: &services
         )
@@ -143,6 +145,7 @@ public func buildApplication(reader: ConfigReader) async throws -> some Applicat
             adminKey: adminKey,
             readiness: readiness,
             metrics: metrics,
+            renderMetrics: { prometheus.render() },
             logger: logger,
             services: &services
         )
@@ -182,6 +185,7 @@ private func assemble<Stores: GuestAccessStores, Provider: OrderDetailProvider>(
     adminKey: AdminKey,
     readiness: Readiness,
     metrics: ServiceMetrics,
+    renderMetrics: @escaping @Sendable () -> [UInt8],
     logger: Logger,
     services: inout [any Service]
 ) -> Router<AppRequestContext> {
@@ -195,14 +199,15 @@ private func assemble<Stores: GuestAccessStores, Provider: OrderDetailProvider>(
         metrics: metrics,
         logger: logger
     )
-    services.append(app.deliverCodes)
-    services.append(app.pruneRecords)
+    services.append(BackgroundService { await app.deliverCodes.run() })
+    services.append(BackgroundService { await app.pruneRecords.run() })
     return buildRouter(
         app,
         policy: policy,
         adminKey: adminKey,
         clients: ClientAddress(trustedProxies: settings.trustedProxies),
         readiness: readiness,
-        metrics: metrics
+        metrics: metrics,
+        renderMetrics: renderMetrics
     )
 }

@@ -2,7 +2,6 @@ import Foundation
 public import GuestAccessCore
 import GuestAccessCrypto
 public import Logging
-public import ServiceLifecycle
 import Synchronization
 
 /// Works through the durable code-request queue, off the request path:
@@ -18,7 +17,7 @@ import Synchronization
 /// code could still be valid, each retry with a fresh code (so no code ever
 /// rests in the database in clear), at most `policy.mail.maxDeliveryAttempts`
 /// provider lookups in all; after that the request is given up.
-public struct CodeDeliveryWorker<Codes: AccessCodeStore, Queue: CodeRequestQueue, Provider: OrderDetailProvider>: Service {
+public struct CodeDeliveryWorker<Codes: AccessCodeStore, Queue: CodeRequestQueue, Provider: OrderDetailProvider>: Sendable {
     let codes: Codes
     let queue: Queue
     let provider: Provider
@@ -61,7 +60,8 @@ public struct CodeDeliveryWorker<Codes: AccessCodeStore, Queue: CodeRequestQueue
     /// than one provider lookup and one delivery can take.
     var lease: TimeInterval { TimeInterval(policy.provider.timeoutSeconds + policy.mail.timeoutSeconds + 10) }
 
-    public func run() async throws {
+    /// Works until its task is cancelled (the assembly cancels it at graceful shutdown).
+    public func run() async {
         do {
             try await queue.releaseLeases()
         } catch {
@@ -85,18 +85,16 @@ public struct CodeDeliveryWorker<Codes: AccessCodeStore, Queue: CodeRequestQueue
                 await send()
             }
         }
-        await cancelWhenGracefulShutdown {
-            await withDiscardingTaskGroup { group in
-                group.addTask {
-                    await withDiscardingTaskGroup { senders in
-                        for await send in sends { senders.addTask { await send() } }
-                    }
+        await withDiscardingTaskGroup { group in
+            group.addTask {
+                await withDiscardingTaskGroup { senders in
+                    for await send in sends { senders.addTask { await send() } }
                 }
-                for _ in 0..<policy.mail.parallelDeliveries {
-                    group.addTask { await workLoop(spawn: spawn) }
-                }
-                group.addTask { await expiryLoop() }
             }
+            for _ in 0..<policy.mail.parallelDeliveries {
+                group.addTask { await workLoop(spawn: spawn) }
+            }
+            group.addTask { await expiryLoop() }
         }
     }
 

@@ -1,27 +1,23 @@
+public import CoreMetrics
 import Metrics
-import Prometheus
 import Synchronization
 
-/// The service's metrics, through swift-metrics on a Prometheus registry of
-/// its own (not the process-global `MetricsSystem`, so that several services
-/// in one process — as in the tests — never mix their figures).
+/// The service's metrics, through swift-metrics on a factory of its own (not
+/// the process-global `MetricsSystem`, so that several services in one
+/// process — as in the tests — never mix their figures). The assembly gives
+/// it a Prometheus registry's factory and serves that registry on `/metrics`.
 ///
 /// Labels carry kinds and outcomes only: never an order number, email, token
 /// or client address.
 public final class ServiceMetrics: Sendable {
-    let registry = PrometheusCollectorRegistry()
-    let factory: PrometheusMetricsFactory
+    let factory: any MetricsFactory
     /// Handles made so far, by label and dimensions: a handle is made once,
     /// not on every event (the label sets are small and fixed).
     private let counters = Mutex<[String: Metrics.Counter]>([:])
     private let timers = Mutex<[String: Metrics.Timer]>([:])
 
-    public init() {
-        var factory = PrometheusMetricsFactory(registry: registry)
-        factory.defaultDurationHistogramBuckets = [
-            .milliseconds(1), .milliseconds(5), .milliseconds(10), .milliseconds(25), .milliseconds(50), .milliseconds(100),
-            .milliseconds(250), .milliseconds(500), .seconds(1), .seconds(2.5), .seconds(5), .seconds(10),
-        ]
+    /// `factory`: where figures go (none by default, for tests that do not read them).
+    public init(factory: any MetricsFactory = NOOPMetricsHandler.instance) {
         self.factory = factory
     }
 
@@ -57,7 +53,4 @@ public final class ServiceMetrics: Sendable {
     private static func key(_ label: String, _ dimensions: [(String, String)]) -> String {
         dimensions.reduce(into: label) { key, pair in key += "\u{1}" + pair.0 + "\u{2}" + pair.1 }
     }
-
-    /// Everything in Prometheus text format 0.0.4.
-    public func render() -> [UInt8] { registry.emitToBuffer() }
 }

@@ -1,4 +1,5 @@
 import GuestAccessCrypto
+public import GuestAccessService
 public import ServiceLifecycle
 import UnixSignals
 
