@@ -53,7 +53,7 @@ def welch(a, b):
 
 
 class Service:
-    def __init__(self, binary, floor_ms, live_orders):
+    def __init__(self, binary, floor_ms, live_orders, database=None, password_file=None):
         self.dir = tempfile.mkdtemp(prefix="guest-access-probe-")
         subprocess.run([binary, "keys", "init", "--data-dir", self.dir], check=True, stdout=subprocess.DEVNULL)
         with open(os.path.join(ROOT, "policy", "default.yaml")) as f:
@@ -79,7 +79,9 @@ class Service:
             self.process = subprocess.Popen(
                 [binary, "serve", "--port", "0", "--data-dir", self.dir, "--policy", self.policy_path,
                  "--orders", os.path.join(self.dir, "orders.json"), "--admin-key-file", key_path,
-                 "--mailer", "file:" + self.outbox],
+                 "--mailer", "file:" + self.outbox]
+                + (["--database", database] if database else [])
+                + (["--database-password-file", password_file] if password_file else []),
                 stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=log)
         deadline = time.time() + 30
         self.port = None
@@ -163,11 +165,13 @@ def main():
     parser.add_argument("--samples", type=int, default=10000, help="samples per class")
     parser.add_argument("--floor-ms", type=int, default=0, help="codes.responseFloorMilliseconds for the run")
     parser.add_argument("--seed", type=int, default=None)
+    parser.add_argument("--database", default=None, help="postgres://… (a fresh, empty database) instead of SQLite")
+    parser.add_argument("--database-password-file", default=None)
     args = parser.parse_args()
     random.seed(args.seed)
     # Each live order takes at most 90 counted attempts (warm-up included), under the 100 that lock it.
     live_orders = args.samples // 90 + 2
-    service = Service(args.binary, args.floor_ms, live_orders)
+    service = Service(args.binary, args.floor_ms, live_orders, args.database, args.database_password_file)
     try:
         live_number, live_email = service.orders["live0"]
         locked_number, locked_email = service.orders["locked"]
@@ -197,7 +201,7 @@ def main():
             "no-order": {"orderNumber": "ORD-PROBE-NONE", "email": live_email},
         }
         print(f"guest-access timing probe: {args.samples} samples per class, response floor {args.floor_ms} ms, "
-              f"binary {os.path.relpath(args.binary, ROOT)}")
+              f"binary {os.path.relpath(args.binary, ROOT)}, storage {'PostgreSQL' if args.database else 'SQLite'}")
         worst_verify = report("POST /v1/access-codes/verify (401)", measure(service, verify, "/v1/access-codes/verify", args.samples, 401))
         worst_request = report("POST /v1/access-codes (202)", measure(service, request, "/v1/access-codes", args.samples, 202))
         print(f"\nworst |t|: verify {worst_verify:.2f}, request {worst_request:.2f} (target < 4.5)")
