@@ -12,9 +12,14 @@ func bounded<T: Sendable>(_ limit: Duration, _ operation: @escaping @Sendable ()
         let work = Task {
             do { once.resume(with: .success(try await operation())) } catch { once.resume(with: .failure(error)) }
         }
-        Task {
+        let timer = Task {
             try? await Task.sleep(for: limit)
             if once.resume(with: .failure(TimedOut())) { work.cancel() }
+        }
+        // The timer ends with the work, not `limit` later.
+        Task {
+            _ = await work.result
+            timer.cancel()
         }
     }
 }

@@ -65,7 +65,10 @@ public final class PostgresDatabase: Sendable, Service {
             try await withThrowingTaskGroup(of: Void.self) { group in
                 group.addTask { await database.client.run() }
                 defer { group.cancelAll() }
-                try await withDeadline(.seconds(30)) { try await database.migrate() }
+                // Unreachable: fail within seconds. Reachable: wait as long as the migrations
+                // (or another replica holding the lock while it runs them) take.
+                guard await database.isReachable() else { throw StoreError.unavailable(reason: "the database does not answer") }
+                try await database.migrate()
             }
         } catch {
             throw StoreError(postgres: error)
@@ -74,9 +77,21 @@ public final class PostgresDatabase: Sendable, Service {
 
     /// Applies the migrations this version knows and has not applied, each in
     /// its own transaction, holding a session advisory lock so that replicas
-    /// starting together wait for one another instead of racing.
-    public func migrate() async throws(StoreError) {
-        try await connection { connection in
+    /// starting together wait for one another instead of racing. Runs on the
+    /// dedicated one-connection pool of `migrate(settings:password:logger:)`,
+    /// without the statement timeout or the operation bound: waiting for the
+    /// lock, or a long migration, must not fail a start.
+    func migrate() async throws(StoreError) {
+        do {
+            try await client.withConnection { connection in try await self.migrate(on: connection) }
+        } catch {
+            throw StoreError(postgres: error)
+        }
+    }
+
+    private func migrate(on connection: PostgresConnection) async throws {
+        do {
+            try await connection.query("SET statement_timeout = 0", logger: self.logger)
             try await connection.query("SELECT pg_advisory_lock(\(Self.migrationLock))", logger: self.logger)
             do {
                 try await connection.query(

@@ -1,7 +1,6 @@
 import Foundation
 import GuestAccessCore
 import GuestAccessPolicy
-import GuestAccessPostgres
 import HTTPTypes
 import Hummingbird
 import HummingbirdTesting
@@ -11,6 +10,7 @@ import PostgresNIO
 import Synchronization
 import Testing
 
+@testable import GuestAccessPostgres
 @testable import GuestAccessServer
 
 /// Two replicas on one PostgreSQL database are one service: each test starts
@@ -285,6 +285,57 @@ struct ReplicaTests {
             #expect(try await env.stored.outcomes(of: Self.order.orderNumber) == ["sent"])
             #expect(storefront.seenOrders.all.filter { $0 == Self.order.orderNumber }.count == 2)
         }
+    }
+
+    @Test("Every pooled connection runs with the statement timeout")
+    func statementTimeoutIsSet() async throws {
+        let url = try await TestPostgres.freshDatabase()
+        let database = try PostgresDatabase(
+            settings: try PostgresSettings(url: url),
+            password: try TestPostgres.password(),
+            logger: Logger(label: "test")
+        )
+        let setting = try await withThrowingTaskGroup(of: String?.self) { group in
+            group.addTask {
+                await database.client.run(); return nil
+            }
+            defer { group.cancelAll() }
+            return try await database.connection { connection in
+                var value = ""
+                for try await text in try await connection.query("SHOW statement_timeout", logger: TestPostgres.logger).decode(String.self)
+                {
+                    value = text
+                }
+                return value
+            }
+        }
+        #expect(setting == "5s")
+    }
+
+    @Test("A replica starting while another holds the migration lock past the statement timeout waits for it, and starts")
+    func migrationWaitsForTheLock() async throws {
+        let url = try await TestPostgres.freshDatabase()
+        let settings = try PostgresSettings(url: url)
+        let password = try TestPostgres.password()
+        try await TestPostgres.withConnection(url) { holder in
+            try await holder.query("SELECT pg_advisory_lock(\(PostgresDatabase.migrationLock))", logger: TestPostgres.logger)
+            let migrating = Task {
+                try await PostgresDatabase.migrate(settings: settings, password: password, logger: Logger(label: "test"))
+            }
+            try await Task.sleep(for: .seconds(6))  // longer than the 5 s statement timeout: the wait must outlast it
+            try await holder.query("SELECT pg_advisory_unlock(\(PostgresDatabase.migrationLock))", logger: TestPostgres.logger)
+            try await migrating.value
+        }
+        let names = try await TestPostgres.withConnection(url) { connection in
+            var names: [String] = []
+            for try await name in try await connection.query("SELECT name FROM guest_access_migrations", logger: TestPostgres.logger)
+                .decode(String.self)
+            {
+                names.append(name)
+            }
+            return names
+        }
+        #expect(names == ["v1-schema"])
     }
 
     @Test("Replicas starting together apply each migration once")
