@@ -56,6 +56,19 @@ public struct PostgresCodeRequestQueue: CodeRequestQueue {
         let now = date.millisecondsSince1970
         let until = now + Int64(lease * 1000)
         let token = Int64.random(in: 1...Int64.max)
+        // A read first: idle workers poll, and a claim takes the fleet-wide claim lock.
+        let due = try await database.connection { connection in
+            let rows = try await connection.query(
+                """
+                SELECT EXISTS (SELECT 1 FROM code_requests
+                WHERE outcome IS NULL AND next_attempt_at_ms <= \(now) AND lease_until_ms <= \(now))
+                """,
+                logger: logger
+            )
+            for try await value in rows.decode(Bool.self) { return value }
+            return false
+        }
+        guard due else { return nil }
         return try await database.transaction { connection -> CodeRequest? in
             // Claims take turns across the fleet: the twin check below must see every lease
             // committed before it, or two workers would each take one of two twins at once.

@@ -318,7 +318,22 @@ struct ReplicaTests {
         let settings = try PostgresSettings(url: url)
         let password = try TestPostgres.password()
         try await TestPostgres.withConnection(url) { holder in
-            try await holder.query("SELECT pg_advisory_lock(\(PostgresDatabase.migrationLock))", logger: TestPostgres.logger)
+            for try await _ in try await holder.query(
+                "SELECT pg_advisory_lock(\(PostgresDatabase.migrationLock))",
+                logger: TestPostgres.logger
+            ) {}
+            // The precondition: the lock is held (another session cannot take it).
+            let free = try await TestPostgres.withConnection(url) { other in
+                var taken = true
+                for try await value in try await other.query(
+                    "SELECT pg_try_advisory_lock(\(PostgresDatabase.migrationLock))",
+                    logger: TestPostgres.logger
+                ).decode(Bool.self) {
+                    taken = value
+                }
+                return taken
+            }
+            #expect(!free, "the side session does not hold the migration lock")
             let migrating = Task {
                 try await PostgresDatabase.migrate(settings: settings, password: password, logger: Logger(label: "test"))
             }
