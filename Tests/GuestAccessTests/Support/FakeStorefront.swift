@@ -15,7 +15,7 @@ import Synchronization
 /// non-JSON, `OTHER` answers another order, `HUGE` answers 2 MiB, and
 /// `REDIRECT` points elsewhere. It records the Authorization headers it saw.
 /// `failNext(_:times:)` makes an order's next lookups answer 503, and
-/// `delay` slows every ordinary lookup (a slow storefront), and `paused` holds
+/// `delay` slows every ordinary lookup (a slow storefront), `slow` some orders' only, and `paused` holds
 /// them all until it is false again.
 final class FakeStorefront: Sendable {
     let orders: [String: OrderDetail]
@@ -24,6 +24,8 @@ final class FakeStorefront: Sendable {
     let seenOrders = SeenValues()
     private let failures = Mutex<[String: Int]>([:])
     let delay = Mutex<Duration>(.zero)
+    /// Lookups of these orders take this long (on top of `delay`).
+    let slow = Mutex<[String: Duration]>([:])
     let paused = Mutex<Bool>(false)
     /// Orders deleted at the storefront: answered 404 from now on.
     let gone = Mutex<Set<String>>([])
@@ -61,6 +63,7 @@ final class FakeStorefront: Sendable {
                 while self.paused.withLock({ $0 }) { try await Task.sleep(for: .milliseconds(5)) }
                 let delay = self.delay.withLock { $0 }
                 if delay > .zero { try await Task.sleep(for: delay) }
+                if let slow = self.slow.withLock({ $0[number] }) { try await Task.sleep(for: slow) }
                 let fail = self.failures.withLock { failures -> Bool in
                     guard let left = failures[number], left > 0 else { return false }
                     failures[number] = left - 1
