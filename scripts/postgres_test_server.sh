@@ -42,3 +42,69 @@ postgres_test_server() {
   export GUEST_ACCESS_TEST_POSTGRES_PASSWORD_FILE="$copy"
   echo "postgres: $("$bin/postgres" --version) on 127.0.0.1:$port"
 }
+
+# A second private server for the tests that restart PostgreSQL or need TLS:
+# it accepts TCP connections over TLS only (a CA made here signs its
+# certificate for 127.0.0.1 and localhost) and keeps its settings in
+# postgresql.conf, so a test can stop and start it with the control script it
+# exports. Needs postgres_test_server first (it reuses the role's password).
+#   GUEST_ACCESS_TEST_POSTGRES_TLS_URL   postgres://guest_access@127.0.0.1:PORT/postgres (no sslmode: tests add one)
+#   GUEST_ACCESS_TEST_POSTGRES_TLS_CA    the CA certificate (PEM)
+#   GUEST_ACCESS_TEST_POSTGRES_TLS_CTL   `CTL stop` / `CTL start`
+postgres_tls_test_server() {
+  local port="${GUEST_ACCESS_TEST_POSTGRES_TLS_PORT:-54330}"
+  local dir="${GUEST_ACCESS_TEST_POSTGRES_TLS_DIR:-/tmp/guest-access-test-postgres-tls}"
+  local main="${GUEST_ACCESS_TEST_POSTGRES_DIR:-/tmp/guest-access-test-postgres}"
+  local bin
+  bin="$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -1)"
+  local as=() owner=""
+  if [ "$(id -u)" -eq 0 ]; then as=(runuser -u postgres --); owner=postgres; fi
+  if [ ! -f "$dir/ready" ]; then
+    [ ! -f "$dir/data/postmaster.pid" ] || "${as[@]}" "$bin/pg_ctl" -D "$dir/data" -m immediate stop >/dev/null 2>&1 || true
+    rm -rf "$dir"
+    mkdir -p "$dir"
+    [ -z "$owner" ] || chown "$owner" "$dir"
+    chmod 0700 "$dir"
+    "${as[@]}" "$bin/initdb" -D "$dir/data" -U postgres --auth-local=trust --auth-host=scram-sha-256 >/dev/null
+    openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -days 3650 -subj "/CN=guest-access test CA" \
+      -keyout "$dir/ca.key" -out "$dir/ca.pem" 2>/dev/null
+    openssl req -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -subj "/CN=127.0.0.1" \
+      -keyout "$dir/data/server.key" -out "$dir/server.csr" 2>/dev/null
+    printf 'subjectAltName=IP:127.0.0.1,DNS:localhost\n' > "$dir/san.ext"
+    openssl x509 -req -in "$dir/server.csr" -CA "$dir/ca.pem" -CAkey "$dir/ca.key" -CAcreateserial -days 3650 \
+      -extfile "$dir/san.ext" -out "$dir/data/server.crt" 2>/dev/null
+    rm -f "$dir/ca.key"
+    chmod 0600 "$dir/data/server.key"
+    [ -z "$owner" ] || chown "$owner" "$dir/data/server.key" "$dir/data/server.crt"
+    cat >> "$dir/data/postgresql.conf" <<CONF
+port = $port
+listen_addresses = '127.0.0.1'
+unix_socket_directories = '$dir'
+max_connections = 300
+fsync = off
+ssl = on
+CONF
+    cat > "$dir/data/pg_hba.conf" <<HBA
+local   all all                trust
+hostssl all all 127.0.0.1/32   scram-sha-256
+host    all all 127.0.0.1/32   reject
+HBA
+    cat > "$dir/ctl" <<CTL
+#!/bin/sh
+# stop | start the TLS test server
+exec ${as[*]} "$bin/pg_ctl" -D "$dir/data" -l "$dir/server.log" -w -m fast "\$1" </dev/null >/dev/null 2>&1
+CTL
+    chmod 0755 "$dir/ctl"
+    "$dir/ctl" start
+    "${as[@]}" "$bin/psql" -q -h "$dir" -p "$port" -U postgres -d postgres \
+      -c "CREATE ROLE guest_access LOGIN CREATEDB PASSWORD '$(cat "$main/password")'" >/dev/null
+    touch "$dir/ready"
+  fi
+  "${as[@]}" "$bin/pg_ctl" -D "$dir/data" status >/dev/null 2>&1 || "$dir/ctl" start
+  cp "$dir/ca.pem" "${TMPDIR:-/tmp}/guest-access-test-postgres-ca.pem"
+  chmod 0644 "${TMPDIR:-/tmp}/guest-access-test-postgres-ca.pem"
+  export GUEST_ACCESS_TEST_POSTGRES_TLS_URL="postgres://guest_access@127.0.0.1:$port/postgres"
+  export GUEST_ACCESS_TEST_POSTGRES_TLS_CA="${TMPDIR:-/tmp}/guest-access-test-postgres-ca.pem"
+  export GUEST_ACCESS_TEST_POSTGRES_TLS_CTL="$dir/ctl"
+  echo "postgres (TLS only, restartable): 127.0.0.1:$port"
+}

@@ -26,6 +26,101 @@ struct DeliveryWorkerTests {
 
     struct MailErrorStub: Error {}
 
+    /// A mailer that delivers, keeping the codes it was handed.
+    final class KeepingMailer: Mailer {
+        let kind = "keeping"
+        let codes = Mutex<[String]>([])
+        func deliver(_ message: AccessCodeMessage) async throws { codes.withLock { $0.append(message.code) } }
+    }
+
+    /// A queue whose first `failures` finishes fail as an unreachable database's would.
+    final class FlakyFinishQueue: CodeRequestQueue {
+        let base: SQLiteCodeRequestQueue
+        let failures: Atomic<Int>
+
+        init(base: SQLiteCodeRequestQueue, failures: Int) {
+            self.base = base
+            self.failures = Atomic(failures)
+        }
+
+        func enqueue(
+            orderNumber: String,
+            emailDigest: [UInt8],
+            emailKid: String,
+            clientDigest: [UInt8],
+            at date: Date,
+            audit: AuditEvent
+        ) async throws(StoreError) {
+            try await base.enqueue(
+                orderNumber: orderNumber,
+                emailDigest: emailDigest,
+                emailKid: emailKid,
+                clientDigest: clientDigest,
+                at: date,
+                audit: audit
+            )
+        }
+        func claimNext(at date: Date, lease: TimeInterval) async throws(StoreError) -> CodeRequest? {
+            try await base.claimNext(at: date, lease: lease)
+        }
+        func releaseLeases() async throws(StoreError) { try await base.releaseLeases() }
+        func reschedule(_ request: CodeRequest, to date: Date) async throws(StoreError) { try await base.reschedule(request, to: date) }
+        func finish(_ request: CodeRequest, outcome: CodeRequestOutcome, event: AuditEvent) async throws(StoreError) -> Int? {
+            if failures.subtract(1, ordering: .relaxed).oldValue > 0 { throw .unavailable(reason: "test: database restarting") }
+            return try await base.finish(request, outcome: outcome, event: event)
+        }
+        func expire(requestedBefore date: Date, at now: Date) async throws(StoreError) -> Int {
+            try await base.expire(requestedBefore: date, at: now)
+        }
+        func pruneFinished(before date: Date) async throws(StoreError) -> Int { try await base.pruneFinished(before: date) }
+        func pendingCount() async throws(StoreError) -> Int { try await base.pendingCount() }
+    }
+
+    @Test("A code that went out while the database could not record it is recorded once the database answers, and never sent twice")
+    func sentCodeIsRecordedAfterAnOutage() async throws {
+        let clock = TestClock()
+        let env = try TestEnvironment()
+        let database = try GuestAccessDatabase(path: env.directory + "/" + GuestAccessDatabase.fileName, synchronous: .full)
+        let base = SQLiteCodeRequestQueue(database: database)
+        let queue = FlakyFinishQueue(base: base, failures: 3)
+        let keyring = try KeyringHolder(file: KeyringFile(dataDirectory: env.directory), logger: Logger(label: "test"))
+        let mailer = KeepingMailer()
+        let worker = CodeDeliveryWorker(
+            codes: SQLiteAccessCodeStore(database: database),
+            queue: queue,
+            provider: try EmbeddedOrderProvider(orders: Fixtures.orders),
+            mailer: mailer,
+            keyring: keyring,
+            policy: Policy.default,
+            clock: clock,
+            logger: Logger(label: "test"),
+            metrics: ServiceMetrics(),
+            audit: AuditLog(
+                trail: SQLiteAuditTrail(database: database),
+                keyring: keyring,
+                clock: clock,
+                logger: Logger(label: "test"),
+                metrics: ServiceMetrics()
+            )
+        )
+        let order = Fixtures.orders[0]
+        let key = keyring.keyring.active
+        try await queue.enqueue(
+            orderNumber: order.orderNumber,
+            emailDigest: Digests.email(order.email, key: key),
+            emailKid: key.kid,
+            clientDigest: [],
+            at: clock.now(),
+            audit: AuditEvent(at: clock.now(), kind: .codeRequested)
+        )
+        let request = try #require(try await queue.claimNext(at: clock.now(), lease: worker.lease))
+        try await worker.process(request)
+        // Once the lease has lapsed, another worker finds nothing to take over.
+        #expect(try await queue.claimNext(at: clock.now() + worker.lease + 1, lease: worker.lease) == nil)
+        #expect(mailer.codes.withLock { $0.count } == 1)
+        #expect(try await base.outcomes() == [.sent])
+    }
+
     @Test(
         "A delivery that keeps failing is retried with backoff, at most maxDeliveryAttempts times, and never past a code's life",
         arguments: [(20, CodeRequestOutcome.expired), (4, .gaveUp)]

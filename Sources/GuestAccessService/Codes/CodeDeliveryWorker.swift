@@ -203,9 +203,11 @@ public struct CodeDeliveryWorker<Codes: AccessCodeStore, Queue: CodeRequestQueue
         }
         let message = AccessCodeMessage(to: order.email, orderNumber: order.orderNumber, code: code, expiresAt: expiresAt)
         let worker = self
+        // The claim was taken just before `now`; keep a margin so a record made in time is not one a taker-over races.
+        let leaseEnds = now + lease - 2
         let send: @Sendable () async -> Void = {
             do {
-                try await worker.deliver(message, for: request, mailer: mailer, codeDigest: codeDigest)
+                try await worker.deliver(message, for: request, mailer: mailer, codeDigest: codeDigest, leaseEnds: leaseEnds)
             } catch {
                 worker.logger.error("code delivery worker: storage error", metadata: ["reason": "\(error)"])
             }
@@ -220,7 +222,8 @@ public struct CodeDeliveryWorker<Codes: AccessCodeStore, Queue: CodeRequestQueue
         _ message: AccessCodeMessage,
         for request: CodeRequest,
         mailer: any Mailer,
-        codeDigest: [UInt8]
+        codeDigest: [UInt8],
+        leaseEnds: Date
     ) async throws(StoreError) {
         do {
             try await mailer.deliver(message)
@@ -229,7 +232,26 @@ public struct CodeDeliveryWorker<Codes: AccessCodeStore, Queue: CodeRequestQueue
             try await codes.invalidate(orderNumber: request.orderNumber, codeDigest: codeDigest)
             return try await retry(request, reason: "delivery by \(mailer.kind) failed: \(error)")
         }
-        try await finish(request, .sent)
+        try await recordSent(request, until: leaseEnds)
+    }
+
+    /// Records that a code went out. A sent message cannot be taken back, so
+    /// a database that is unreachable for a moment (a restart, a failover)
+    /// must not leave the request looking unserved: its lease would lapse and
+    /// another worker would send the shopper a second code. The record is
+    /// retried until the lease is about to end (finishing is idempotent: a
+    /// record that did commit before its answer was lost makes the retry a
+    /// no-op). Only an outage longer than the lease can still cause a resend.
+    private func recordSent(_ request: CodeRequest, until leaseEnds: Date) async throws(StoreError) {
+        while true {
+            do {
+                return try await finish(request, .sent)
+            } catch {
+                guard clock.now() + 1 < leaseEnds, !Task.isCancelled else { throw error }
+                logger.warning("code sent, but its record failed; retrying", metadata: ["request": "\(request.id)", "reason": "\(error)"])
+                try? await Task.sleep(for: .milliseconds(500))
+            }
+        }
     }
 
     private func finish(_ request: CodeRequest, _ outcome: CodeRequestOutcome) async throws(StoreError) {

@@ -1,5 +1,7 @@
+import AsyncHTTPClient
 import Foundation
 import GuestAccessCrypto
+import NIOCore
 import NIOHTTP1
 import Synchronization
 import Testing
@@ -96,6 +98,24 @@ final class Fleet: Sendable {
         body: String? = nil
     ) async throws -> (Int, String) {
         try await BinaryTests.request(base(index) + path, method: method, bearer: bearer, body: body)
+    }
+
+    /// One request to replica `index`, with the answer's `Retry-After`.
+    func send(
+        _ index: Int,
+        _ path: String,
+        method: HTTPMethod = .GET,
+        body: String? = nil
+    ) async throws -> (status: Int, retryAfter: String?, body: String) {
+        var request = HTTPClientRequest(url: base(index) + path)
+        request.method = method
+        if let body {
+            request.headers.add(name: "Content-Type", value: "application/json")
+            request.body = .bytes(ByteBuffer(string: body))
+        }
+        let response = try await HTTPClient.shared.execute(request, timeout: .seconds(20))
+        let bytes = try await response.body.collect(upTo: 1 << 20)
+        return (Int(response.status.code), response.headers.first(name: "Retry-After"), String(buffer: bytes))
     }
 
     /// A Prometheus counter's value on replica `index` (summed over its label sets that contain `labels`).

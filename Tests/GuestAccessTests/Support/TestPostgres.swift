@@ -2,6 +2,7 @@ import Foundation
 import GuestAccessCrypto
 import GuestAccessPostgres
 import Logging
+import NIOSSL
 import PostgresNIO
 
 /// The tests' PostgreSQL server, started by `scripts/test` and `.ci/run`
@@ -22,15 +23,47 @@ enum TestPostgres {
         return try String(contentsOfFile: passwordFile, encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines)
     }
 
+    /// The second test server (`postgres_tls_test_server`): TLS only, and restartable by `control(_:)`.
+    enum TLSServer {
+        static var url: String? { ProcessInfo.processInfo.environment["GUEST_ACCESS_TEST_POSTGRES_TLS_URL"] }
+        /// The CA that signed the server's certificate.
+        static var caFile: String? { ProcessInfo.processInfo.environment["GUEST_ACCESS_TEST_POSTGRES_TLS_CA"] }
+
+        /// Stops or starts the server (`pg_ctl`, waiting until done). Spawned and reaped by hand: the
+        /// server `pg_ctl start` leaves running inherits the child's descriptors, and Foundation's
+        /// `Process` would wait for those to close before it saw the script end.
+        static func control(_ action: String) async throws {
+            guard let script = ProcessInfo.processInfo.environment["GUEST_ACCESS_TEST_POSTGRES_TLS_CTL"] else { throw NotConfigured() }
+            let status = try await Task.detached { () throws -> Int32 in
+                var pid: pid_t = 0
+                let arguments: [UnsafeMutablePointer<CChar>?] = [strdup(script), strdup(action), nil]
+                defer { arguments.forEach { free($0) } }
+                guard posix_spawn(&pid, script, nil, nil, arguments, environ) == 0 else { throw CocoaError(.executableLoad) }
+                var status: Int32 = 0
+                while waitpid(pid, &status, 0) == -1 && errno == EINTR {}
+                return status
+            }.value
+            guard status == 0 else { throw CocoaError(.executableLoad) }
+        }
+    }
+
+    /// A new, empty database on the TLS server; returns its `--database` URL with `sslmode` (and the CA for `verify-full`).
+    static func freshTLSDatabase(sslMode: String = "verify-full") async throws -> String {
+        guard let url = TLSServer.url, let caFile = TLSServer.caFile else { throw NotConfigured() }
+        let plain = try await freshDatabase(on: url + "?sslmode=require")
+        let base = String(plain.prefix { $0 != "?" })
+        return sslMode == "verify-full" ? base + "?sslmode=verify-full&sslrootcert=" + caFile : base + "?sslmode=" + sslMode
+    }
+
     /// A new, empty database; returns its `--database` URL.
-    static func freshDatabase() async throws -> String {
+    static func freshDatabase(on serverURL: String? = Self.serverURL) async throws -> String {
         guard let serverURL else { throw NotConfigured() }
         let server = try PostgresSettings(url: serverURL)
         let name = "ga_test_" + Base64URL.encode(SecureRandom.bytes(9)).lowercased().map { $0.isLetter || $0.isNumber ? $0 : "x" }
         try await withConnection(serverURL) { connection in
             try await connection.query(PostgresQuery(unsafeSQL: "CREATE DATABASE \(String(name))"), logger: logger)
         }
-        return "postgres://\(server.username)@\(server.host):\(server.port)/\(String(name))?sslmode=disable"
+        return "postgres://\(server.username)@\(server.host):\(server.port)/\(String(name))?sslmode=\(server.sslMode.rawValue)"
     }
 
     /// Runs `body` on a connection of its own to the database at `url`.
@@ -44,7 +77,7 @@ enum TestPostgres {
                 username: settings.username,
                 password: try password(),
                 database: settings.database,
-                tls: .disable
+                tls: settings.sslMode == .disable ? .disable : .require(try NIOSSLContext(configuration: Self.tls(settings)))
             ),
             id: 1,
             logger: logger
@@ -57,6 +90,13 @@ enum TestPostgres {
             try? await connection.close()
             throw error
         }
+    }
+
+    /// The tests' own connections check nothing but use TLS where the URL asks for it.
+    static func tls(_ settings: PostgresSettings) -> TLSConfiguration {
+        var tls = TLSConfiguration.makeClientConfiguration()
+        tls.certificateVerification = .none
+        return tls
     }
 
     static let logger = Logger(label: "test-postgres")
