@@ -33,6 +33,9 @@ public struct Keyring: Sendable {
     public let active: Key
     /// Usable keys, newest first (the active one first).
     public let keys: [Key]
+    /// Ids of keys retired from this keyring: their secrets are gone, but
+    /// meeting one is expected (an old token), unlike an id never seen.
+    public let retiredKids: Set<String>
     private let byKid: [String: Key]
 
     /// Derives the runtime keyring; the document must validate.
@@ -52,8 +55,13 @@ public struct Keyring: Sendable {
         self.active = active
         self.keys = [active] + keys.filter { $0.kid != active.kid }
         self.byKid = Dictionary(uniqueKeysWithValues: keys.map { ($0.kid, $0) })
+        self.retiredKids = Set(document.keys.filter { $0.status == .retired }.map(\.kid))
     }
 
     /// The usable key with id `kid`, or nil: never a default.
     public func key(kid: String) -> Key? { byKid[kid] }
+
+    /// Whether `kid` was never in this keyring (neither usable nor retired):
+    /// in a fleet, a key another replica has and this one has not been given.
+    public func neverHeld(kid: String) -> Bool { byKid[kid] == nil && !retiredKids.contains(kid) }
 }

@@ -115,11 +115,12 @@ public struct PostgresCodeRequestQueue: CodeRequestQueue {
     /// lease of this replica's previous life runs out by itself.
     public func releaseLeases() async throws(StoreError) {}
 
-    public func reschedule(_ request: CodeRequest, to date: Date) async throws(StoreError) {
+    public func reschedule(_ request: CodeRequest, to date: Date, countsAttempt: Bool) async throws(StoreError) {
         try await database.connection { connection in
             try await connection.query(
                 """
-                UPDATE code_requests SET next_attempt_at_ms = \(date.millisecondsSince1970), delivery_attempts = delivery_attempts + 1,
+                UPDATE code_requests SET next_attempt_at_ms = \(date.millisecondsSince1970),
+                    delivery_attempts = delivery_attempts + \(countsAttempt ? 1 : 0),
                     lease_until_ms = 0
                 WHERE id = \(request.id) AND lease_token = \(request.leaseToken) AND outcome IS NULL
                 """,

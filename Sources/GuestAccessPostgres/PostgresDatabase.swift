@@ -67,7 +67,9 @@ public final class PostgresDatabase: Sendable, Service {
                 defer { group.cancelAll() }
                 // Unreachable: fail within seconds. Reachable: wait as long as the migrations
                 // (or another replica holding the lock while it runs them) take.
-                guard await database.isReachable() else { throw StoreError.unavailable(reason: "the database does not answer") }
+                guard await database.isReachable(within: database.operationLimit) else {
+                    throw StoreError.unavailable(reason: "the database does not answer")
+                }
                 try await database.migrate()
             }
         } catch {
@@ -142,11 +144,12 @@ public final class PostgresDatabase: Sendable, Service {
         }
     }
 
-    /// Whether the database answers now (for `/readyz`).
-    public func isReachable() async -> Bool {
+    /// Whether the database answers within `limit` (2 s for `/readyz`; a start
+    /// allows a connection attempt's full timeout and more, for a loaded host).
+    public func isReachable(within limit: Duration = .seconds(2)) async -> Bool {
         let (client, logger) = (client, logger)
         do {
-            return try await bounded(.seconds(2)) {
+            return try await bounded(limit) {
                 try await client.query("SELECT 1", logger: logger)
                 return true
             }

@@ -54,6 +54,21 @@ public struct PostgresSettings: Sendable, Equatable {
                 throw PostgresSettingsError("--database: unknown parameter \(item.name.prefix(32))")
             }
         }
+        // In clear text, the password exchange and every digest would cross a network; on one host they do not.
+        if sslMode == .disable && !Self.isLoopback(host) {
+            throw PostgresSettingsError("--database: sslmode=disable is allowed only for a loopback host; use require or verify-full")
+        }
+        // libpq would check the chain with require plus sslrootcert; this client would not, so the combination is refused.
+        if caFile != nil && sslMode != .verifyFull {
+            throw PostgresSettingsError("--database: sslrootcert is used only with sslmode=verify-full")
+        }
         self.sslMode = sslMode
+    }
+
+    /// `localhost`, 127.0.0.0/8 or ::1.
+    static func isLoopback(_ host: String) -> Bool {
+        if host == "localhost" || host == "::1" || host == "[::1]" { return true }
+        let parts = host.split(separator: ".", omittingEmptySubsequences: false)
+        return parts.count == 4 && parts[0] == "127" && parts.allSatisfy { UInt8($0) != nil }
     }
 }

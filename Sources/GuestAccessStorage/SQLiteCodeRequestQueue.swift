@@ -96,14 +96,14 @@ public struct SQLiteCodeRequestQueue: CodeRequestQueue {
         }
     }
 
-    public func reschedule(_ request: CodeRequest, to date: Date) async throws(StoreError) {
+    public func reschedule(_ request: CodeRequest, to date: Date, countsAttempt: Bool) async throws(StoreError) {
         try await database.write { db in
             try db.cachedStatement(
                 sql: """
-                    UPDATE code_requests SET next_attempt_at_ms = ?, delivery_attempts = delivery_attempts + 1, lease_until_ms = 0
+                    UPDATE code_requests SET next_attempt_at_ms = ?, delivery_attempts = delivery_attempts + ?, lease_until_ms = 0
                     WHERE id = ? AND lease_token = ? AND outcome IS NULL
                     """
-            ).execute(arguments: [date.millisecondsSince1970, request.id, request.leaseToken])
+            ).execute(arguments: [date.millisecondsSince1970, countsAttempt ? 1 : 0, request.id, request.leaseToken])
         }
     }
 

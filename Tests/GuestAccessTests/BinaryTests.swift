@@ -93,6 +93,8 @@ struct BinaryTests {
             ("short-admin-key", "at least 32 characters"),
             ("database-url-password", "must not hold a password"),
             ("database-bad-sslmode", "sslmode must be disable, require or verify-full"),
+            ("database-plaintext-remote", "sslmode=disable is allowed only for a loopback host"),
+            ("database-rootcert-require", "sslrootcert is used only with sslmode=verify-full"),
         ]
     )
     func refusals(scenario: String, expected: String) async throws {
@@ -120,6 +122,9 @@ struct BinaryTests {
             environment["GUEST_ACCESS_ADMIN_KEY"] = "short"
         case "database-url-password": extra += ["--database", "postgres://guest:hunter2-database@127.0.0.1:5432/db"]
         case "database-bad-sslmode": extra += ["--database", "postgres://guest@127.0.0.1:5432/db?sslmode=maybe"]
+        case "database-plaintext-remote": extra += ["--database", "postgres://guest@db.internal.example:5432/db?sslmode=disable"]
+        case "database-rootcert-require":
+            extra += ["--database", "postgres://guest@db.example:5432/db?sslmode=require&sslrootcert=/etc/ca.pem"]
         default: Issue.record("unknown scenario")
         }
         let result = try await BinaryRunner.run(

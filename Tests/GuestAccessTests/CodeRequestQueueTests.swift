@@ -101,7 +101,7 @@ struct CodeRequestQueueTests {
         #expect(first.id == second.id && first.leaseToken != second.leaseToken)
         let event = AuditEvent(at: Date(), kind: .codeNotSent, detail: "mismatch")
         #expect(try await queue.finish(first, outcome: .mismatch, event: event) == nil)
-        try await queue.reschedule(first, to: Date() + 60)
+        try await queue.reschedule(first, to: Date() + 60, countsAttempt: true)
         #expect(try await queue.pendingCount() == 1)
         #expect(try await queue.finish(second, outcome: .mismatch, event: event) == 0)
         #expect(try await queue.pendingCount() == 0)

@@ -64,7 +64,9 @@ struct DeliveryWorkerTests {
             try await base.claimNext(at: date, lease: lease)
         }
         func releaseLeases() async throws(StoreError) { try await base.releaseLeases() }
-        func reschedule(_ request: CodeRequest, to date: Date) async throws(StoreError) { try await base.reschedule(request, to: date) }
+        func reschedule(_ request: CodeRequest, to date: Date, countsAttempt: Bool) async throws(StoreError) {
+            try await base.reschedule(request, to: date, countsAttempt: countsAttempt)
+        }
         func finish(_ request: CodeRequest, outcome: CodeRequestOutcome, event: AuditEvent) async throws(StoreError) -> Int? {
             if failures.subtract(1, ordering: .relaxed).oldValue > 0 { throw .unavailable(reason: "test: database restarting") }
             return try await base.finish(request, outcome: outcome, event: event)
@@ -74,6 +76,53 @@ struct DeliveryWorkerTests {
         }
         func pruneFinished(before date: Date) async throws(StoreError) -> Int { try await base.pruneFinished(before: date) }
         func pendingCount() async throws(StoreError) -> Int { try await base.pendingCount() }
+    }
+
+    @Test("A request queued under a key this replica's keyring never held is handed back uncounted, not ended as key-retired")
+    func unknownKeyIsHandedBack() async throws {
+        let clock = TestClock()
+        let env = try TestEnvironment()
+        let database = try GuestAccessDatabase(path: env.directory + "/" + GuestAccessDatabase.fileName, synchronous: .full)
+        let queue = SQLiteCodeRequestQueue(database: database)
+        let keyring = try KeyringHolder(file: KeyringFile(dataDirectory: env.directory), logger: Logger(label: "test"))
+        let mailer = KeepingMailer()
+        let worker = CodeDeliveryWorker(
+            codes: SQLiteAccessCodeStore(database: database),
+            queue: queue,
+            provider: try EmbeddedOrderProvider(orders: Fixtures.orders),
+            mailer: mailer,
+            keyring: keyring,
+            policy: Policy.default,
+            clock: clock,
+            logger: Logger(label: "test"),
+            metrics: ServiceMetrics(),
+            audit: AuditLog(
+                trail: SQLiteAuditTrail(database: database),
+                keyring: keyring,
+                clock: clock,
+                logger: Logger(label: "test"),
+                metrics: ServiceMetrics()
+            )
+        )
+        // Another replica's newer key: a well-formed id this keyring has never held.
+        let otherReplicasKey = KeyringDocument.generate().keys[0]
+        try await queue.enqueue(
+            orderNumber: Fixtures.orders[0].orderNumber,
+            emailDigest: [UInt8](repeating: 7, count: 32),
+            emailKid: otherReplicasKey.kid,
+            clientDigest: [],
+            at: clock.now(),
+            audit: AuditEvent(at: clock.now(), kind: .codeRequested)
+        )
+        for _ in 0..<(Policy.default.mail.maxDeliveryAttempts + 2) {
+            let request = try #require(try await queue.claimNext(at: clock.now(), lease: worker.lease))
+            #expect(request.deliveryAttempts == 0)
+            try await worker.process(request)
+            clock.advance(by: 2)
+        }
+        #expect(try await queue.outcomes().isEmpty)
+        #expect(try await queue.pendingCount() == 1)
+        #expect(mailer.codes.withLock { $0.isEmpty })
     }
 
     @Test("A code that went out while the database could not record it is recorded once the database answers, and never sent twice")

@@ -61,8 +61,9 @@ public protocol CodeRequestQueue: Sendable {
     func claimNext(at date: Date, lease: TimeInterval) async throws(StoreError) -> CodeRequest?
     /// Ends every lease (at start: on one node, no other worker holds one).
     func releaseLeases() async throws(StoreError)
-    /// Sets the next attempt and ends the lease (only while `request`'s claim holds).
-    func reschedule(_ request: CodeRequest, to date: Date) async throws(StoreError)
+    /// Sets the next attempt and ends the lease (only while `request`'s claim holds);
+    /// `countsAttempt` false hands the claim back without using up a delivery attempt.
+    func reschedule(_ request: CodeRequest, to date: Date, countsAttempt: Bool) async throws(StoreError)
     /// Ends the request with `outcome`, ends
     /// its pending twins as `collapsed` (one lookup and one code serve them
     /// all), and records `event` in the same transaction: a `code.delivered`

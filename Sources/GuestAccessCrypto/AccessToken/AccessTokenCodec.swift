@@ -49,6 +49,14 @@ public enum AccessTokenCodec {
         return claims
     }
 
+    /// The key id in a token's header, if the header is the one `sign` writes (nothing is verified).
+    public static func kid(of token: String) -> String? {
+        guard token.utf8.count <= maxLength, let header = token.split(separator: ".").first, let bytes = Base64URL.decode(header) else {
+            return nil
+        }
+        return canonicalKid(bytes)
+    }
+
     private static let headerPrefix = Array(#"{"alg":"HS256","kid":""#.utf8)
     private static let headerSuffix = Array(#"","typ":"JWT"}"#.utf8)
 

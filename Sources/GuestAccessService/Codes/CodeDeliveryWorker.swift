@@ -146,7 +146,14 @@ public struct CodeDeliveryWorker<Codes: AccessCodeStore, Queue: CodeRequestQueue
         let ttl = TimeInterval(policy.codes.ttlSeconds)
         guard now < request.requestedAt + ttl else { return try await finish(request, .expired) }
         let keys = keyring.keyring
-        guard let requestKey = keys.key(kid: request.emailKid) else { return try await finish(request, .keyRetired) }
+        guard let requestKey = keys.key(kid: request.emailKid) else {
+            guard keys.neverHeld(kid: request.emailKid) else { return try await finish(request, .keyRetired) }
+            // Queued by a replica with a newer keyring: this one cannot read it yet. Handed back without counting
+            // an attempt, so a replica that can (or this one, once reloaded) serves it; if none ever can, it
+            // expires with the code's lifetime.
+            keyring.noteUnknown(kid: request.emailKid, logger: logger)
+            return try await queue.reschedule(request, to: now + 1, countsAttempt: false)
+        }
         let order: OrderDetail?
         do {
             order = try await provider.order(number: request.orderNumber)
@@ -275,7 +282,7 @@ public struct CodeDeliveryWorker<Codes: AccessCodeStore, Queue: CodeRequestQueue
             return try await finish(request, .gaveUp)
         }
         let delay = min(pow(2.0, Double(request.deliveryAttempts)), 30)
-        try await queue.reschedule(request, to: clock.now() + delay)
+        try await queue.reschedule(request, to: clock.now() + delay, countsAttempt: true)
         metrics.count(.codeDeliveriesRetried)
         await audit.record(.codeDeliveryFailed, orderNumber: request.orderNumber)
         logger.warning(

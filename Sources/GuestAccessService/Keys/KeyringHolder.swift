@@ -8,6 +8,9 @@ public final class KeyringHolder: Sendable {
     private let current: Mutex<Keyring>
     private let reloads = Atomic<Int>(0)
     private let refusals = Atomic<Int>(0)
+    private let unknownKidsLogged = Mutex<Set<String>>([])
+    /// Distinct unknown key ids logged at most (anyone can put a well-formed id in a token header).
+    static let unknownKidsLogLimit = 16
     public let file: KeyringFile
     let logger: Logger
     let metrics: ServiceMetrics?
@@ -47,6 +50,23 @@ public final class KeyringHolder: Sendable {
             metrics?.count(.keyringReloads, [(.result, "refused")])
             logger.error("keyring reload refused; keeping the keyring in force", metadata: ["trigger": "\(trigger)", "reason": "\(error)"])
             return false
+        }
+    }
+
+    /// Counts a key id this keyring never held and logs each such id once
+    /// (up to `unknownKidsLogLimit` ids), so a keyring rolled out to only
+    /// part of a fleet shows on the replicas that lack it.
+    public func noteUnknown(kid: String, logger: Logger) {
+        metrics?.count(.unknownKeyIDs)
+        let first = unknownKidsLogged.withLock { logged in
+            guard logged.count < Self.unknownKidsLogLimit else { return false }
+            return logged.insert(kid).inserted
+        }
+        if first {
+            logger.warning(
+                "a key id this replica's keyring never held was met: give every replica the key (keys add, copy keyring.json) before any replica activates it",
+                metadata: ["kid": "\(kid)", "active_kid": "\(keyring.active.kid)"]
+            )
         }
     }
 

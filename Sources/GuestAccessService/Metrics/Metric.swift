@@ -26,6 +26,10 @@ public enum Metric {
         case accessTokensRefused = "access_tokens_refused"
         /// Requests refused by the per-client limit.
         case rateLimited = "rate_limited"
+        /// Key ids met in an access token or a queued code request that this
+        /// replica's keyring never held (retired ones aside): in a fleet, a key
+        /// activated on one replica before every replica was given it.
+        case unknownKeyIDs = "unknown_key_ids"
         /// Keyring reloads, by `result` (`ok` or `refused`).
         case keyringReloads = "keyring_reloads"
         /// Audit events that could not be written.

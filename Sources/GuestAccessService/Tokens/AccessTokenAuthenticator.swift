@@ -27,6 +27,9 @@ struct AccessTokenAuthenticator<Revocations: AccessTokenRevocationStore, Orders:
                 orderRevocations: orderRevocations
             )
         } catch let error as AccessTokenError {
+            if error == .unknownKey, let kid = AccessTokenCodec.kid(of: token), keyring.keyring.neverHeld(kid: kid) {
+                keyring.noteUnknown(kid: kid, logger: logger)
+            }
             logger.info("access token refused", metadata: ["reason": "\(error)"])
             metrics.count(.accessTokensRefused, [(.reason, "\(error)")])
             throw .unauthorized

@@ -122,7 +122,7 @@ final class Fleet: Sendable {
     func counter(_ index: Int, _ name: String, labels: String = "") async throws -> Double {
         let (status, text) = try await request(index, "/metrics", bearer: env.adminKey)
         #expect(status == 200)
-        return text.split(separator: "\n").filter { $0.hasPrefix(name) && $0.contains(labels) }
+        return text.split(separator: "\n").filter { $0.hasPrefix(name) && (labels.isEmpty || $0.contains(labels)) }
             .compactMap { $0.split(separator: " ").last.flatMap { Double($0) } }.reduce(0, +)
     }
 }
