@@ -1,0 +1,87 @@
+import type { Result } from "./errors.js";
+import { makeTransport, perform, shapes, type BaseClientOptions, type CallOptions } from "./transport.js";
+import type { MintedTrackingToken } from "./types.js";
+
+/** `createAdminClient`'s options. */
+export interface AdminClientOptions extends BaseClientOptions {
+  /** The service's admin API key (`--admin-key-file` / `GUEST_ACCESS_ADMIN_KEY`). Server side only. */
+  apiKey: string;
+}
+
+export interface AdminTrackingTokens {
+  /**
+   * `POST /v1/admin/tracking-tokens`: a new tracking token for the order, for
+   * the confirmation email's link. Unknown order: `not_found` (404).
+   */
+  mint(orderNumber: string, options?: CallOptions): Promise<Result<MintedTrackingToken>>;
+}
+
+export interface AdminOrders {
+  /**
+   * `POST /v1/admin/orders/{orderNumber}/revoke`: the order's tracking tokens,
+   * pending codes and every access token issued so far stop working. Success
+   * is `{ data: null, error: null }`.
+   */
+  revoke(orderNumber: string, options?: CallOptions): Promise<Result<null>>;
+}
+
+/** The storefront backend's calls, with the admin API key. */
+export interface GuestAccessAdminClient {
+  readonly trackingTokens: AdminTrackingTokens;
+  readonly orders: AdminOrders;
+}
+
+/** Whether this looks like a browser page (a `window` or `document` global). */
+function inBrowser(): boolean {
+  const scope = globalThis as { window?: unknown; document?: unknown };
+  return typeof scope.window !== "undefined" || typeof scope.document !== "undefined";
+}
+
+const minted = shapes.object<MintedTrackingToken>([["trackingToken", "string"]]);
+
+/**
+ * A client for the service-to-service calls of a storefront backend. The
+ * admin key can mint tracking tokens for and revoke any order: it must never
+ * reach a browser, so this throws when a `window` or `document` global exists.
+ *
+ * ```js
+ * const admin = createAdminClient({ baseUrl, apiKey: process.env.GUEST_ACCESS_ADMIN_KEY });
+ * const { data, error } = await admin.trackingTokens.mint("ORD-2026-0042");
+ * ```
+ */
+export function createAdminClient(options: AdminClientOptions): GuestAccessAdminClient {
+  if (inBrowser()) {
+    throw new Error(
+      "createAdminClient: refusing to run in a browser (found a window or document global). " +
+        "The admin API key mints tracking tokens for and revokes any order; keep it on your server " +
+        "and call createAdminClient only from server-side code.",
+    );
+  }
+  const transport = makeTransport(options, "createAdminClient");
+  const apiKey: unknown = options.apiKey;
+  if (typeof apiKey !== "string" || apiKey.trim() === "") {
+    throw new TypeError("createAdminClient: apiKey is required (the service's admin API key)");
+  }
+  const trackingTokens: AdminTrackingTokens = {
+    mint: (orderNumber, callOptions) =>
+      perform(
+        transport,
+        { method: "POST", path: "/v1/admin/tracking-tokens", body: { orderNumber }, bearer: apiKey, accept: minted },
+        callOptions,
+      ),
+  };
+  const orders: AdminOrders = {
+    revoke: (orderNumber, callOptions) =>
+      perform(
+        transport,
+        {
+          method: "POST",
+          path: `/v1/admin/orders/${encodeURIComponent(String(orderNumber))}/revoke`,
+          bearer: apiKey,
+          accept: shapes.empty,
+        },
+        callOptions,
+      ),
+  };
+  return Object.freeze({ trackingTokens: Object.freeze(trackingTokens), orders: Object.freeze(orders) });
+}

@@ -1,0 +1,243 @@
+import { codeForStatus, isServiceErrorCode, type GuestAccessError, type Result } from "./errors.js";
+
+/** The last, optional argument of every call. */
+export interface CallOptions {
+  /** Abort the call: it then resolves to `{ data: null, error: { code: "aborted", status: 0 } }`. */
+  signal?: AbortSignal;
+  /**
+   * Extra request headers for this call only, over the client's `headers`. A
+   * storefront backend calling on a shopper's behalf passes the shopper's
+   * address here (`{ "X-Forwarded-For": shopperIp }`); see the README for when
+   * the service honours it. `Accept`, `Content-Type` and `Authorization` are
+   * the SDK's own and cannot be replaced.
+   */
+  headers?: Record<string, string>;
+}
+
+/** What both `createClient` and `createAdminClient` take. */
+export interface BaseClientOptions {
+  /** Where the service is, e.g. `"https://guest-access.example"` (a path prefix is kept). */
+  baseUrl: string;
+  /** Milliseconds a call may take, answer body included, before it resolves to `timeout`. Default 15000. */
+  timeoutMs?: number;
+  /** A `fetch` to use instead of the global one (tests, instrumentation, a proxy agent). */
+  fetch?: typeof fetch;
+  /** Headers sent with every call (e.g. a `User-Agent` naming your storefront); per-call `headers` win. */
+  headers?: Record<string, string>;
+}
+
+export const defaultTimeoutMs = 15_000;
+
+/** A validated client configuration. */
+export interface Transport {
+  readonly baseUrl: string;
+  readonly timeoutMs: number;
+  readonly fetch: typeof fetch;
+  readonly headers: ReadonlyArray<readonly [string, string]>;
+}
+
+/** One call of the contract. */
+export interface CallSpec<T> {
+  method: "GET" | "POST" | "DELETE";
+  path: string;
+  body?: unknown;
+  /** An `Authorization: Bearer …` credential (access token or admin key). */
+  bearer?: string;
+  /** The body of a 2xx answer as `T`, or `undefined` when its shape is not the contract's. `null` body for 204. */
+  accept: (body: unknown) => T | undefined;
+}
+
+const tokenPattern = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
+const valuePattern = /^[\t\x20-\x7e\x80-\xff]*$/;
+const ownHeaders = new Set(["accept", "content-type", "authorization"]);
+
+/** Checks the options every client takes; throws a TypeError naming what is wrong (a programming error, not an HTTP answer). */
+export function makeTransport(options: BaseClientOptions, who: string): Transport {
+  if (options === null || typeof options !== "object") {
+    throw new TypeError(`${who}: options are required, e.g. { baseUrl: "https://guest-access.example" }`);
+  }
+  const { baseUrl, timeoutMs = defaultTimeoutMs, headers = {} } = options;
+  if (typeof baseUrl !== "string" || !/^https?:\/\/[^/?#]+/i.test(baseUrl)) {
+    throw new TypeError(`${who}: baseUrl must be an absolute http(s) URL, e.g. "https://guest-access.example"`);
+  }
+  if (/[?#]/.test(baseUrl)) throw new TypeError(`${who}: baseUrl must not have a query or fragment`);
+  if (typeof timeoutMs !== "number" || !Number.isFinite(timeoutMs) || timeoutMs <= 0) {
+    throw new TypeError(`${who}: timeoutMs must be a positive number of milliseconds`);
+  }
+  const fetchImpl = options.fetch ?? globalThis.fetch;
+  if (typeof fetchImpl !== "function") {
+    throw new TypeError(`${who}: no fetch available (Node >= 18 or a browser), and none passed as options.fetch`);
+  }
+  const checked = checkHeaders(headers);
+  if (typeof checked === "string") throw new TypeError(`${who}: headers: ${checked}`);
+  return {
+    baseUrl: baseUrl.replace(/\/+$/, ""),
+    timeoutMs,
+    // Called as a plain function: a browser's fetch must not be called as a method of another object.
+    fetch: options.fetch ? options.fetch : (input, init) => globalThis.fetch(input, init),
+    headers: checked,
+  };
+}
+
+/** The headers as pairs, or a sentence saying which one HTTP cannot carry (never echoing a value: it may be a secret). */
+function checkHeaders(headers: unknown): Array<[string, string]> | string {
+  if (headers === null || typeof headers !== "object") return "must be an object of header names to string values";
+  const pairs: Array<[string, string]> = [];
+  for (const [name, value] of Object.entries(headers as Record<string, unknown>)) {
+    if (!tokenPattern.test(name)) return `"${name.slice(0, 64)}" is not a valid header name`;
+    if (typeof value !== "string" || !valuePattern.test(value)) {
+      return `the value of ${name} is not a string HTTP can carry (line breaks and characters past U+00FF are not)`;
+    }
+    if (ownHeaders.has(name.toLowerCase())) continue;
+    pairs.push([name, value]);
+  }
+  return pairs;
+}
+
+function failure(error: GuestAccessError): { data: null; error: GuestAccessError } {
+  return { data: null, error };
+}
+
+function clientError(code: "aborted" | "timeout" | "invalid_argument", message: string): GuestAccessError {
+  return { code, message, status: 0 };
+}
+
+/** Seconds from a `Retry-After` value: delay-seconds or an HTTP date. */
+export function parseRetryAfter(value: string | null, now: number = Date.now()): number | undefined {
+  if (value === null) return undefined;
+  const text = value.trim();
+  if (/^\d+$/.test(text)) return Number(text);
+  const date = Date.parse(text);
+  if (Number.isNaN(date)) return undefined;
+  return Math.max(0, Math.ceil((date - now) / 1000));
+}
+
+function parseJSON(text: string): unknown {
+  if (text === "") return undefined;
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    return undefined;
+  }
+}
+
+function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}
+
+/** Performs one call; never rejects. */
+export async function perform<T>(transport: Transport, spec: CallSpec<T>, options?: CallOptions): Promise<Result<T>> {
+  const signal = options?.signal;
+  if (signal?.aborted) return failure(clientError("aborted", "The call was aborted before it was sent."));
+
+  const extra = checkHeaders(options?.headers ?? {});
+  if (typeof extra === "string") return failure(clientError("invalid_argument", `headers: ${extra}`));
+  const headers: Record<string, string> = {};
+  const names = new Map<string, string>();
+  for (const [name, value] of [...transport.headers, ...extra]) {
+    const key = name.toLowerCase();
+    const previous = names.get(key);
+    if (previous !== undefined) delete headers[previous];
+    names.set(key, name);
+    headers[name] = value;
+  }
+  headers["Accept"] = "application/json";
+  if (spec.bearer !== undefined) {
+    if (typeof spec.bearer !== "string" || !/^[\x21-\x7e]*$/.test(spec.bearer)) {
+      return failure(clientError("invalid_argument", "The token or key has characters an Authorization header cannot carry."));
+    }
+    if (spec.bearer !== "") headers["Authorization"] = `Bearer ${spec.bearer}`;
+  }
+  let body: string | undefined;
+  if (spec.body !== undefined) {
+    headers["Content-Type"] = "application/json";
+    body = JSON.stringify(spec.body);
+  }
+
+  const controller = new AbortController();
+  let stoppedBy: "timeout" | "aborted" | undefined;
+  const onAbort = (): void => {
+    stoppedBy ??= "aborted";
+    controller.abort();
+  };
+  signal?.addEventListener("abort", onAbort, { once: true });
+  const timer = setTimeout(() => {
+    stoppedBy ??= "timeout";
+    controller.abort();
+  }, transport.timeoutMs);
+
+  const init: RequestInit = {
+    method: spec.method,
+    headers,
+    signal: controller.signal,
+    // Never follow a redirect: it could carry the Authorization header elsewhere.
+    redirect: "error",
+    // Tokens travel in Authorization, never in cookies.
+    credentials: "omit",
+  };
+  if (body !== undefined) init.body = body;
+
+  let status: number;
+  let responseHeaders: Headers;
+  let text: string;
+  try {
+    const response = await transport.fetch(transport.baseUrl + spec.path, init);
+    status = response.status;
+    responseHeaders = response.headers;
+    text = await response.text();
+  } catch (cause) {
+    if (stoppedBy === "timeout") {
+      return failure(clientError("timeout", `No answer from guest-access within ${transport.timeoutMs} ms.`));
+    }
+    if (stoppedBy === "aborted" || signal?.aborted) return failure(clientError("aborted", "The call was aborted."));
+    return failure({ code: "network_error", message: "guest-access could not be reached.", status: 0, cause });
+  } finally {
+    clearTimeout(timer);
+    signal?.removeEventListener("abort", onAbort);
+  }
+
+  const requestId = responseHeaders.get("x-request-id") ?? undefined;
+  const parsed = parseJSON(text);
+  if (status >= 200 && status < 300) {
+    const data = spec.accept(status === 204 ? null : parsed);
+    if (data !== undefined) return { data, error: null };
+    const error: GuestAccessError = {
+      code: "unexpected_response",
+      message: `guest-access answered HTTP ${status} with a body the contract does not describe.`,
+      status,
+    };
+    if (requestId !== undefined) error.requestId = requestId;
+    return failure(error);
+  }
+
+  const envelope = isObject(parsed) && isObject(parsed["error"]) ? parsed["error"] : undefined;
+  const sent = envelope?.["code"];
+  const sentMessage = envelope?.["message"];
+  const error: GuestAccessError = {
+    code: isServiceErrorCode(sent) ? sent : codeForStatus(status),
+    message: typeof sentMessage === "string" ? sentMessage : `guest-access answered HTTP ${status}.`,
+    status,
+  };
+  const retryAfter = parseRetryAfter(responseHeaders.get("retry-after"));
+  if (retryAfter !== undefined) error.retryAfter = retryAfter;
+  if (requestId !== undefined) error.requestId = requestId;
+  return failure(error);
+}
+
+/** `accept` helpers: light shape checks, enough to tell the contract's answer from a stray page. */
+export const shapes = {
+  object<T>(required: ReadonlyArray<readonly [string, "string" | "number" | "object"]>) {
+    return (body: unknown): T | undefined => {
+      if (!isObject(body)) return undefined;
+      for (const [key, type] of required) {
+        const value = body[key];
+        if (type === "object" ? !isObject(value) : typeof value !== type) return undefined;
+      }
+      return body as T;
+    };
+  },
+  /** Calls whose success is a bare 204: any 2xx is success, with `data: null`. */
+  empty(): null {
+    return null;
+  },
+};
