@@ -14,14 +14,21 @@ export interface CallOptions {
   headers?: Record<string, string>;
 }
 
+/** The `fetch` the SDK calls: always with a string URL and an init object. */
+export type FetchFunction = (input: string, init: RequestInit) => Promise<Response>;
+
 /** What both `createClient` and `createAdminClient` take. */
 export interface BaseClientOptions {
   /** Where the service is, e.g. `"https://guest-access.example"` (a path prefix is kept). */
   baseUrl: string;
   /** Milliseconds a call may take, answer body included, before it resolves to `timeout`. Default 15000. */
   timeoutMs?: number;
-  /** A `fetch` to use instead of the global one (tests, instrumentation, a proxy agent). */
-  fetch?: typeof fetch;
+  /**
+   * A `fetch` to use instead of the global one (tests, instrumentation, a proxy
+   * agent). The SDK calls it as `fetch(url, init)` with a string URL; the global
+   * `fetch` fits, and so does any wrapper of that shape.
+   */
+  fetch?: FetchFunction;
   /** Headers sent with every call (e.g. a `User-Agent` naming your storefront); per-call `headers` win. */
   headers?: Record<string, string>;
 }
@@ -32,7 +39,7 @@ export const defaultTimeoutMs = 15_000;
 export interface Transport {
   readonly baseUrl: string;
   readonly timeoutMs: number;
-  readonly fetch: typeof fetch;
+  readonly fetch: FetchFunction;
   readonly headers: ReadonlyArray<readonly [string, string]>;
 }
 

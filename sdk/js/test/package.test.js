@@ -53,13 +53,14 @@ describe("npm pack", () => {
     }
   });
 
-  test("no built file imports anything but the package's own modules", () => {
+  test("no built file imports anything but the package's own modules, uses Node-only globals, or logs", () => {
     for (const file of readdirSync(join(sdkDir, "dist")).filter((f) => f.endsWith(".js"))) {
       const text = readFileSync(join(sdkDir, "dist", file), "utf8").replace(/\/\*[\s\S]*?\*\//g, "").replace(/^\s*\/\/.*$/gm, "");
       for (const match of text.matchAll(/(?:import|export)[^;]*?from\s+"([^"]+)"/g)) {
         assert.match(match[1], /^\.\/[a-z]+\.js$/, `${file} imports ${match[1]}`);
       }
       assert.ok(!/\brequire\(|process\.|Buffer\b/.test(text), `${file} uses nothing Node-only`);
+      assert.ok(!/\bconsole\./.test(text), `${file} logs nothing`);
     }
   });
 });

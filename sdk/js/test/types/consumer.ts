@@ -18,6 +18,14 @@ import {
 } from "@guest-access/client";
 
 const client = createClient({ baseUrl: "https://guest-access.example", timeoutMs: 5000, headers: { "User-Agent": "shop/1.0" } });
+// The global fetch and a wrapper typed for what the SDK passes both fit the fetch option.
+createClient({ baseUrl: "https://guest-access.example", fetch });
+createClient({
+  baseUrl: "https://guest-access.example",
+  fetch: async (url: string, init: RequestInit): Promise<Response> => fetch(url, { ...init, keepalive: false }),
+});
+// @ts-expect-error a fetch that resolves to something else does not
+createClient({ baseUrl: "https://guest-access.example", fetch: async (url: string) => url });
 
 export async function trackPage(token: string): Promise<string> {
   const { data, error } = await client.orders.track(token);
