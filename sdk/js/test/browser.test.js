@@ -9,6 +9,7 @@ import { execFile, execFileSync } from "node:child_process";
 import { createServer, request as httpRequest } from "node:http";
 import { once } from "node:events";
 import { readFileSync } from "node:fs";
+import { rm } from "node:fs/promises";
 import { join } from "node:path";
 import { promisify } from "node:util";
 import { closedPort } from "./helpers/peers.js";
@@ -123,6 +124,7 @@ after(async () => {
   shop?.closeAllConnections?.();
   shop?.close();
   await service?.stop();
+  if (profile) await rm(profile, { recursive: true, force: true });
 });
 
 test("in headless Chromium: every guest call, abort, network_error, no CORS, and no admin client", { timeout: 60_000 }, async (t) => {

@@ -138,6 +138,10 @@ async function launch(args, { dir, dataDir, adminKey, outbox }) {
   const stdout = [];
   const stderr = [];
   const child = spawn(binary(), args, { stdio: ["ignore", "pipe", "pipe"], env: cleanEnv() });
+  // If the test process ends without stop() (a crash, a cancelled run), take the service with it.
+  const killOnExit = () => child.kill("SIGKILL");
+  process.once("exit", killOnExit);
+  child.once("exit", () => process.off("exit", killOnExit));
   child.stdout.setEncoding("utf8").on("data", (chunk) => stdout.push(chunk));
   child.stderr.setEncoding("utf8").on("data", (chunk) => stderr.push(chunk));
   const port = await new Promise((resolve, reject) => {
@@ -171,8 +175,22 @@ function cleanEnv() {
 }
 
 /** `guest-access demo --port 0`, optionally with a policy file. */
-export async function startDemo({ policy } = {}) {
+export async function startDemo(options = {}) {
   const dir = await tempDir();
+  return cleaningUp(dir, () => demoIn(dir, options));
+}
+
+/** Runs `start`; if it fails, removes `dir` before passing the failure on. */
+async function cleaningUp(dir, start) {
+  try {
+    return await start();
+  } catch (error) {
+    await rm(dir, { recursive: true, force: true });
+    throw error;
+  }
+}
+
+async function demoIn(dir, { policy }) {
   const dataDir = join(dir, "data");
   const args = ["demo", "--host", "127.0.0.1", "--port", "0", "--data-dir", dataDir];
   if (policy) args.push("--policy", await writePolicy(dir, policy));
@@ -186,8 +204,12 @@ export async function startDemo({ policy } = {}) {
  * admin key file (0600), the file mailer, and either `orders` (written as the
  * embedded provider's file) or `providerUrl`.
  */
-export async function startServe({ orders, providerUrl, policy, trustedProxies } = {}) {
+export async function startServe(options = {}) {
   const dir = await tempDir();
+  return cleaningUp(dir, () => serveIn(dir, options));
+}
+
+async function serveIn(dir, { orders, providerUrl, policy, trustedProxies }) {
   const dataDir = join(dir, "data");
   await mkdir(dataDir, { mode: 0o700 });
   execFileSync(binary(), ["keys", "init", "--data-dir", dataDir], { stdio: "ignore", env: cleanEnv() });
