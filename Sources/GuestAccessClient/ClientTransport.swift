@@ -9,6 +9,11 @@ struct ClientTransport: Sendable {
     let baseURL: String
     let httpClient: HTTPClient
     let timeout: Duration
+    /// Added to every request (`GuestAccessClient.with(headers:)`); never `Authorization` or `Content-Type`.
+    var headers: [(name: String, value: String)] = []
+
+    /// Headers a caller may not set: the client's own.
+    static let reservedHeaders: Set<String> = ["authorization", "content-type", "content-length", "host"]
 
     /// The most of a response body read (a full order is far smaller).
     static let maxResponseBytes = 1 << 20
@@ -46,6 +51,7 @@ struct ClientTransport: Sendable {
     ) async throws(GuestAccessError) -> [UInt8] {
         var request = HTTPClientRequest(url: baseURL + path)
         request.method = method
+        for header in headers { request.headers.add(name: header.name, value: header.value) }
         if let bearer { request.headers.add(name: "Authorization", value: "Bearer \(bearer)") }
         if let body {
             request.headers.add(name: "Content-Type", value: "application/json")

@@ -7,7 +7,7 @@ import Foundation
 /// tracking tokens and revoking an order. Built on async-http-client; every
 /// call has a deadline (`timeout`) and honours task cancellation.
 public struct GuestAccessClient: Sendable {
-    let transport: ClientTransport
+    var transport: ClientTransport
 
     /// - Parameters:
     ///   - baseURL: where guest-access listens, e.g. `http://127.0.0.1:8080`.
@@ -19,6 +19,25 @@ public struct GuestAccessClient: Sendable {
             httpClient: httpClient,
             timeout: timeout
         )
+    }
+
+    /// This client with `headers` added to each of its calls (the client's own
+    /// `Authorization` and `Content-Type` cannot be replaced; such names are
+    /// dropped). For a backend calling on a shopper's behalf, see `forwarding(for:)`.
+    public func with(headers: [String: String]) -> GuestAccessClient {
+        var copy = self
+        copy.transport.headers += headers.filter { !ClientTransport.reservedHeaders.contains($0.key.lowercased()) }
+            .sorted { $0.key < $1.key }.map { (name: $0.key, value: $0.value) }
+        return copy
+    }
+
+    /// This client, calling on behalf of the shopper at `clientAddress`: each
+    /// call carries `X-Forwarded-For: clientAddress`, so that a service that
+    /// lists this backend in `--trusted-proxies` gives each shopper their own
+    /// rate-limit bucket and delivery turn instead of one for the whole backend.
+    /// (From a peer not in `--trusted-proxies`, the header is ignored.)
+    public func forwarding(for clientAddress: String) -> GuestAccessClient {
+        with(headers: ["X-Forwarded-For": clientAddress])
     }
 
     /// The guest calls (no account).

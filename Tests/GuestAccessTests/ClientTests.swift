@@ -1,6 +1,5 @@
 import Configuration
 import Foundation
-import GuestAccessClient
 import GuestAccessCore
 import GuestAccessHTTP
 import GuestAccessPolicy
@@ -8,6 +7,7 @@ import Hummingbird
 import HummingbirdTesting
 import Testing
 
+@testable import GuestAccessClient
 @testable import GuestAccessServer
 @testable import GuestAccessService
 
@@ -50,6 +50,32 @@ struct ClientTests {
 
             try await admin.revoke(orderNumber: Self.order.orderNumber)
             await #expect(throws: GuestAccessError.notFound) { try await client.orders.track(trackingToken) }
+        }
+    }
+
+    @Test("A backend calling on shoppers' behalf with forwarding(for:) gives each shopper a rate-limit bucket of their own")
+    func forwardingGivesEachShopperABucket() async throws {
+        let env = try TestEnvironment(
+            policy: Policy.default.with {
+                $0.rateLimits.perClientBurst = 3
+                $0.rateLimits.perClientPerSecond = 1
+            }
+        )
+        try await Self.withService(env, [SettingKey.trustedProxies: "127.0.0.1/32,::1"]) { client in
+            let jane = client.forwarding(for: "198.51.100.7")
+            let bob = client.forwarding(for: "203.0.113.9")
+            var limited = false
+            for _ in 0..<8 where !limited {
+                do { _ = try await jane.orders.track("gt_unknown") } catch let error as GuestAccessError {
+                    limited = error.status == 429
+                } catch {}
+            }
+            #expect(limited, "jane's bucket never ran out")
+            // Bob's first call is not limited by Jane's calls.
+            await #expect(throws: GuestAccessError.notFound) { try await bob.orders.track("gt_unknown") }
+            // The client's own headers cannot be replaced.
+            let sneaky = client.with(headers: ["Authorization": "Bearer forged", "X-Trace": "1"])
+            #expect(sneaky.transport.headers.map(\.name) == ["X-Trace"])
         }
     }
 
