@@ -1,30 +1,43 @@
 import Foundation
 import GRDB
 import Hummingbird
+import Logging
+import PostgresNIO
 
-/// The load test's baselines, served on 127.0.0.1:PORT:
-/// `GET /bare` answers a small JSON body; `POST /commit` inserts one row in a
-/// SQLite WAL database at the given `synchronous` (one commit, as verify and
-/// request-code each do) and answers a small JSON body.
+/// The load tests' baselines, served on 127.0.0.1:PORT:
+/// `GET /bare` answers a small JSON body; `POST /commit` inserts one row and
+/// answers a small JSON body: one commit, as verify and request-code each do.
+/// The row goes to a SQLite WAL database at the given `synchronous`, or to a
+/// PostgreSQL database through a postgres-nio pool of 16 connections (the
+/// service's own pool size), without TLS on loopback.
 ///
 /// Usage: baseline-server PORT DATABASE_PATH full|normal
+///        baseline-server PORT postgres HOST:PORT/DATABASE USER PASSWORD_FILE
 @main
 struct BaselineServer {
     static func main() async throws {
         let arguments = CommandLine.arguments
-        guard arguments.count == 4, let port = Int(arguments[1]) else {
-            FileHandle.standardError.write(Data("usage: baseline-server PORT DATABASE_PATH full|normal\n".utf8))
-            exit(2)
+        guard let port = arguments.count > 1 ? Int(arguments[1]) : nil else { usage() }
+        if arguments.count == 6, arguments[2] == "postgres" {
+            try await postgres(port: port, target: arguments[3], user: arguments[4], passwordFile: arguments[5])
+        } else if arguments.count == 4 {
+            try await sqlite(port: port, path: arguments[2], synchronous: arguments[3] == "normal" ? "NORMAL" : "FULL")
+        } else {
+            usage()
         }
-        var configuration = Configuration()
-        let synchronous = arguments[3] == "normal" ? "NORMAL" : "FULL"
-        configuration.prepareDatabase { db in try db.execute(sql: "PRAGMA synchronous = \(synchronous)") }
-        configuration.busyMode = .timeout(5)
-        let pool = try DatabasePool(path: arguments[2], configuration: configuration)
-        try await pool.write { db in
-            try db.execute(sql: "CREATE TABLE IF NOT EXISTS rows (id INTEGER PRIMARY KEY AUTOINCREMENT, at_ms INTEGER NOT NULL, body BLOB)")
-        }
+    }
 
+    static func usage() -> Never {
+        FileHandle.standardError.write(
+            Data(
+                "usage: baseline-server PORT DATABASE_PATH full|normal\n       baseline-server PORT postgres HOST:PORT/DATABASE USER PASSWORD_FILE\n"
+                    .utf8
+            )
+        )
+        exit(2)
+    }
+
+    static func router(commit: @escaping @Sendable () async throws -> Void) -> Router<BasicRequestContext> {
         let router = Router()
         router.get("/bare") { _, _ -> Response in
             Response(
@@ -34,19 +47,61 @@ struct BaselineServer {
             )
         }
         router.post("/commit") { _, _ -> Response in
-            try await pool.write { db in
-                try db.execute(
-                    sql: "INSERT INTO rows (at_ms, body) VALUES (?, randomblob(32))",
-                    arguments: [Int(Date().timeIntervalSince1970 * 1000)]
-                )
-            }
+            try await commit()
             return Response(
                 status: .accepted,
                 headers: [.contentType: "application/json"],
                 body: .init(byteBuffer: ByteBuffer(string: #"{"status":"accepted"}"#))
             )
         }
+        return router
+    }
+
+    static func sqlite(port: Int, path: String, synchronous: String) async throws {
+        var configuration = Configuration()
+        configuration.prepareDatabase { db in try db.execute(sql: "PRAGMA synchronous = \(synchronous)") }
+        configuration.busyMode = .timeout(5)
+        let pool = try DatabasePool(path: path, configuration: configuration)
+        try await pool.write { db in
+            try db.execute(sql: "CREATE TABLE IF NOT EXISTS rows (id INTEGER PRIMARY KEY AUTOINCREMENT, at_ms INTEGER NOT NULL, body BLOB)")
+        }
+        let router = router {
+            try await pool.write { db in
+                try db.execute(
+                    sql: "INSERT INTO rows (at_ms, body) VALUES (?, randomblob(32))",
+                    arguments: [Int(Date().timeIntervalSince1970 * 1000)]
+                )
+            }
+        }
         let app = Application(router: router, configuration: .init(address: .hostname("127.0.0.1", port: port)))
         try await app.runService()
+    }
+
+    static func postgres(port: Int, target: String, user: String, passwordFile: String) async throws {
+        let parts = target.split(separator: "/", maxSplits: 1)
+        let hostPort = parts[0].split(separator: ":")
+        guard parts.count == 2, hostPort.count == 2, let serverPort = Int(hostPort[1]) else { usage() }
+        let password = try String(contentsOfFile: passwordFile, encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines)
+        var configuration = PostgresClient.Configuration(
+            host: String(hostPort[0]),
+            port: serverPort,
+            username: user,
+            password: password,
+            database: String(parts[1]),
+            tls: .disable
+        )
+        configuration.options.maximumConnections = 16
+        let client = PostgresClient(configuration: configuration, backgroundLogger: Logger(label: "baseline"))
+        let router = router {
+            try await client.query(
+                "INSERT INTO rows (at_ms, body) VALUES (\(Int(Date().timeIntervalSince1970 * 1000)), decode(md5(random()::text), 'hex'))"
+            )
+        }
+        let app = Application(router: router, configuration: .init(address: .hostname("127.0.0.1", port: port)))
+        try await withThrowingDiscardingTaskGroup { group in
+            group.addTask { await client.run() }
+            try await client.query("CREATE TABLE IF NOT EXISTS rows (id BIGSERIAL PRIMARY KEY, at_ms BIGINT NOT NULL, body BYTEA)")
+            try await app.runService()
+        }
     }
 }

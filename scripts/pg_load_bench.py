@@ -1,0 +1,157 @@
+#!/usr/bin/env python3
+"""Load figures on PostgreSQL for BENCHMARKS.md: verify (wrong code) and
+request code with 1 and 3 replicas on one database, each beside a bare
+Hummingbird route doing one PostgreSQL commit (baseline-server's postgres
+mode, a 16-connection postgres-nio pool like the service's), measured in the
+same run against the same server.
+
+  swift build -c release --product guest-access
+  swift build -c release --package-path Benchmarks --product baseline-server
+  . scripts/postgres_test_server.sh && postgres_test_server
+  python3 scripts/pg_load_bench.py --duration 10 --connections 48 --replicas 1,3
+
+With N replicas, N wrk processes run at once, each with connections/N
+connections against its own replica (a load balancer's even spread): req/s is
+their sum, p50 the median of their p50s, p99 the largest of their p99s.
+Only ever targets 127.0.0.1. Never fails on a figure.
+"""
+import argparse
+import os
+import re
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.parse
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import load_bench  # noqa: E402  (wrk, free_port, wait_port, LUA_POST)
+
+ROOT = load_bench.ROOT
+
+
+def psql(server, password, sql):
+    url = urllib.parse.urlparse(server)
+    env = dict(os.environ, PGPASSWORD=password)
+    subprocess.run(["psql", "-q", "-h", url.hostname, "-p", str(url.port), "-U", url.username, "-d", "postgres", "-c", sql],
+                   check=True, env=env, capture_output=True)
+
+
+def wrk_spread(urls, seconds, connections, lua):
+    """One wrk per URL at once, connections split evenly; summed req/s, median p50, worst p99."""
+    each = max(1, connections // len(urls))
+    script = tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False)
+    script.write(lua)
+    script.close()
+    processes = [subprocess.Popen(["wrk", "-t1", f"-c{each}", f"-d{seconds}s", "--latency", "-s", script.name, url],
+                                  stdout=subprocess.PIPE, text=True) for url in urls]
+    results = [load_bench.parse_wrk(p.communicate()[0]) for p in processes]
+    os.unlink(script.name)
+    p50s = sorted(r["p50"] for r in results)
+    return {
+        "rps": sum(r["rps"] for r in results),
+        "p50": p50s[len(p50s) // 2],
+        "p99": max(r["p99"] for r in results),
+        "non2xx": sum(r["non2xx"] for r in results),
+        "requests": sum(r["requests"] for r in results),
+    }
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--binary", default=os.path.join(ROOT, ".build/release/guest-access"))
+    parser.add_argument("--baseline", default=os.path.join(ROOT, "Benchmarks/.build/release/baseline-server"))
+    parser.add_argument("--server", default=os.environ.get("GUEST_ACCESS_TEST_POSTGRES_URL"),
+                        help="postgres://USER@127.0.0.1:PORT/… of a server whose role may create databases")
+    parser.add_argument("--password-file", default=os.environ.get("GUEST_ACCESS_TEST_POSTGRES_PASSWORD_FILE"))
+    parser.add_argument("--replicas", default="1,3")
+    parser.add_argument("--duration", type=int, default=10)
+    parser.add_argument("--connections", type=int, default=48)
+    args = parser.parse_args()
+    if not shutil.which("wrk"):
+        raise SystemExit("wrk not found: apt-get install wrk")
+    if not args.server or not args.password_file:
+        raise SystemExit("no PostgreSQL server: source scripts/postgres_test_server.sh and run postgres_test_server")
+    server = urllib.parse.urlparse(args.server)
+    if server.hostname not in ("127.0.0.1", "localhost"):
+        raise SystemExit("load tests only ever target 127.0.0.1")
+    password = open(args.password_file).read().strip()
+
+    work = tempfile.mkdtemp(prefix="guest-access-pg-load-")
+    subprocess.run([args.binary, "keys", "init", "--data-dir", work + "/keys"], check=True, capture_output=True)
+    policy = open(os.path.join(ROOT, "policy/default.yaml")).read()
+    policy = re.sub(r"responseFloorMilliseconds: \d+", "responseFloorMilliseconds: 0", policy)
+    policy = re.sub(r"perClientBurst: \d+", "perClientBurst: 100000", policy)
+    policy = re.sub(r"perClientPerSecond: \d+", "perClientPerSecond: 100000", policy)
+    with open(work + "/policy.yaml", "w") as f:
+        f.write(policy)
+    fd = os.open(work + "/admin-key", os.O_WRONLY | os.O_CREAT, 0o600)
+    os.write(fd, ("bench-admin-" + os.urandom(24).hex()).encode())
+    os.close(fd)
+
+    verify_body = '{"orderNumber":"ORD-2026-0042","email":"jane.doe@example.com","code":"000000"}'
+    request_body = '{"orderNumber":"ORD-1999-0000","email":"someone@example.com"}'
+    rows = []
+    processes = []
+    try:
+        for count in [int(n) for n in args.replicas.split(",")]:
+            name = "ga_bench_" + os.urandom(6).hex()
+            psql(args.server, password, f"CREATE DATABASE {name}")
+            psql(args.server, password, f"CREATE DATABASE {name}_base")
+            database = f"postgres://{server.username}@{server.hostname}:{server.port}/{name}?sslmode=disable"
+            base_port = load_bench.free_port()
+            baseline = subprocess.Popen(
+                [args.baseline, str(base_port), "postgres", f"{server.hostname}:{server.port}/{name}_base", server.username,
+                 args.password_file], stdout=subprocess.DEVNULL, stderr=open(work + "/baseline.log", "a"))
+            processes.append(baseline)
+            urls = []
+            for index in range(count):
+                data = f"{work}/{name}-replica-{index}"
+                os.makedirs(data, mode=0o700)
+                shutil.copy2(work + "/keys/keyring.json", data + "/keyring.json")
+                port = load_bench.free_port()
+                processes.append(subprocess.Popen(
+                    [args.binary, "serve", "--port", str(port), "--data-dir", data, "--policy", work + "/policy.yaml",
+                     "--orders", os.path.join(ROOT, "Benchmarks/load-orders.json"), "--admin-key-file", work + "/admin-key",
+                     "--mailer", "file:" + work + "/outbox.jsonl", "--log-level", "warning",
+                     "--database", database, "--database-password-file", args.password_file],
+                    stdout=subprocess.DEVNULL, stderr=open(f"{data}/service.log", "w")))
+                load_bench.wait_port(port)
+                urls.append(f"http://127.0.0.1:{port}")
+            load_bench.wait_port(base_port)
+            runs = [
+                ("bare route + one PostgreSQL commit (baseline)", [f"http://127.0.0.1:{base_port}/commit"], "{}"),
+                ("verify, wrong code (floor off)", [u + "/v1/access-codes/verify" for u in urls], verify_body),
+                ("request code", [u + "/v1/access-codes" for u in urls], request_body),
+            ]
+            baseline_rps = None
+            for label, targets, body in runs:
+                result = wrk_spread(targets, args.duration, args.connections, load_bench.LUA_POST % body)
+                baseline_rps = baseline_rps or result["rps"]
+                rows.append((count, label, result, result["rps"] / baseline_rps))
+                time.sleep(1)
+            for process in processes:
+                process.send_signal(signal.SIGTERM)
+            for process in processes:
+                try:
+                    process.wait(timeout=15)
+                except subprocess.TimeoutExpired:
+                    process.kill()
+            processes = []
+        print(f"\nwrk --latency, {args.connections} connections in all, {args.duration} s a run, loopback PostgreSQL "
+              f"({args.server.split('@')[1].split('/')[0]}), {os.cpu_count()} cores shared by the server, the replicas and wrk, "
+              f"{time.strftime('%Y-%m-%d')}\n")
+        print("| replicas | route | req/s | ratio to the commit baseline | p50 ms | p99 ms | non-2xx |")
+        print("|---:|---|---:|---:|---:|---:|---:|")
+        for count, label, r, ratio in rows:
+            print(f"| {count} | {label} | {r['rps']:.0f} | {ratio:.2f} | {r['p50']:.2f} | {r['p99']:.2f} | {r['non2xx']} |")
+    finally:
+        for process in processes:
+            process.kill()
+        shutil.rmtree(work, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
