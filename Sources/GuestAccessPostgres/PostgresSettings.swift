@@ -69,6 +69,10 @@ public struct PostgresSettings: Sendable, Equatable {
     static func isLoopback(_ host: String) -> Bool {
         if host == "localhost" || host == "::1" || host == "[::1]" { return true }
         let parts = host.split(separator: ".", omittingEmptySubsequences: false)
-        return parts.count == 4 && parts[0] == "127" && parts.allSatisfy { UInt8($0) != nil }
+        // ASCII digits only: `UInt8("+1")` parses, and a resolver would send "127.0.0.+1" to DNS.
+        return parts.count == 4 && parts[0] == "127"
+            && parts.allSatisfy {
+                !$0.isEmpty && $0.count <= 3 && $0.allSatisfy(\.isASCII) && $0.allSatisfy(\.isNumber) && UInt8($0) != nil
+            }
     }
 }

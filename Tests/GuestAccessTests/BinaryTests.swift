@@ -95,6 +95,7 @@ struct BinaryTests {
             ("database-bad-sslmode", "sslmode must be disable, require or verify-full"),
             ("database-plaintext-remote", "sslmode=disable is allowed only for a loopback host"),
             ("database-rootcert-require", "sslrootcert is used only with sslmode=verify-full"),
+            ("database-plaintext-signed-octet", "sslmode=disable is allowed only for a loopback host"),
         ]
     )
     func refusals(scenario: String, expected: String) async throws {
@@ -123,6 +124,7 @@ struct BinaryTests {
         case "database-url-password": extra += ["--database", "postgres://guest:hunter2-database@127.0.0.1:5432/db"]
         case "database-bad-sslmode": extra += ["--database", "postgres://guest@127.0.0.1:5432/db?sslmode=maybe"]
         case "database-plaintext-remote": extra += ["--database", "postgres://guest@db.internal.example:5432/db?sslmode=disable"]
+        case "database-plaintext-signed-octet": extra += ["--database", "postgres://guest@127.0.0.+1:5432/db?sslmode=disable"]
         case "database-rootcert-require":
             extra += ["--database", "postgres://guest@db.example:5432/db?sslmode=require&sslrootcert=/etc/ca.pem"]
         default: Issue.record("unknown scenario")

@@ -123,6 +123,27 @@ struct DeliveryWorkerTests {
         #expect(try await queue.outcomes().isEmpty)
         #expect(try await queue.pendingCount() == 1)
         #expect(mailer.codes.withLock { $0.isEmpty })
+
+        // A key this keyring held and retired is not "never held": its requests end as key-retired at once.
+        let file = KeyringFile(dataDirectory: env.directory)
+        let retiredKid = try file.load().keys[0].kid
+        try file.save(file.load().rotated().retiring(kid: retiredKid))
+        keyring.reload(trigger: "test")
+        try await queue.enqueue(
+            orderNumber: Fixtures.orders[1].orderNumber,
+            emailDigest: [UInt8](repeating: 8, count: 32),
+            emailKid: retiredKid,
+            clientDigest: [1],
+            at: clock.now(),
+            audit: AuditEvent(at: clock.now(), kind: .codeRequested)
+        )
+        clock.advance(by: 60)
+        for _ in 0..<4 {
+            guard let request = try await queue.claimNext(at: clock.now(), lease: worker.lease) else { break }
+            try await worker.process(request)
+            if request.emailKid == retiredKid { break }
+        }
+        #expect(try await queue.outcomes() == [.keyRetired])
     }
 
     @Test("A code that went out while the database could not record it is recorded once the database answers, and never sent twice")

@@ -169,14 +169,17 @@ extension Fleets {
             let orders = (0..<12).map { Fixtures.order("ORD-FLEET-\(1000 + $0)", email: "shopper\($0)@example.com") }
             let storefront = FakeStorefront(orders: orders, credential: HTTPProviderTests.credential)
             let held = Array(orders[0..<3])
-            // The three requests replica 0 will hold are looked up slowly, long enough for it to die holding them.
-            storefront.slow.withLock { slow in for order in held { slow[order.orderNumber] = .seconds(10) } }
-            // Lease: provider timeout + mail timeout + 10 s = 23 s.
+            // The storefront holds the three lookups replica 0 makes until it has been killed.
+            storefront.held.withLock { $0 = Set(held.map(\.orderNumber)) }
+            // Lease: provider timeout + mail timeout + 10 s = 41 s; replica 0 must die within the 30 s provider timeout.
             let policy = TestEnvironment.fastPolicy.with {
-                $0.provider.timeoutSeconds = 12
+                $0.provider.timeoutSeconds = 30
                 $0.mail.timeoutSeconds = 1
                 $0.codes.perOrderLimit = 100
                 $0.codes.perEmailLimit = 100
+                // Replica 0's three workers are all busy with the held requests when it dies, so it dies holding those
+                // and nothing else: a request it had sent but not yet recorded would (rightly) be sent again.
+                $0.mail.parallelDeliveries = 3
             }
             try await storefront.run { port in
                 let env = try await TestEnvironment.make(policy: policy, backend: .postgres)
@@ -240,6 +243,7 @@ extension Fleets {
                 #expect(env.outbox().filter { message in held.contains { $0.orderNumber == message["orderNumber"] } }.isEmpty)
                 load.killed.store(true, ordering: .relaxed)
                 fleet.kill(0)
+                storefront.held.withLock { $0 = [] }
                 let atKill = load.answered.load(ordering: .relaxed)
                 try await waitUntil("the survivors have answered 60 more requests", timeout: .seconds(30)) {
                     load.answered.load(ordering: .relaxed) >= atKill + 60
@@ -248,8 +252,8 @@ extension Fleets {
                 await worked
                 #expect(load.unexpected.withLock { $0 }.isEmpty, "\(load.unexpected.withLock { $0 })")
 
-                // Replica 0's leases (23 s) run out and the survivors take its three requests over.
-                try await waitUntil("every accepted request has ended", timeout: .seconds(60)) {
+                // Replica 0's leases (41 s) run out and the survivors take its three requests over.
+                try await waitUntil("every accepted request has ended", timeout: .seconds(90)) {
                     try await env.stored.pendingRequests() == 0
                 }
                 let outcomes = try await Self.outcomes(env)

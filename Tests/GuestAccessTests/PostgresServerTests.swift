@@ -36,7 +36,7 @@ extension Fleets {
         }
 
         @Test(
-            "With sslmode=verify-full and the server's CA as sslrootcert, the service connects over TLS and serves",
+            "With verify-full and the server's CA as sslrootcert, or with require, the service connects to a TLS-only server over TLS and serves",
             arguments: ["verify-full", "require"]
         )
         func servesOverTLS(sslMode: String) async throws {
@@ -58,10 +58,11 @@ extension Fleets {
             #expect(try await fleet.request(0, "/readyz").0 == 200)
             // The test's own inspecting connection is one of them; the service's are the rest.
             let counts = try await Self.connections(try #require(env.databaseURL))
-            #expect(counts.tls >= 2 && counts.plain == 0, "\(counts)")
+            // The server refuses plain TCP (pg_hba `host … reject`), so the check is that the service got in at all, over TLS.
+            #expect(counts.tls >= 2, "\(counts)")
         }
 
-        @Test("verify-full refuses a server whose certificate the trust roots do not vouch for, and the start fails with a clear error")
+        @Test("verify-full refuses a server whose certificate the trust roots do not vouch for: the start fails")
         func verifyFullRefusesAnUnknownCA() async throws {
             var env = try TestEnvironment(policy: TestEnvironment.fastPolicy)
             let url = try await TestPostgres.freshTLSDatabase(sslMode: "verify-full")
@@ -175,6 +176,8 @@ extension Fleets {
 
             load.down.store(true, ordering: .relaxed)
             try await TestPostgres.TLSServer.control("stop")
+            // However this test ends, the server the other tests share comes back.
+            defer { Task.detached { try? await TestPostgres.TLSServer.control("start") } }
             try await waitUntil("requests answer 503 and both replicas are not ready", timeout: .seconds(30)) {
                 guard load.unavailable.load(ordering: .relaxed) >= 5 else { return false }
                 let first = try await fleet.request(0, "/readyz").0

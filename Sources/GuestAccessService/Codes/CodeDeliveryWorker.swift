@@ -123,8 +123,9 @@ public struct CodeDeliveryWorker<Codes: AccessCodeStore, Queue: CodeRequestQueue
     private func workLoop(spawn: @escaping @Sendable (@escaping @Sendable () async -> Void) async -> Void) async {
         while !Task.isCancelled {
             do {
-                if let request = try await queue.claimNext(at: clock.now(), lease: lease) {
-                    try await process(request, spawn: spawn)
+                let claimedAt = clock.now()
+                if let request = try await queue.claimNext(at: claimedAt, lease: lease) {
+                    try await process(request, claimedAt: claimedAt, spawn: spawn)
                     continue
                 }
             } catch {
@@ -140,6 +141,7 @@ public struct CodeDeliveryWorker<Codes: AccessCodeStore, Queue: CodeRequestQueue
     /// it delivers before returning.
     func process(
         _ request: CodeRequest,
+        claimedAt: Date? = nil,
         spawn: (@Sendable (@escaping @Sendable () async -> Void) async -> Void)? = nil
     ) async throws(StoreError) {
         let now = clock.now()
@@ -151,8 +153,11 @@ public struct CodeDeliveryWorker<Codes: AccessCodeStore, Queue: CodeRequestQueue
             // Queued by a replica with a newer keyring: this one cannot read it yet. Handed back without counting
             // an attempt, so a replica that can (or this one, once reloaded) serves it; if none ever can, it
             // expires with the code's lifetime.
-            keyring.noteUnknown(kid: request.emailKid, logger: logger)
-            return try await queue.reschedule(request, to: now + 1, countsAttempt: false)
+            keyring.noteUnknown(kid: request.emailKid, source: .queuedRequest, logger: logger)
+            // The wait grows with the request's age (2 s, up to 30 s), so requests no replica can read do not keep
+            // the fleet's claim lock busy until they expire.
+            let wait = min(30, max(2, (now.timeIntervalSince(request.requestedAt)) / 4))
+            return try await queue.reschedule(request, to: now + wait, countsAttempt: false)
         }
         let order: OrderDetail?
         do {
@@ -211,7 +216,8 @@ public struct CodeDeliveryWorker<Codes: AccessCodeStore, Queue: CodeRequestQueue
         let message = AccessCodeMessage(to: order.email, orderNumber: order.orderNumber, code: code, expiresAt: expiresAt)
         let worker = self
         // The claim was taken just before `now`; keep a margin so a record made in time is not one a taker-over races.
-        let leaseEnds = now + lease - 2
+        // The lease runs from the time the claim was stamped with (taken before any wait for the claim lock).
+        let leaseEnds = (claimedAt ?? now) + lease - 1
         let send: @Sendable () async -> Void = {
             do {
                 try await worker.deliver(message, for: request, mailer: mailer, codeDigest: codeDigest, leaseEnds: leaseEnds)

@@ -8,9 +8,18 @@ public final class KeyringHolder: Sendable {
     private let current: Mutex<Keyring>
     private let reloads = Atomic<Int>(0)
     private let refusals = Atomic<Int>(0)
-    private let unknownKidsLogged = Mutex<Set<String>>([])
-    /// Distinct unknown key ids logged at most (anyone can put a well-formed id in a token header).
-    static let unknownKidsLogLimit = 16
+    private let unknownKidsLogged = Mutex<[UnknownKeySource: Set<String>]>([:])
+    /// Distinct unknown key ids from access tokens logged at most between reloads: anyone can write a
+    /// well-formed id into a token header. Ids from queued requests (written only by replicas) are all logged.
+    static let unknownTokenKidsLogLimit = 16
+
+    /// Where an unknown key id was met.
+    public enum UnknownKeySource: String, Sendable {
+        /// An access token's header: anyone can forge one, so it only hints at a missing key.
+        case accessToken = "access_token"
+        /// A queued code request, written by a replica: a key another replica signs with.
+        case queuedRequest = "queued_request"
+    }
     public let file: KeyringFile
     let logger: Logger
     let metrics: ServiceMetrics?
@@ -36,6 +45,8 @@ public final class KeyringHolder: Sendable {
                 keyring = fresh
                 return changed
             }
+            // A reload may be the fix: ids still missing are logged again.
+            unknownKidsLogged.withLock { $0 = [:] }
             reloads.add(1, ordering: .relaxed)
             metrics?.count(.keyringReloads, [(.result, "ok")])
             logger.info(
@@ -56,16 +67,16 @@ public final class KeyringHolder: Sendable {
     /// Counts a key id this keyring never held and logs each such id once
     /// (up to `unknownKidsLogLimit` ids), so a keyring rolled out to only
     /// part of a fleet shows on the replicas that lack it.
-    public func noteUnknown(kid: String, logger: Logger) {
-        metrics?.count(.unknownKeyIDs)
+    public func noteUnknown(kid: String, source: UnknownKeySource, logger: Logger) {
+        metrics?.count(.unknownKeyIDs, [(.source, source.rawValue)])
         let first = unknownKidsLogged.withLock { logged in
-            guard logged.count < Self.unknownKidsLogLimit else { return false }
-            return logged.insert(kid).inserted
+            if source == .accessToken && logged[source, default: []].count >= Self.unknownTokenKidsLogLimit { return false }
+            return logged[source, default: []].insert(kid).inserted
         }
         if first {
             logger.warning(
                 "a key id this replica's keyring never held was met: give every replica the key (keys add, copy keyring.json) before any replica activates it",
-                metadata: ["kid": "\(kid)", "active_kid": "\(keyring.active.kid)"]
+                metadata: ["kid": "\(kid)", "source": "\(source.rawValue)", "active_kid": "\(keyring.active.kid)"]
             )
         }
     }

@@ -26,9 +26,10 @@ public enum Metric {
         case accessTokensRefused = "access_tokens_refused"
         /// Requests refused by the per-client limit.
         case rateLimited = "rate_limited"
-        /// Key ids met in an access token or a queued code request that this
-        /// replica's keyring never held (retired ones aside): in a fleet, a key
-        /// activated on one replica before every replica was given it.
+        /// Key ids met that this replica's keyring never held (retired ones
+        /// aside), by `source`: `queued_request` (written by another replica:
+        /// a key activated there before this replica was given it) or
+        /// `access_token` (from a token header, which anyone can forge).
         case unknownKeyIDs = "unknown_key_ids"
         /// Keyring reloads, by `result` (`ok` or `refused`).
         case keyringReloads = "keyring_reloads"
@@ -53,5 +54,6 @@ public enum Metric {
         case outcome
         case result
         case reason
+        case source
     }
 }

@@ -28,7 +28,7 @@ struct AccessTokenAuthenticator<Revocations: AccessTokenRevocationStore, Orders:
             )
         } catch let error as AccessTokenError {
             if error == .unknownKey, let kid = AccessTokenCodec.kid(of: token), keyring.keyring.neverHeld(kid: kid) {
-                keyring.noteUnknown(kid: kid, logger: logger)
+                keyring.noteUnknown(kid: kid, source: .accessToken, logger: logger)
             }
             logger.info("access token refused", metadata: ["reason": "\(error)"])
             metrics.count(.accessTokensRefused, [(.reason, "\(error)")])

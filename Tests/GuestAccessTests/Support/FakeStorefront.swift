@@ -24,6 +24,8 @@ final class FakeStorefront: Sendable {
     let seenOrders = SeenValues()
     private let failures = Mutex<[String: Int]>([:])
     let delay = Mutex<Duration>(.zero)
+    /// Lookups of these orders wait until they are removed from the set.
+    let held = Mutex<Set<String>>([])
     /// Lookups of these orders take this long (on top of `delay`).
     let slow = Mutex<[String: Duration]>([:])
     let paused = Mutex<Bool>(false)
@@ -64,6 +66,7 @@ final class FakeStorefront: Sendable {
                 let delay = self.delay.withLock { $0 }
                 if delay > .zero { try await Task.sleep(for: delay) }
                 if let slow = self.slow.withLock({ $0[number] }) { try await Task.sleep(for: slow) }
+                while self.held.withLock({ $0.contains(number) }) { try await Task.sleep(for: .milliseconds(5)) }
                 let fail = self.failures.withLock { failures -> Bool in
                     guard let left = failures[number], left > 0 else { return false }
                     failures[number] = left - 1
