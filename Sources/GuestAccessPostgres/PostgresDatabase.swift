@@ -67,14 +67,19 @@ public final class PostgresDatabase: Sendable, Service {
                 defer { group.cancelAll() }
                 // Unreachable: fail within seconds. Reachable: wait as long as the migrations
                 // (or another replica holding the lock while it runs them) take.
-                guard await database.isReachable(within: database.operationLimit) else {
-                    throw StoreError.unavailable(reason: "the database does not answer")
-                }
-                try await database.migrate()
+                try await database.migrateOnceReachable()
             }
         } catch {
             throw StoreError(postgres: error)
         }
+    }
+
+    /// Fails within `operationLimit` when the database does not answer (a start
+    /// must not hang); once it answers, migrates however long that takes.
+    private func migrateOnceReachable() async throws {
+        let reachable = await isReachable(within: operationLimit)
+        if !reachable { throw StoreError.unavailable(reason: "the database does not answer") }
+        try await migrate()
     }
 
     /// Applies the migrations this version knows and has not applied, each in
