@@ -66,7 +66,7 @@ export function createAdminClient(options: AdminClientOptions): GuestAccessAdmin
     mint: (orderNumber, callOptions) =>
       perform(
         transport,
-        { method: "POST", path: "/v1/admin/tracking-tokens", body: { orderNumber }, bearer: apiKey, accept: minted },
+        { method: "POST", path: "/v1/admin/tracking-tokens", body: { orderNumber }, bearer: apiKey, success: 201, accept: minted },
         callOptions,
       ),
   };
@@ -78,6 +78,7 @@ export function createAdminClient(options: AdminClientOptions): GuestAccessAdmin
           method: "POST",
           path: `/v1/admin/orders/${encodeURIComponent(String(orderNumber))}/revoke`,
           bearer: apiKey,
+          success: 204,
           accept: shapes.empty,
         },
         callOptions,

@@ -75,19 +75,19 @@ export function createClient(options: ClientOptions): GuestAccessClient {
   const transport = makeTransport(options, "createClient");
   const orders: GuestOrders = {
     track: (trackingToken, callOptions) =>
-      perform(transport, { method: "GET", path: `/v1/tracking/${encodeURIComponent(String(trackingToken))}`, accept: trackedOrder }, callOptions),
+      perform(transport, { method: "GET", path: `/v1/tracking/${encodeURIComponent(String(trackingToken))}`, success: 200, accept: trackedOrder }, callOptions),
     requestAccessCode: (orderNumber, email, callOptions) =>
-      perform(transport, { method: "POST", path: "/v1/access-codes", body: { orderNumber, email }, accept: accepted }, callOptions),
+      perform(transport, { method: "POST", path: "/v1/access-codes", body: { orderNumber, email }, success: 202, accept: accepted }, callOptions),
     verifyAccessCode: (orderNumber, email, code, callOptions) =>
       perform(
         transport,
-        { method: "POST", path: "/v1/access-codes/verify", body: { orderNumber, email, code }, accept: verifiedAccess },
+        { method: "POST", path: "/v1/access-codes/verify", body: { orderNumber, email, code }, success: 200, accept: verifiedAccess },
         callOptions,
       ),
     getByAccessToken: (accessToken, callOptions) =>
-      perform(transport, { method: "GET", path: "/v1/guest/order", bearer: accessToken, accept: orderDetail }, callOptions),
+      perform(transport, { method: "GET", path: "/v1/guest/order", bearer: accessToken, success: 200, accept: orderDetail }, callOptions),
     signOut: (accessToken, callOptions) =>
-      perform(transport, { method: "DELETE", path: "/v1/guest/token", bearer: accessToken, accept: shapes.empty }, callOptions),
+      perform(transport, { method: "DELETE", path: "/v1/guest/token", bearer: accessToken, success: 204, accept: shapes.empty }, callOptions),
   };
   return Object.freeze({ orders: Object.freeze(orders) });
 }

@@ -27,8 +27,10 @@ export type ServiceErrorCode =
  *   a CORS refusal).
  * - `timeout`: no complete answer within the client's `timeoutMs`.
  * - `aborted`: the caller's `AbortSignal` fired (before or during the call).
- * - `unexpected_response`: an HTTP answer the contract does not describe
- *   (e.g. an HTML page from a proxy with status 200, or a body of the wrong shape).
+ * - `unexpected_response`: an HTTP answer the contract does not describe: a
+ *   success status other than the call's own (each call succeeds on exactly
+ *   one: 200, 201, 202 or 204), e.g. an HTML page from a proxy or captive
+ *   portal with status 200, or a body of the wrong shape.
  * - `invalid_argument`: the SDK refused to send the request at all (a header
  *   name or value that HTTP cannot carry, such as a token with a line break).
  */

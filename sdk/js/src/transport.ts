@@ -50,7 +50,9 @@ export interface CallSpec<T> {
   body?: unknown;
   /** An `Authorization: Bearer …` credential (access token or admin key). */
   bearer?: string;
-  /** The body of a 2xx answer as `T`, or `undefined` when its shape is not the contract's. `null` body for 204. */
+  /** The one status the contract answers success with (200, 201, 202 or 204); any other 2xx is `unexpected_response`. */
+  success: 200 | 201 | 202 | 204;
+  /** The body of the success answer as `T`, or `undefined` when its shape is not the contract's. `null` body for 204. */
   accept: (body: unknown) => T | undefined;
 }
 
@@ -206,11 +208,16 @@ export async function perform<T>(transport: Transport, spec: CallSpec<T>, option
   const requestId = responseHeaders.get("x-request-id") ?? undefined;
   const parsed = parseJSON(text);
   if (status >= 200 && status < 300) {
-    const data = spec.accept(status === 204 ? null : parsed);
+    // Only the contract's own status is success: a proxy or captive portal answering 200 to a
+    // sign-out (or anything to anything) must not look like the service's answer.
+    const data = status === spec.success ? spec.accept(status === 204 ? null : parsed) : undefined;
     if (data !== undefined) return { data, error: null };
     const error: GuestAccessError = {
       code: "unexpected_response",
-      message: `guest-access answered HTTP ${status} with a body the contract does not describe.`,
+      message:
+        status === spec.success
+          ? `guest-access answered HTTP ${status} with a body the contract does not describe.`
+          : `guest-access answered HTTP ${status}; the contract answers this call with ${spec.success}.`,
       status,
     };
     if (requestId !== undefined) error.requestId = requestId;
@@ -243,7 +250,7 @@ export const shapes = {
       return body as T;
     };
   },
-  /** Calls whose success is a bare 204: any 2xx is success, with `data: null`. */
+  /** Calls whose success is a bare 204 (`success: 204`): `data: null`. */
   empty(): null {
     return null;
   },

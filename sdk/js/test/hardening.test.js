@@ -1,0 +1,132 @@
+// What an outside review of the SDK found, each as the behaviour it asked
+// for: answers off the contract (statuses, redirects, huge bodies, polluted
+// JSON), arguments and options the SDK must refuse before sending, fetches
+// that ignore their signal, and secrets that must not reach logs. Small local
+// peers or a fake `fetch`; no service needed.
+import { after, before, describe, test } from "node:test";
+import assert from "node:assert/strict";
+import { createServer } from "node:http";
+import { once } from "node:events";
+import { inspect } from "node:util";
+import { createAdminClient, createClient } from "@guest-access/client";
+import { janeOrder } from "./helpers/orders.js";
+import { scriptedServer } from "./helpers/peers.js";
+
+const BASE = "https://guest-access.example";
+const KEY = "k".repeat(43);
+const ORDER = "ORD-2026-0042";
+const EMAIL = "jane.doe@example.com";
+
+const tracked = {
+  orderNumber: ORDER,
+  status: "SHIPPED",
+  paymentStatus: "PAID",
+  fulfillmentStatus: "FULFILLED",
+  currency: "USD",
+  grandTotal: 5397,
+  emailMasked: "j***@e***.com",
+  shippingCity: "Portland",
+  shippingCountry: "US",
+  items: [{ name: "Classic T-Shirt", quantity: 2, imageUrl: null }],
+  createdAt: "2026-03-23T14:30:00Z",
+};
+const verified = { accessToken: "eyJhbGciOiJIUzI1NiJ9.e30.c2ln", tokenType: "Bearer", expiresIn: 1800, order: janeOrder };
+
+/** A JSON answer (a fresh Response each time: a body is read once). */
+function answer(status, body, headers = {}) {
+  const text = body === null ? null : typeof body === "string" ? body : JSON.stringify(body);
+  return new Response(text, { status, headers: { "content-type": "application/json", ...headers } });
+}
+
+/** A client and an admin client whose fetch answers with `respond(url, init)` and records each call. */
+function fake(respond, options = {}) {
+  const calls = [];
+  const fetch = async (url, init) => {
+    calls.push({ url, init });
+    return respond(url, init);
+  };
+  return {
+    calls,
+    client: createClient({ baseUrl: BASE, fetch, ...options }),
+    admin: createAdminClient({ baseUrl: BASE, apiKey: KEY, fetch, ...options }),
+  };
+}
+
+const summary = (result) => [result.data === null ? null : "data", result.error?.code ?? null, result.error?.status ?? null];
+
+/** A server answering 200 with a tracking view padded to `bytes`, with or without Content-Length; records how much it wrote. */
+async function bigBodyServer({ bytes, declareLength }) {
+  const state = { written: 0, finished: false, closedEarly: false };
+  const head = JSON.stringify({ ...tracked, pad: "" }).slice(0, -2);
+  const server = createServer(async (req, res) => {
+    const total = bytes;
+    const padLength = total - head.length - 2;
+    res.writeHead(200, { "content-type": "application/json", ...(declareLength ? { "content-length": String(total) } : {}) });
+    res.on("close", () => {
+      if (!state.finished) state.closedEarly = true;
+    });
+    const write = async (chunk) => {
+      state.written += chunk.length;
+      if (!res.write(chunk)) await Promise.race([once(res, "drain"), once(res, "close")]);
+    };
+    await write(head);
+    const piece = "x".repeat(64 * 1024);
+    let left = padLength;
+    while (left > 0 && !res.destroyed) {
+      const chunk = left >= piece.length ? piece : piece.slice(0, left);
+      left -= chunk.length;
+      await write(chunk);
+    }
+    if (!res.destroyed) {
+      res.end('"}');
+      state.finished = true;
+    }
+  });
+  server.listen(0, "127.0.0.1");
+  await once(server, "listening");
+  return {
+    url: `http://127.0.0.1:${server.address().port}`,
+    state,
+    async close() {
+      server.closeAllConnections?.();
+      server.close();
+      await once(server, "close");
+    },
+  };
+}
+
+describe("1. success only on the contract's status", () => {
+  test("signOut and revoke: a proxy's or captive portal's 200 page is unexpected_response, not a sign-out", async () => {
+    const { client, admin } = fake(() => new Response("<html>Welcome to the hotel wifi</html>", { status: 200, headers: { "content-type": "text/html" } }));
+    assert.deepEqual(summary(await client.orders.signOut("t")), [null, "unexpected_response", 200]);
+    assert.deepEqual(summary(await admin.orders.revoke(ORDER)), [null, "unexpected_response", 200]);
+  });
+
+  test("signOut and revoke: 204 is success; 200, 202 and 205 without a body are not", async () => {
+    for (const status of [200, 202, 205]) {
+      const { client, admin } = fake(() => new Response(null, { status }));
+      assert.deepEqual(summary(await client.orders.signOut("t")), [null, "unexpected_response", status], `signOut ${status}`);
+      assert.deepEqual(summary(await admin.orders.revoke(ORDER)), [null, "unexpected_response", status], `revoke ${status}`);
+    }
+    const { client, admin } = fake(() => new Response(null, { status: 204 }));
+    assert.deepEqual(await client.orders.signOut("t"), { data: null, error: null });
+    assert.deepEqual(await admin.orders.revoke(ORDER), { data: null, error: null });
+  });
+
+  test("each call with a well-shaped body succeeds on its own status only (200 track/verify/re-fetch, 202 code request, 201 mint)", async () => {
+    const calls = [
+      ["track", 200, tracked, (c) => c.client.orders.track("gt_x")],
+      ["getByAccessToken", 200, janeOrder, (c) => c.client.orders.getByAccessToken("t")],
+      ["verifyAccessCode", 200, verified, (c) => c.client.orders.verifyAccessCode(ORDER, EMAIL, "123456")],
+      ["requestAccessCode", 202, { status: "accepted" }, (c) => c.client.orders.requestAccessCode(ORDER, EMAIL)],
+      ["mint", 201, { trackingToken: "gt_AAAA" }, (c) => c.admin.trackingTokens.mint(ORDER)],
+    ];
+    for (const [name, contract, body, call] of calls) {
+      for (const status of [200, 201, 202, 203, 206]) {
+        const result = await call(fake((url, init) => (init.method === "DELETE" ? new Response(null, { status: 204 }) : answer(status, body))));
+        if (status === contract) assert.equal(result.error, null, `${name} ${status}`);
+        else assert.deepEqual(summary(result), [null, "unexpected_response", status], `${name} ${status}`);
+      }
+    }
+  });
+});
