@@ -23,14 +23,15 @@ export type ServiceErrorCode =
  * carries the status that came back.
  *
  * - `network_error`: the service could not be reached (connection refused or
- *   reset, DNS, TLS, a redirect — the SDK never follows one — or, in a browser,
- *   a CORS refusal).
+ *   reset, DNS, TLS, or, in a browser, a CORS refusal).
  * - `timeout`: no complete answer within the client's `timeoutMs`.
  * - `aborted`: the caller's `AbortSignal` fired (before or during the call).
  * - `unexpected_response`: an HTTP answer the contract does not describe: a
  *   success status other than the call's own (each call succeeds on exactly
  *   one: 200, 201, 202 or 204), e.g. an HTML page from a proxy or captive
- *   portal with status 200, or a body of the wrong shape.
+ *   portal with status 200, or a body of the wrong shape; also any redirect
+ *   (3xx, or a browser's opaque redirect with status 0): the SDK never follows
+ *   one, so `Authorization` cannot travel elsewhere.
  * - `invalid_argument`: the SDK refused to send the request at all (a header
  *   name or value that HTTP cannot carry, such as a token with a line break).
  */

@@ -111,6 +111,13 @@ function clientError(code: "aborted" | "timeout" | "invalid_argument", message: 
   return { code, message, status: 0 };
 }
 
+/** Whether this runtime's Request has a `credentials` field (browsers, Node, Deno, Bun; not workerd before 2024-11-11's compatibility date). */
+function requestHasCredentials(): boolean {
+  const request: unknown = (globalThis as { Request?: unknown }).Request;
+  const prototype: unknown = typeof request === "function" ? (request as { prototype?: unknown }).prototype : undefined;
+  return typeof prototype === "object" && prototype !== null && "credentials" in prototype;
+}
+
 /** Seconds from a `Retry-After` value: delay-seconds or an HTTP date. */
 export function parseRetryAfter(value: string | null, now: number = Date.now()): number | undefined {
   if (value === null) return undefined;
@@ -179,21 +186,30 @@ export async function perform<T>(transport: Transport, spec: CallSpec<T>, option
     method: spec.method,
     headers,
     signal: controller.signal,
-    // Never follow a redirect: it could carry the Authorization header elsewhere.
-    redirect: "error",
-    // Tokens travel in Authorization, never in cookies.
-    credentials: "omit",
+    // Never follow a redirect (it could carry the Authorization header elsewhere). "manual", not
+    // "error": Cloudflare Workers (workerd) refuse "error"; the 3xx is refused below.
+    redirect: "manual",
   };
+  // Tokens travel in Authorization, never in cookies. workerd (older compatibility dates) throws on
+  // a `credentials` field, and has no cookies to send: set it only where Request knows it.
+  if (requestHasCredentials()) init.credentials = "omit";
   if (body !== undefined) init.body = body;
 
   let status: number;
   let responseHeaders: Headers;
   let text: string;
+  let redirected = false;
   try {
     const response = await transport.fetch(transport.baseUrl + spec.path, init);
     status = response.status;
     responseHeaders = response.headers;
-    text = await response.text();
+    redirected = response.type === "opaqueredirect" || status === 0 || (status >= 300 && status < 400);
+    if (redirected) {
+      text = "";
+      void response.body?.cancel().catch(() => undefined);
+    } else {
+      text = await response.text();
+    }
   } catch (cause) {
     if (stoppedBy === "timeout") {
       return failure(clientError("timeout", `No answer from guest-access within ${transport.timeoutMs} ms.`));
@@ -206,6 +222,16 @@ export async function perform<T>(transport: Transport, spec: CallSpec<T>, option
   }
 
   const requestId = responseHeaders.get("x-request-id") ?? undefined;
+  if (redirected) {
+    // A 3xx (Node, Deno, Bun, workerd) or a browser's opaque redirect (status 0): never followed.
+    const error: GuestAccessError = {
+      code: "unexpected_response",
+      message: `guest-access answered with a redirect (HTTP ${status}), which the SDK never follows; check baseUrl.`,
+      status,
+    };
+    if (requestId !== undefined) error.requestId = requestId;
+    return failure(error);
+  }
   const parsed = parseJSON(text);
   if (status >= 200 && status < 300) {
     // Only the contract's own status is success: a proxy or captive portal answering 200 to a

@@ -211,7 +211,8 @@ describe("client options", () => {
     const last = sent[sent.length - 1];
     assert.equal(last.url, `${service.baseUrl}/v1/guest/order`, "a trailing slash on baseUrl is dropped");
     assert.equal(last.init.method, "GET");
-    assert.equal(last.init.redirect, "error");
+    assert.equal(last.init.redirect, "manual");
+    assert.equal(last.init.credentials, "omit");
     const headers = new Headers(last.init.headers);
     assert.equal(headers.get("user-agent"), "sdk-test/1");
     assert.equal(headers.get("x-shop"), "per-call", "per-call headers win, case-insensitively");

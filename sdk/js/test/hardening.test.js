@@ -130,3 +130,52 @@ describe("1. success only on the contract's status", () => {
     }
   });
 });
+
+describe("2. redirects and credentials as Cloudflare Workers (workerd) accept them", () => {
+  test('redirect: "manual", credentials: "omit" where Request has that field', async () => {
+    const { client, calls } = fake(() => answer(200, tracked));
+    assert.equal((await client.orders.track("gt_x")).error, null);
+    assert.equal(calls[0].init.redirect, "manual");
+    assert.equal(calls[0].init.credentials, "omit");
+  });
+
+  test("a runtime whose Request has no credentials field (workerd, older compatibility dates) gets none, and a redirect mode it knows", async () => {
+    const descriptor = Object.getOwnPropertyDescriptor(Request.prototype, "credentials");
+    assert.ok(descriptor?.configurable, "the test can hide Request.prototype.credentials");
+    delete Request.prototype.credentials;
+    try {
+      assert.ok(!("credentials" in Request.prototype));
+      // What workerd does with fields it does not support: it throws.
+      const workerd = fake((url, init) => {
+        if (init.redirect !== "follow" && init.redirect !== "manual") throw new TypeError("Invalid redirect value, must be one of \"follow\" or \"manual\"");
+        if ("credentials" in init) throw new Error("The 'credentials' field on 'RequestInitializerDict' is not implemented.");
+        return answer(200, tracked);
+      });
+      assert.deepEqual(summary(await workerd.client.orders.track("gt_x")), ["data", null, null]);
+    } finally {
+      Object.defineProperty(Request.prototype, "credentials", descriptor);
+    }
+  });
+
+  test("a 3xx answer is unexpected_response with its status; a browser's opaque redirect (status 0) too", async () => {
+    const redirect = fake(() => new Response(null, { status: 302, headers: { location: "https://elsewhere.example/" } }));
+    assert.deepEqual(summary(await redirect.admin.trackingTokens.mint(ORDER)), [null, "unexpected_response", 302]);
+    assert.equal(redirect.calls.length, 1, "not followed");
+    const opaque = fake(() => ({ type: "opaqueredirect", status: 0, headers: new Headers(), body: null, text: async () => "" }));
+    assert.deepEqual(summary(await opaque.client.orders.signOut("t")), [null, "unexpected_response", 0]);
+  });
+});
+
+describe("2. Node's own fetch with the SDK's init", () => {
+  let server;
+  before(async () => {
+    server = await scriptedServer((req) => ({ status: req.method === "DELETE" ? 204 : 200, headers: { "content-type": "application/json" }, body: req.method === "DELETE" ? "" : JSON.stringify(tracked) }));
+  });
+  after(() => server?.close());
+
+  test("Node's fetch takes the SDK's init as it is (manual redirects, credentials)", async () => {
+    const client = createClient({ baseUrl: server.url });
+    assert.equal((await client.orders.track("gt_x")).data.orderNumber, ORDER);
+    assert.deepEqual(await client.orders.signOut("t"), { data: null, error: null });
+  });
+});

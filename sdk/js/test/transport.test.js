@@ -9,7 +9,7 @@ import { closedPort, scriptedServer, silentServer } from "./helpers/peers.js";
 
 const clientKeys = ["code", "message", "status"];
 
-describe("network_error", () => {
+describe("network_error, and redirects", () => {
   test("a closed port resolves to network_error with status 0 and the cause", async () => {
     const client = createClient({ baseUrl: `http://127.0.0.1:${await closedPort()}` });
     const calls = [
@@ -29,7 +29,7 @@ describe("network_error", () => {
     }
   });
 
-  test("a redirect is never followed (the Authorization header stays home)", async () => {
+  test("a redirect is never followed (the Authorization header stays home): unexpected_response with its status", async () => {
     let reachedTarget = 0;
     const target = await scriptedServer(() => {
       reachedTarget += 1;
@@ -39,7 +39,7 @@ describe("network_error", () => {
     try {
       const admin = createAdminClient({ baseUrl: redirector.url, apiKey: "k".repeat(43) });
       const { error } = await admin.trackingTokens.mint("ORD-2026-0042");
-      assert.equal(error.code, "network_error");
+      assert.deepEqual([error.code, error.status], ["unexpected_response", 307]);
       assert.equal(reachedTarget, 0);
     } finally {
       await target.close();
