@@ -24,7 +24,9 @@ export type ServiceErrorCode =
  *
  * - `network_error`: the service could not be reached (connection refused or
  *   reset, DNS, TLS, or, in a browser, a CORS refusal).
- * - `timeout`: no complete answer within the client's `timeoutMs`.
+ * - `timeout`: no complete answer within the client's `timeoutMs` (also when
+ *   a custom `fetch`, or its body, ignores the abort signal: the SDK stops
+ *   waiting either way).
  * - `aborted`: the caller's `AbortSignal` fired (before or during the call).
  * - `unexpected_response`: an HTTP answer the contract does not describe: a
  *   success status other than the call's own (each call succeeds on exactly

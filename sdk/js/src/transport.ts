@@ -111,6 +111,16 @@ function clientError(code: "aborted" | "timeout" | "invalid_argument", message: 
   return { code, message, status: 0 };
 }
 
+/** Cancels an answer's body that will not be read (best effort: a custom fetch's answer may have no stream). */
+function discard(response: Response): void {
+  try {
+    const cancelled: unknown = response.body?.cancel();
+    if (cancelled instanceof Promise) cancelled.catch(() => undefined);
+  } catch {
+    // nothing to cancel
+  }
+}
+
 /** Whether this runtime's Request has a `credentials` field (browsers, Node, Deno, Bun; not workerd before 2024-11-11's compatibility date). */
 function requestHasCredentials(): boolean {
   const request: unknown = (globalThis as { Request?: unknown }).Request;
@@ -172,15 +182,21 @@ export async function perform<T>(transport: Transport, spec: CallSpec<T>, option
 
   const controller = new AbortController();
   let stoppedBy: "timeout" | "aborted" | undefined;
-  const onAbort = (): void => {
-    stoppedBy ??= "aborted";
+  // Rejects when the call is stopped. The fetch and the body reads race it, so a custom fetch (or
+  // body) that ignores the signal cannot hold the call past its timeout or the caller's abort.
+  let stop: () => void = () => undefined;
+  const stopped = new Promise<never>((_, reject) => {
+    stop = () => reject(new Error("stopped"));
+  });
+  stopped.catch(() => undefined);
+  const halt = (by: "timeout" | "aborted"): void => {
+    stoppedBy ??= by;
     controller.abort();
+    stop();
   };
+  const onAbort = (): void => halt("aborted");
   signal?.addEventListener("abort", onAbort, { once: true });
-  const timer = setTimeout(() => {
-    stoppedBy ??= "timeout";
-    controller.abort();
-  }, transport.timeoutMs);
+  const timer = setTimeout(() => halt("timeout"), transport.timeoutMs);
 
   const init: RequestInit = {
     method: spec.method,
@@ -199,18 +215,22 @@ export async function perform<T>(transport: Transport, spec: CallSpec<T>, option
   let responseHeaders: Headers;
   let text: string;
   let redirected = false;
+  let pending: Promise<Response> | undefined;
   try {
-    const response = await transport.fetch(transport.baseUrl + spec.path, init);
+    pending = Promise.resolve(transport.fetch(transport.baseUrl + spec.path, init));
+    const response = await Promise.race([pending, stopped]);
     status = response.status;
     responseHeaders = response.headers;
     redirected = response.type === "opaqueredirect" || status === 0 || (status >= 300 && status < 400);
     if (redirected) {
       text = "";
-      void response.body?.cancel().catch(() => undefined);
+      discard(response);
     } else {
-      text = await response.text();
+      text = await Promise.race([response.text(), stopped]);
     }
   } catch (cause) {
+    // A fetch that ignored the signal may still answer: drop that answer's body.
+    if (stoppedBy !== undefined) pending?.then(discard, () => undefined);
     if (stoppedBy === "timeout") {
       return failure(clientError("timeout", `No answer from guest-access within ${transport.timeoutMs} ms.`));
     }

@@ -166,6 +166,25 @@ describe("2. redirects and credentials as Cloudflare Workers (workerd) accept th
   });
 });
 
+describe("13. a fetch that ignores the signal", () => {
+  test("a fetch that never settles resolves to timeout", { timeout: 5000 }, async () => {
+    const { client } = fake(() => new Promise(() => {}), { timeoutMs: 200 });
+    assert.deepEqual(summary(await client.orders.track("gt_x")), [null, "timeout", 0]);
+  });
+
+  test("a body that never ends resolves to timeout", { timeout: 5000 }, async () => {
+    const { client } = fake(() => new Response(new ReadableStream({ pull() { return new Promise(() => {}); } }), { status: 200 }), { timeoutMs: 200 });
+    assert.deepEqual(summary(await client.orders.track("gt_x")), [null, "timeout", 0]);
+  });
+
+  test("the caller's abort ends the call at once", { timeout: 5000 }, async () => {
+    const { client } = fake(() => new Promise(() => {}), { timeoutMs: 60_000 });
+    const controller = new AbortController();
+    setTimeout(() => controller.abort(), 50);
+    assert.deepEqual(summary(await client.orders.track("gt_x", { signal: controller.signal })), [null, "aborted", 0]);
+  });
+});
+
 describe("2. Node's own fetch with the SDK's init", () => {
   let server;
   before(async () => {
