@@ -31,7 +31,8 @@ export type ServiceErrorCode =
  * - `unexpected_response`: an HTTP answer the contract does not describe: a
  *   success status other than the call's own (each call succeeds on exactly
  *   one: 200, 201, 202 or 204), e.g. an HTML page from a proxy or captive
- *   portal with status 200, or a body of the wrong shape; also any redirect
+ *   portal with status 200, a body of the wrong shape, or one over 1 MiB
+ *   (the SDK stops reading there); also any redirect
  *   (3xx, or a browser's opaque redirect with status 0): the SDK never follows
  *   one, so `Authorization` cannot travel elsewhere.
  * - `invalid_argument`: the SDK refused to send the request at all (a header

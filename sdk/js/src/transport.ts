@@ -111,6 +111,51 @@ function clientError(code: "aborted" | "timeout" | "invalid_argument", message: 
   return { code, message, status: 0 };
 }
 
+/** The most of an answer's body the SDK reads: the contract's answers are a few KiB. */
+export const maxBodyBytes = 1_048_576;
+const tooLarge: unique symbol = Symbol("too large");
+
+/**
+ * The body as text, or `tooLarge` once it passes `maxBodyBytes`: refused at once on a larger
+ * Content-Length, otherwise read from the body stream counting bytes and cancelled past the cap.
+ * Only an answer without a body stream (a custom fetch's) is read with text(). Every read races
+ * `stopped`.
+ */
+async function readCapped(response: Response, stopped: Promise<never>): Promise<string | typeof tooLarge> {
+  const declared = response.headers.get("content-length")?.trim();
+  if (declared !== undefined && /^\d+$/.test(declared) && Number(declared) > maxBodyBytes) {
+    discard(response);
+    return tooLarge;
+  }
+  const stream: unknown = response.body;
+  if (stream === null) return "";
+  if (typeof stream !== "object" || typeof (stream as { getReader?: unknown }).getReader !== "function") {
+    const text = await Promise.race([response.text(), stopped]);
+    return text.length > maxBodyBytes ? tooLarge : text;
+  }
+  const reader = (stream as ReadableStream<Uint8Array>).getReader();
+  const decoder = new TextDecoder();
+  let size = 0;
+  let text = "";
+  try {
+    for (;;) {
+      const { done, value } = await Promise.race([reader.read(), stopped]);
+      if (done) break;
+      if (!ArrayBuffer.isView(value)) throw new TypeError("the answer's body stream gave something other than bytes");
+      size += value.byteLength;
+      if (size > maxBodyBytes) {
+        reader.cancel().catch(() => undefined);
+        return tooLarge;
+      }
+      text += decoder.decode(value, { stream: true });
+    }
+  } catch (error) {
+    reader.cancel().catch(() => undefined);
+    throw error;
+  }
+  return text + decoder.decode();
+}
+
 /** Cancels an answer's body that will not be read (best effort: a custom fetch's answer may have no stream). */
 function discard(response: Response): void {
   try {
@@ -215,6 +260,7 @@ export async function perform<T>(transport: Transport, spec: CallSpec<T>, option
   let responseHeaders: Headers;
   let text: string;
   let redirected = false;
+  let oversized = false;
   let pending: Promise<Response> | undefined;
   try {
     pending = Promise.resolve(transport.fetch(transport.baseUrl + spec.path, init));
@@ -226,7 +272,13 @@ export async function perform<T>(transport: Transport, spec: CallSpec<T>, option
       text = "";
       discard(response);
     } else {
-      text = await Promise.race([response.text(), stopped]);
+      const read = await readCapped(response, stopped);
+      if (read === tooLarge) {
+        text = "";
+        oversized = true;
+      } else {
+        text = read;
+      }
     }
   } catch (cause) {
     // A fetch that ignored the signal may still answer: drop that answer's body.
@@ -247,6 +299,15 @@ export async function perform<T>(transport: Transport, spec: CallSpec<T>, option
     const error: GuestAccessError = {
       code: "unexpected_response",
       message: `guest-access answered with a redirect (HTTP ${status}), which the SDK never follows; check baseUrl.`,
+      status,
+    };
+    if (requestId !== undefined) error.requestId = requestId;
+    return failure(error);
+  }
+  if (oversized) {
+    const error: GuestAccessError = {
+      code: "unexpected_response",
+      message: `guest-access answered HTTP ${status} with a body over ${maxBodyBytes} bytes; the SDK read no further.`,
       status,
     };
     if (requestId !== undefined) error.requestId = requestId;

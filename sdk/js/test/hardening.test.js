@@ -166,6 +166,48 @@ describe("2. redirects and credentials as Cloudflare Workers (workerd) accept th
   });
 });
 
+describe("3. answer bodies are capped at 1 MiB", () => {
+  test("a Content-Length over 1 MiB is refused before reading: unexpected_response", async () => {
+    const server = await bigBodyServer({ bytes: 2 * 1024 * 1024, declareLength: true });
+    try {
+      const result = await createClient({ baseUrl: server.url }).orders.track("gt_x");
+      assert.deepEqual(summary(result), [null, "unexpected_response", 200]);
+    } finally {
+      await server.close();
+    }
+  });
+
+  test("a chunked body is read only up to 1 MiB, then cancelled: unexpected_response", async () => {
+    const server = await bigBodyServer({ bytes: 64 * 1024 * 1024, declareLength: false });
+    try {
+      const result = await createClient({ baseUrl: server.url }).orders.track("gt_x");
+      assert.deepEqual(summary(result), [null, "unexpected_response", 200]);
+      const deadline = Date.now() + 5000;
+      while (!server.state.closedEarly && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+      assert.ok(server.state.closedEarly, "the client hung up before the end of the body");
+      assert.ok(server.state.written < 16 * 1024 * 1024, `the server wrote ${server.state.written} bytes`);
+    } finally {
+      await server.close();
+    }
+  });
+
+  test("a body just under the cap is read whole", async () => {
+    const server = await bigBodyServer({ bytes: 1024 * 1024 - 100, declareLength: false });
+    try {
+      const result = await createClient({ baseUrl: server.url }).orders.track("gt_x");
+      assert.equal(result.error, null);
+      assert.equal(result.data.orderNumber, ORDER);
+    } finally {
+      await server.close();
+    }
+  });
+
+  test("a fetch whose answers have no body stream is read with text()", async () => {
+    const { client } = fake(() => ({ status: 200, headers: new Headers(), text: async () => JSON.stringify(tracked) }));
+    assert.equal((await client.orders.track("gt_x")).data.orderNumber, ORDER);
+  });
+});
+
 describe("13. a fetch that ignores the signal", () => {
   test("a fetch that never settles resolves to timeout", { timeout: 5000 }, async () => {
     const { client } = fake(() => new Promise(() => {}), { timeoutMs: 200 });
