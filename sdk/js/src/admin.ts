@@ -31,10 +31,19 @@ export interface GuestAccessAdminClient {
   readonly orders: AdminOrders;
 }
 
-/** Whether this looks like a browser page (a `window` or `document` global). */
+/**
+ * Whether this looks like a browser: a page (`window` or `document` global) or a Web Worker
+ * (`importScripts` or `WorkerGlobalScope`; a worker has no window or document). Deno before 2
+ * defines `window` too, so it is refused; Deno 2 does not.
+ */
 function inBrowser(): boolean {
-  const scope = globalThis as { window?: unknown; document?: unknown };
-  return typeof scope.window !== "undefined" || typeof scope.document !== "undefined";
+  const scope = globalThis as { window?: unknown; document?: unknown; importScripts?: unknown; WorkerGlobalScope?: unknown };
+  return (
+    typeof scope.window !== "undefined" ||
+    typeof scope.document !== "undefined" ||
+    typeof scope.importScripts === "function" ||
+    typeof scope.WorkerGlobalScope !== "undefined"
+  );
 }
 
 const minted = shapes.object<MintedTrackingToken>([["trackingToken", "string"]]);
@@ -42,7 +51,9 @@ const minted = shapes.object<MintedTrackingToken>([["trackingToken", "string"]])
 /**
  * A client for the service-to-service calls of a storefront backend. The
  * admin key can mint tracking tokens for and revoke any order: it must never
- * reach a browser, so this throws when a `window` or `document` global exists.
+ * reach a browser, so this throws in a page or a Web Worker (a `window`,
+ * `document`, `importScripts` or `WorkerGlobalScope` global; Deno < 2 too,
+ * which defines `window`).
  *
  * ```js
  * const admin = createAdminClient({ baseUrl, apiKey: process.env.GUEST_ACCESS_ADMIN_KEY });
@@ -52,7 +63,7 @@ const minted = shapes.object<MintedTrackingToken>([["trackingToken", "string"]])
 export function createAdminClient(options: AdminClientOptions): GuestAccessAdminClient {
   if (inBrowser()) {
     throw new Error(
-      "createAdminClient: refusing to run in a browser (found a window or document global). " +
+      "createAdminClient: refusing to run in a browser (found a window, document, importScripts or WorkerGlobalScope global). " +
         "The admin API key mints tracking tokens for and revokes any order; keep it on your server " +
         "and call createAdminClient only from server-side code.",
     );

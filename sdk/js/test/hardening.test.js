@@ -208,6 +208,19 @@ describe("3. answer bodies are capped at 1 MiB", () => {
   });
 });
 
+describe("4. createAdminClient in a browser Web Worker", () => {
+  for (const [name, value] of [["importScripts", () => undefined], ["WorkerGlobalScope", class WorkerGlobalScope {}]]) {
+    test(`refuses when ${name} is defined (no window or document in a worker)`, () => {
+      globalThis[name] = value;
+      try {
+        assert.throws(() => createAdminClient({ baseUrl: BASE, apiKey: KEY }), { message: /refusing to run in a browser/ });
+      } finally {
+        delete globalThis[name];
+      }
+    });
+  }
+});
+
 describe("13. a fetch that ignores the signal", () => {
   test("a fetch that never settles resolves to timeout", { timeout: 5000 }, async () => {
     const { client } = fake(() => new Promise(() => {}), { timeoutMs: 200 });
