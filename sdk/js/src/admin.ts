@@ -1,5 +1,5 @@
 import type { Result } from "./errors.js";
-import { makeTransport, perform, shapes, type BaseClientOptions, type CallOptions } from "./transport.js";
+import { isOrderNumber, makeTransport, orderNumberMessage, perform, refuse, shapes, type BaseClientOptions, type CallOptions } from "./transport.js";
 import type { MintedTrackingToken } from "./types.js";
 
 /** `createAdminClient`'s options. */
@@ -74,26 +74,25 @@ export function createAdminClient(options: AdminClientOptions): GuestAccessAdmin
     throw new TypeError("createAdminClient: apiKey is required (the service's admin API key)");
   }
   const trackingTokens: AdminTrackingTokens = {
-    mint: (orderNumber, callOptions) =>
-      perform(
+    mint: (orderNumber, callOptions) => {
+      if (!isOrderNumber(orderNumber)) return refuse("invalid_argument", orderNumberMessage);
+      return perform(
         transport,
         { method: "POST", path: "/v1/admin/tracking-tokens", body: { orderNumber }, bearer: apiKey, success: 201, accept: minted },
         callOptions,
-      ),
+      );
+    },
   };
   const orders: AdminOrders = {
-    revoke: (orderNumber, callOptions) =>
-      perform(
+    revoke: (orderNumber, callOptions) => {
+      // Checked before it becomes a path segment: ".." would send the admin key to POST /v1/admin/revoke.
+      if (!isOrderNumber(orderNumber)) return refuse("invalid_argument", orderNumberMessage);
+      return perform(
         transport,
-        {
-          method: "POST",
-          path: `/v1/admin/orders/${encodeURIComponent(String(orderNumber))}/revoke`,
-          bearer: apiKey,
-          success: 204,
-          accept: shapes.empty,
-        },
+        { method: "POST", path: `/v1/admin/orders/${encodeURIComponent(orderNumber)}/revoke`, bearer: apiKey, success: 204, accept: shapes.empty },
         callOptions,
-      ),
+      );
+    },
   };
   return Object.freeze({ trackingTokens: Object.freeze(trackingTokens), orders: Object.freeze(orders) });
 }

@@ -1,5 +1,5 @@
 import type { Result } from "./errors.js";
-import { makeTransport, perform, shapes, type BaseClientOptions, type CallOptions } from "./transport.js";
+import { isOrderNumber, makeTransport, orderNumberMessage, perform, refuse, shapes, type BaseClientOptions, type CallOptions } from "./transport.js";
 import type { AccessCodeRequested, OrderDetail, TrackedOrder, VerifiedAccess } from "./types.js";
 
 /** `createClient`'s options. */
@@ -74,16 +74,28 @@ const accepted = (body: unknown): AccessCodeRequested | undefined =>
 export function createClient(options: ClientOptions): GuestAccessClient {
   const transport = makeTransport(options, "createClient");
   const orders: GuestOrders = {
-    track: (trackingToken, callOptions) =>
-      perform(transport, { method: "GET", path: `/v1/tracking/${encodeURIComponent(String(trackingToken))}`, success: 200, accept: trackedOrder }, callOptions),
-    requestAccessCode: (orderNumber, email, callOptions) =>
-      perform(transport, { method: "POST", path: "/v1/access-codes", body: { orderNumber, email }, success: 202, accept: accepted }, callOptions),
-    verifyAccessCode: (orderNumber, email, code, callOptions) =>
-      perform(
+    track: (trackingToken, callOptions) => {
+      // "", "." and ".." would not be one path segment (GET /v1/tracking/ or /v1/): no token is
+      // any of them, so they are the service's answer to any malformed token, decided here.
+      if (trackingToken === "" || trackingToken === "." || trackingToken === "..") return refuse("not_found", "Not found.");
+      return perform(
+        transport,
+        { method: "GET", path: `/v1/tracking/${encodeURIComponent(String(trackingToken))}`, success: 200, accept: trackedOrder },
+        callOptions,
+      );
+    },
+    requestAccessCode: (orderNumber, email, callOptions) => {
+      if (!isOrderNumber(orderNumber)) return refuse("invalid_argument", orderNumberMessage);
+      return perform(transport, { method: "POST", path: "/v1/access-codes", body: { orderNumber, email }, success: 202, accept: accepted }, callOptions);
+    },
+    verifyAccessCode: (orderNumber, email, code, callOptions) => {
+      if (!isOrderNumber(orderNumber)) return refuse("invalid_argument", orderNumberMessage);
+      return perform(
         transport,
         { method: "POST", path: "/v1/access-codes/verify", body: { orderNumber, email, code }, success: 200, accept: verifiedAccess },
         callOptions,
-      ),
+      );
+    },
     getByAccessToken: (accessToken, callOptions) =>
       perform(transport, { method: "GET", path: "/v1/guest/order", bearer: accessToken, success: 200, accept: orderDetail }, callOptions),
     signOut: (accessToken, callOptions) =>

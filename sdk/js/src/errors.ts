@@ -35,8 +35,14 @@ export type ServiceErrorCode =
  *   (the SDK stops reading there); also any redirect
  *   (3xx, or a browser's opaque redirect with status 0): the SDK never follows
  *   one, so `Authorization` cannot travel elsewhere.
- * - `invalid_argument`: the SDK refused to send the request at all (a header
- *   name or value that HTTP cannot carry, such as a token with a line break).
+ * - `invalid_argument`: the SDK refused to send the request at all: an order
+ *   number off openapi.yaml's `OrderNumber` pattern (so never a dot segment
+ *   such as ".." in a path), or a header name or value that HTTP cannot carry
+ *   (such as a token with a line break).
+ *
+ * One service code is also decided locally, with `status: 0`: `track("")`,
+ * `track(".")` and `track("..")` are `not_found` without a request (they are
+ * no path segment, and no token).
  */
 export type ClientErrorCode =
   | "network_error"

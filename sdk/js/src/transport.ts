@@ -107,6 +107,19 @@ function failure(error: GuestAccessError): { data: null; error: GuestAccessError
   return { data: null, error };
 }
 
+/** A call decided without sending anything (status 0). */
+export function refuse<T>(code: "invalid_argument" | "not_found", message: string): Promise<Result<T>> {
+  return Promise.resolve(failure({ code, message, status: 0 }));
+}
+
+/** openapi.yaml's `OrderNumber`: 1–64 of A–Z a–z 0–9 _ -, starting with a letter or digit (so never a dot segment). */
+export function isOrderNumber(value: unknown): value is string {
+  return typeof value === "string" && /^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$/.test(value);
+}
+
+export const orderNumberMessage =
+  "orderNumber is not well-formed: 1 to 64 of A-Z, a-z, 0-9, _ and -, starting with a letter or digit.";
+
 function clientError(code: "aborted" | "timeout" | "invalid_argument", message: string): GuestAccessError {
   return { code, message, status: 0 };
 }

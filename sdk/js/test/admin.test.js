@@ -41,10 +41,10 @@ describe("trackingTokens.mint", () => {
     assert.equal(error.status, 404);
   });
 
-  test("a malformed order number is invalid_request (400)", async () => {
+  test("a malformed order number is refused before sending (invalid_argument, status 0)", async () => {
     const { error } = await admin.trackingTokens.mint("not a number/..");
-    assert.equal(error.code, "invalid_request");
-    assert.equal(error.status, 400);
+    assert.equal(error.code, "invalid_argument");
+    assert.equal(error.status, 0);
   });
 
   test("a wrong admin key, or a tracking token in its place, is unauthorized (401)", async () => {
@@ -80,12 +80,14 @@ describe("orders.revoke", () => {
     assert.equal((await client.orders.track(fresh.data.trackingToken)).data.orderNumber, janeOrder.orderNumber);
   });
 
-  test("the order number is sent as one encoded path segment", async () => {
+  test("an order number that is no path segment (or a dot segment) never leaves the SDK", async () => {
     const urls = [];
     const spy = createAdminClient({ baseUrl: service.baseUrl, apiKey: service.adminKey, fetch: (u, i) => (urls.push(u), fetch(u, i)) });
-    const { error } = await spy.orders.revoke("../tracking-tokens");
-    assert.equal(urls[0], `${service.baseUrl}/v1/admin/orders/..%2Ftracking-tokens/revoke`);
-    assert.equal(error.code, "invalid_request", "not a well-formed order number");
+    for (const number of ["../tracking-tokens", "..", "."]) {
+      const { error } = await spy.orders.revoke(number);
+      assert.deepEqual([error.code, error.status], ["invalid_argument", 0], number);
+    }
+    assert.deepEqual(urls, [], "the admin key went nowhere");
   });
 
   test("revoking an order the provider does not know succeeds (nothing to revoke)", async () => {

@@ -221,6 +221,38 @@ describe("4. createAdminClient in a browser Web Worker", () => {
   }
 });
 
+describe("6. dot segments and malformed order numbers are refused locally", () => {
+  test('track(""), track("."), track("..") are not_found without a request', async () => {
+    const { client, calls } = fake(() => answer(200, tracked));
+    for (const token of ["", ".", ".."]) {
+      const result = await client.orders.track(token);
+      assert.deepEqual(summary(result), [null, "not_found", 0], JSON.stringify(token));
+    }
+    assert.equal(calls.length, 0);
+  });
+
+  test("revoke and mint with a dot segment or a malformed order number are invalid_argument without a request", async () => {
+    const { admin, client, calls } = fake(() => new Response(null, { status: 204 }));
+    for (const number of ["", ".", "..", "../tracking-tokens", "ORD 42", "-ORD", "A".repeat(65), "ORD/1"]) {
+      assert.deepEqual(summary(await admin.orders.revoke(number)), [null, "invalid_argument", 0], `revoke ${JSON.stringify(number)}`);
+      assert.deepEqual(summary(await admin.trackingTokens.mint(number)), [null, "invalid_argument", 0], `mint ${JSON.stringify(number)}`);
+      assert.deepEqual(summary(await client.orders.requestAccessCode(number, EMAIL)), [null, "invalid_argument", 0]);
+      assert.deepEqual(summary(await client.orders.verifyAccessCode(number, EMAIL, "123456")), [null, "invalid_argument", 0]);
+    }
+    assert.equal(calls.length, 0, "nothing was sent, the admin key least of all");
+  });
+
+  test("the longest well-formed order number is sent; pre-encoded dots stay one encoded segment", async () => {
+    const { admin, client, calls } = fake((url) => (url.includes("/tracking/") ? answer(404, "") : new Response(null, { status: 204 })));
+    const longest = `A${"b-_9".repeat(15)}xyz`;
+    assert.equal(longest.length, 64);
+    assert.equal((await admin.orders.revoke(longest)).error, null);
+    assert.equal(calls[0].url, `${BASE}/v1/admin/orders/${longest}/revoke`);
+    await client.orders.track("%2E%2E");
+    assert.equal(calls[1].url, `${BASE}/v1/tracking/%252E%252E`);
+  });
+});
+
 describe("13. a fetch that ignores the signal", () => {
   test("a fetch that never settles resolves to timeout", { timeout: 5000 }, async () => {
     const { client } = fake(() => new Promise(() => {}), { timeoutMs: 200 });
