@@ -1,5 +1,5 @@
 import type { Result } from "./errors.js";
-import { isOrderNumber, makeTransport, orderNumberMessage, perform, refuse, shapes, type BaseClientOptions, type CallOptions } from "./transport.js";
+import { isOrderNumber, makeTransport, notAString, orderNumberMessage, perform, refuse, shapes, type BaseClientOptions, type CallOptions } from "./transport.js";
 import type { MintedTrackingToken } from "./types.js";
 
 /** `createAdminClient`'s options. */
@@ -75,6 +75,8 @@ export function createAdminClient(options: AdminClientOptions): GuestAccessAdmin
   }
   const trackingTokens: AdminTrackingTokens = {
     mint: (orderNumber, callOptions) => {
+      const wrongType = notAString({ orderNumber });
+      if (wrongType) return refuse("invalid_argument", wrongType);
       if (!isOrderNumber(orderNumber)) return refuse("invalid_argument", orderNumberMessage);
       return perform(
         transport,
@@ -85,6 +87,8 @@ export function createAdminClient(options: AdminClientOptions): GuestAccessAdmin
   };
   const orders: AdminOrders = {
     revoke: (orderNumber, callOptions) => {
+      const wrongType = notAString({ orderNumber });
+      if (wrongType) return refuse("invalid_argument", wrongType);
       // Checked before it becomes a path segment: ".." would send the admin key to POST /v1/admin/revoke.
       if (!isOrderNumber(orderNumber)) return refuse("invalid_argument", orderNumberMessage);
       return perform(

@@ -1,5 +1,5 @@
 import type { Result } from "./errors.js";
-import { isOrderNumber, makeTransport, orderNumberMessage, perform, refuse, shapes, type BaseClientOptions, type CallOptions } from "./transport.js";
+import { isOrderNumber, makeTransport, notAString, orderNumberMessage, perform, refuse, shapes, type BaseClientOptions, type CallOptions } from "./transport.js";
 import type { AccessCodeRequested, OrderDetail, TrackedOrder, VerifiedAccess } from "./types.js";
 
 /** `createClient`'s options. */
@@ -75,20 +75,26 @@ export function createClient(options: ClientOptions): GuestAccessClient {
   const transport = makeTransport(options, "createClient");
   const orders: GuestOrders = {
     track: (trackingToken, callOptions) => {
+      const wrongType = notAString({ trackingToken });
+      if (wrongType) return refuse("invalid_argument", wrongType);
       // "", "." and ".." would not be one path segment (GET /v1/tracking/ or /v1/): no token is
       // any of them, so they are the service's answer to any malformed token, decided here.
       if (trackingToken === "" || trackingToken === "." || trackingToken === "..") return refuse("not_found", "Not found.");
       return perform(
         transport,
-        { method: "GET", path: `/v1/tracking/${encodeURIComponent(String(trackingToken))}`, success: 200, accept: trackedOrder },
+        { method: "GET", path: `/v1/tracking/${encodeURIComponent(trackingToken)}`, success: 200, accept: trackedOrder },
         callOptions,
       );
     },
     requestAccessCode: (orderNumber, email, callOptions) => {
+      const wrongType = notAString({ orderNumber, email });
+      if (wrongType) return refuse("invalid_argument", wrongType);
       if (!isOrderNumber(orderNumber)) return refuse("invalid_argument", orderNumberMessage);
       return perform(transport, { method: "POST", path: "/v1/access-codes", body: { orderNumber, email }, success: 202, accept: accepted }, callOptions);
     },
     verifyAccessCode: (orderNumber, email, code, callOptions) => {
+      const wrongType = notAString({ orderNumber, email, code });
+      if (wrongType) return refuse("invalid_argument", wrongType);
       if (!isOrderNumber(orderNumber)) return refuse("invalid_argument", orderNumberMessage);
       return perform(
         transport,
@@ -97,9 +103,9 @@ export function createClient(options: ClientOptions): GuestAccessClient {
       );
     },
     getByAccessToken: (accessToken, callOptions) =>
-      perform(transport, { method: "GET", path: "/v1/guest/order", bearer: accessToken, success: 200, accept: orderDetail }, callOptions),
+      notAString({ accessToken }) ? refuse("invalid_argument", "accessToken must be a string.") : perform(transport, { method: "GET", path: "/v1/guest/order", bearer: accessToken, success: 200, accept: orderDetail }, callOptions),
     signOut: (accessToken, callOptions) =>
-      perform(transport, { method: "DELETE", path: "/v1/guest/token", bearer: accessToken, success: 204, accept: shapes.empty }, callOptions),
+      notAString({ accessToken }) ? refuse("invalid_argument", "accessToken must be a string.") : perform(transport, { method: "DELETE", path: "/v1/guest/token", bearer: accessToken, success: 204, accept: shapes.empty }, callOptions),
   };
   return Object.freeze({ orders: Object.freeze(orders) });
 }

@@ -35,7 +35,9 @@ export type ServiceErrorCode =
  *   (the SDK stops reading there); also any redirect
  *   (3xx, or a browser's opaque redirect with status 0): the SDK never follows
  *   one, so `Authorization` cannot travel elsewhere.
- * - `invalid_argument`: the SDK refused to send the request at all: an order
+ * - `invalid_argument`: the SDK refused to send the request at all: an
+ *   argument that is not a string (from JavaScript; a BigInt or a cyclic
+ *   object never makes a call reject), an order
  *   number off openapi.yaml's `OrderNumber` pattern (so never a dot segment
  *   such as ".." in a path), or a header name or value that HTTP cannot carry
  *   (such as a token with a line break).

@@ -112,6 +112,12 @@ export function refuse<T>(code: "invalid_argument" | "not_found", message: strin
   return Promise.resolve(failure({ code, message, status: 0 }));
 }
 
+/** The first of `values` (name → value) that is not a string, by name, for an invalid_argument message. */
+export function notAString(values: Record<string, unknown>): string | undefined {
+  for (const [name, value] of Object.entries(values)) if (typeof value !== "string") return `${name} must be a string.`;
+  return undefined;
+}
+
 /** openapi.yaml's `OrderNumber`: 1–64 of A–Z a–z 0–9 _ -, starting with a letter or digit (so never a dot segment). */
 export function isOrderNumber(value: unknown): value is string {
   return typeof value === "string" && /^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$/.test(value);
@@ -235,7 +241,12 @@ export async function perform<T>(transport: Transport, spec: CallSpec<T>, option
   let body: string | undefined;
   if (spec.body !== undefined) {
     headers["Content-Type"] = "application/json";
-    body = JSON.stringify(spec.body);
+    try {
+      body = JSON.stringify(spec.body);
+    } catch {
+      // A BigInt or a cycle (a JavaScript caller's argument): refused, never a rejected promise.
+      return failure(clientError("invalid_argument", "The request body cannot be written as JSON."));
+    }
   }
 
   const controller = new AbortController();

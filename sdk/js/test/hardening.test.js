@@ -272,6 +272,29 @@ describe("13. a fetch that ignores the signal", () => {
   });
 });
 
+describe("15. arguments of the wrong type", () => {
+  test("resolve to invalid_argument without a request; the promise never rejects", async () => {
+    const circular = {};
+    circular.self = circular;
+    const { calls, client, admin } = fake(() => answer(200, tracked));
+    const results = [
+      await client.orders.requestAccessCode(10n, EMAIL),
+      await client.orders.requestAccessCode(ORDER, 10n),
+      await client.orders.requestAccessCode(ORDER, circular),
+      await client.orders.verifyAccessCode(ORDER, EMAIL, 123456),
+      await client.orders.verifyAccessCode(ORDER, EMAIL, circular),
+      await client.orders.track(42),
+      await client.orders.track({ toString: () => "gt_x" }),
+      await client.orders.getByAccessToken(undefined),
+      await client.orders.signOut(null),
+      await admin.trackingTokens.mint(42),
+      await admin.orders.revoke(["ORD-1"]),
+    ];
+    for (const [i, result] of results.entries()) assert.deepEqual(summary(result), [null, "invalid_argument", 0], `call ${i}`);
+    assert.equal(calls.length, 0);
+  });
+});
+
 describe("2. Node's own fetch with the SDK's init", () => {
   let server;
   before(async () => {
