@@ -82,7 +82,7 @@ export function createClient(options: ClientOptions): GuestAccessClient {
       if (trackingToken === "" || trackingToken === "." || trackingToken === "..") return refuse("not_found", "Not found.");
       return perform(
         transport,
-        { method: "GET", path: `/v1/tracking/${encodeURIComponent(trackingToken)}`, success: 200, accept: trackedOrder },
+        { method: "GET", path: `/v1/tracking/${encodeURIComponent(trackingToken)}`, secrets: [trackingToken], success: 200, accept: trackedOrder },
         callOptions,
       );
     },

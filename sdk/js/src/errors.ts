@@ -66,7 +66,11 @@ export interface GuestAccessError {
   retryAfter?: number;
   /** The answer's `X-Request-Id`, to find the request in the service's log. */
   requestId?: string;
-  /** For `network_error`, the underlying exception (for logs; never shown to shoppers). */
+  /**
+   * For `network_error`, the underlying exception, for logs (never shown to shoppers): a copy
+   * keeping its `name`, `code` and `cause` chain, with the request URL (which may hold a tracking
+   * token) and any credential replaced by "<url>" in its messages.
+   */
   cause?: unknown;
 }
 

@@ -50,6 +50,8 @@ export interface CallSpec<T> {
   body?: unknown;
   /** An `Authorization: Bearer …` credential (access token or admin key). */
   bearer?: string;
+  /** Other values the call carries that must not reach a log (the tracking token, as given). */
+  secrets?: string[];
   /** The one status the contract answers success with (200, 201, 202 or 204); any other 2xx is `unexpected_response`. */
   success: 200 | 201 | 202 | 204;
   /** The body of the success answer as `T`, or `undefined` when its shape is not the contract's. `null` body for 204. */
@@ -65,11 +67,8 @@ export function makeTransport(options: BaseClientOptions, who: string): Transpor
   if (options === null || typeof options !== "object") {
     throw new TypeError(`${who}: options are required, e.g. { baseUrl: "https://guest-access.example" }`);
   }
-  const { baseUrl, timeoutMs = defaultTimeoutMs, headers = {} } = options;
-  if (typeof baseUrl !== "string" || !/^https?:\/\/[^/?#]+/i.test(baseUrl)) {
-    throw new TypeError(`${who}: baseUrl must be an absolute http(s) URL, e.g. "https://guest-access.example"`);
-  }
-  if (/[?#]/.test(baseUrl)) throw new TypeError(`${who}: baseUrl must not have a query or fragment`);
+  const { timeoutMs = defaultTimeoutMs, headers = {} } = options;
+  const baseUrl = checkBaseUrl(options.baseUrl, who);
   if (typeof timeoutMs !== "number" || !Number.isFinite(timeoutMs) || timeoutMs <= 0) {
     throw new TypeError(`${who}: timeoutMs must be a positive number of milliseconds`);
   }
@@ -80,12 +79,37 @@ export function makeTransport(options: BaseClientOptions, who: string): Transpor
   const checked = checkHeaders(headers);
   if (typeof checked === "string") throw new TypeError(`${who}: headers: ${checked}`);
   return {
-    baseUrl: baseUrl.replace(/\/+$/, ""),
+    baseUrl: (baseUrl.origin + baseUrl.pathname).replace(/\/+$/, ""),
     timeoutMs,
     // Called as a plain function: a browser's fetch must not be called as a method of another object.
     fetch: options.fetch ? options.fetch : (input, init) => globalThis.fetch(input, init),
     headers: checked,
   };
+}
+
+/**
+ * `baseUrl` parsed with `new URL()`: absolute http(s), a host, no query or fragment, and no
+ * credentials (user:password@ would ride along in logs and error messages; never echoed).
+ */
+function checkBaseUrl(value: unknown, who: string): URL {
+  const wanted = `${who}: baseUrl must be an absolute http(s) URL, e.g. "https://guest-access.example"`;
+  if (typeof value !== "string" || !/^https?:\/\//i.test(value)) throw new TypeError(wanted);
+  const authority = value.slice(value.indexOf("//") + 2).split(/[/?#\\]/)[0] ?? "";
+  if (authority.includes("@")) {
+    throw new TypeError(`${who}: baseUrl must not carry credentials (user:password@); the SDK sends only the API key or token it is given`);
+  }
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    throw new TypeError(`${wanted}; this one is not a valid URL`);
+  }
+  if ((url.protocol !== "http:" && url.protocol !== "https:") || url.hostname === "") throw new TypeError(wanted);
+  if (url.username !== "" || url.password !== "") {
+    throw new TypeError(`${who}: baseUrl must not carry credentials (user:password@); the SDK sends only the API key or token it is given`);
+  }
+  if (/[?#]/.test(value)) throw new TypeError(`${who}: baseUrl must not have a query or fragment`);
+  return url;
 }
 
 /** The headers as pairs, or a sentence saying which one HTTP cannot carry (never echoing a value: it may be a secret). */
@@ -173,6 +197,28 @@ async function readCapped(response: Response, stopped: Promise<never>): Promise<
     throw error;
   }
   return text + decoder.decode();
+}
+
+/**
+ * The exception behind a network_error, for logs: a copy keeping `name` and `code` (and, three
+ * levels deep, `cause`), with the request URL (it holds a tracking token), the path and the
+ * credential replaced by "<url>" in every message. The original, and its stack, are dropped.
+ */
+function scrubCause(cause: unknown, secrets: readonly string[], depth = 0): unknown {
+  const sorted = secrets.filter((secret) => secret.length >= 4).sort((a, b) => b.length - a.length);
+  const clean = (text: string): string => sorted.reduce((result, secret) => result.split(secret).join("<url>"), text);
+  try {
+    if (typeof cause === "string") return clean(cause);
+    if (typeof cause !== "object" || cause === null) return cause;
+    const source = cause as { name?: unknown; message?: unknown; code?: unknown; cause?: unknown };
+    const copy = new Error(typeof source.message === "string" ? clean(source.message) : "") as Error & { code?: unknown; cause?: unknown };
+    if (typeof source.name === "string") copy.name = clean(source.name);
+    if (typeof source.code === "string" || typeof source.code === "number") copy.code = source.code;
+    if (source.cause !== undefined && depth < 3) copy.cause = scrubCause(source.cause, secrets, depth + 1);
+    return copy;
+  } catch {
+    return undefined;
+  }
 }
 
 /** Cancels an answer's body that will not be read (best effort: a custom fetch's answer may have no stream). */
@@ -280,6 +326,7 @@ export async function perform<T>(transport: Transport, spec: CallSpec<T>, option
   if (requestHasCredentials()) init.credentials = "omit";
   if (body !== undefined) init.body = body;
 
+  const url = transport.baseUrl + spec.path;
   let status: number;
   let responseHeaders: Headers;
   let text: string;
@@ -287,7 +334,7 @@ export async function perform<T>(transport: Transport, spec: CallSpec<T>, option
   let oversized = false;
   let pending: Promise<Response> | undefined;
   try {
-    pending = Promise.resolve(transport.fetch(transport.baseUrl + spec.path, init));
+    pending = Promise.resolve(transport.fetch(url, init));
     const response = await Promise.race([pending, stopped]);
     status = response.status;
     responseHeaders = response.headers;
@@ -311,7 +358,8 @@ export async function perform<T>(transport: Transport, spec: CallSpec<T>, option
       return failure(clientError("timeout", `No answer from guest-access within ${transport.timeoutMs} ms.`));
     }
     if (stoppedBy === "aborted" || signal?.aborted) return failure(clientError("aborted", "The call was aborted."));
-    return failure({ code: "network_error", message: "guest-access could not be reached.", status: 0, cause });
+    const secrets = [url, spec.path, ...(spec.secrets ?? []), ...(spec.bearer ? [spec.bearer] : [])];
+    return failure({ code: "network_error", message: "guest-access could not be reached.", status: 0, cause: scrubCause(cause, secrets) });
   } finally {
     clearTimeout(timer);
     signal?.removeEventListener("abort", onAbort);

@@ -253,6 +253,46 @@ describe("6. dot segments and malformed order numbers are refused locally", () =
   });
 });
 
+describe("7. baseUrl and what reaches logs", () => {
+  test("a baseUrl with user:password@ is refused with a TypeError that does not echo it", () => {
+    for (const baseUrl of ["http://user:s3cret-pw@127.0.0.1:8080", "https://s3cret-pw@guest-access.example", "https://@guest-access.example"]) {
+      assert.throws(
+        () => createClient({ baseUrl }),
+        (e) => e instanceof TypeError && /credentials|user/i.test(e.message) && !e.message.includes("s3cret-pw"),
+        baseUrl,
+      );
+    }
+  });
+
+  test("a baseUrl that is no valid URL, or not http(s), is refused", () => {
+    for (const baseUrl of ["http://exa mple.com", "http://[::1", "https://", "ftp://guest-access.example", "javascript:alert(1)", "http://guest-access.example:99999"]) {
+      assert.throws(() => createClient({ baseUrl }), TypeError, baseUrl);
+    }
+  });
+
+  test("network_error's cause keeps name and code, not the URL (tracking token) or the credential", async () => {
+    const token = "gt_SECRETsecretSECRETsecret0123456789";
+    const client = createClient({
+      baseUrl: BASE,
+      fetch: async (url, init) => {
+        const inner = Object.assign(new Error(`connect ECONNREFUSED for ${url} with ${init.headers.Authorization ?? "no auth"}`), { code: "ECONNREFUSED" });
+        throw Object.assign(new TypeError(`fetch failed: ${url}`), { cause: inner });
+      },
+    });
+    const tracked = await client.orders.track(token);
+    assert.equal(tracked.error.code, "network_error");
+    const cause = tracked.error.cause;
+    assert.equal(cause.name, "TypeError");
+    assert.equal(cause.cause.code, "ECONNREFUSED");
+    const shown = inspect(cause, { depth: 10 }) + JSON.stringify(cause) + String(cause.stack) + String(cause.cause.stack);
+    assert.ok(!shown.includes("SECRETsecret"), "the tracking token is not in the cause");
+    assert.ok(shown.includes("<url>"), "the URL is replaced, so the message still reads");
+    const refetch = await client.orders.getByAccessToken("eyJsecret.token.value");
+    const again = inspect(refetch.error.cause, { depth: 10 });
+    assert.ok(!again.includes("eyJsecret"), "the bearer credential is not in the cause");
+  });
+});
+
 describe("13. a fetch that ignores the signal", () => {
   test("a fetch that never settles resolves to timeout", { timeout: 5000 }, async () => {
     const { client } = fake(() => new Promise(() => {}), { timeoutMs: 200 });
