@@ -73,6 +73,11 @@ export function createAdminClient(options: AdminClientOptions): GuestAccessAdmin
   if (typeof apiKey !== "string" || apiKey.trim() === "") {
     throw new TypeError("createAdminClient: apiKey is required (the service's admin API key)");
   }
+  // Printable ASCII, no spaces: a key read from a file with its trailing newline (or pasted with a
+  // space) fails here, not as 401s later. The key is never echoed.
+  if (!/^[\x21-\x7e]+$/.test(apiKey)) {
+    throw new TypeError("createAdminClient: apiKey has whitespace, a line break or characters past ASCII (trim the file or variable it comes from)");
+  }
   const trackingTokens: AdminTrackingTokens = {
     mint: (orderNumber, callOptions) => {
       const wrongType = notAString({ orderNumber });

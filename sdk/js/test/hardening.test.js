@@ -293,6 +293,14 @@ describe("7. baseUrl and what reaches logs", () => {
   });
 });
 
+describe("8. apiKey", () => {
+  test("a key with whitespace, a line break or non-ASCII is refused at creation, never echoed", () => {
+    for (const apiKey of ["abc def-secret", "abc-secret\n", "\tabc-secret", "abc-secret\u00e9", ""]) {
+      assert.throws(() => createAdminClient({ baseUrl: BASE, apiKey }), (e) => e instanceof TypeError && /apiKey/.test(e.message) && !e.message.includes("secret"));
+    }
+  });
+});
+
 describe("13. a fetch that ignores the signal", () => {
   test("a fetch that never settles resolves to timeout", { timeout: 5000 }, async () => {
     const { client } = fake(() => new Promise(() => {}), { timeoutMs: 200 });
