@@ -34,6 +34,8 @@ export interface BaseClientOptions {
 }
 
 export const defaultTimeoutMs = 15_000;
+/** The longest delay timers take (2^31 - 1 ms); longer ones fire at once. */
+export const maxTimeoutMs = 2_147_483_647;
 
 /** A validated client configuration. */
 export interface Transport {
@@ -69,8 +71,9 @@ export function makeTransport(options: BaseClientOptions, who: string): Transpor
   }
   const { timeoutMs = defaultTimeoutMs, headers = {} } = options;
   const baseUrl = checkBaseUrl(options.baseUrl, who);
-  if (typeof timeoutMs !== "number" || !Number.isFinite(timeoutMs) || timeoutMs <= 0) {
-    throw new TypeError(`${who}: timeoutMs must be a positive number of milliseconds`);
+  // setTimeout fires at once past 2^31 - 1 ms (about 24.8 days): refused, not capped.
+  if (typeof timeoutMs !== "number" || !Number.isFinite(timeoutMs) || timeoutMs <= 0 || timeoutMs > maxTimeoutMs) {
+    throw new TypeError(`${who}: timeoutMs must be a positive number of milliseconds, at most ${maxTimeoutMs}`);
   }
   const fetchImpl = options.fetch ?? globalThis.fetch;
   if (typeof fetchImpl !== "function") {

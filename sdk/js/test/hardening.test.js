@@ -301,6 +301,15 @@ describe("8. apiKey", () => {
   });
 });
 
+describe("9. timeoutMs", () => {
+  test("past 2^31-1 ms (timers would fire at once), not finite, or not positive: a TypeError", () => {
+    for (const timeoutMs of [2 ** 31, 1e12, Infinity, NaN, 0, -5, "1000"]) {
+      assert.throws(() => createClient({ baseUrl: BASE, timeoutMs }), { name: "TypeError", message: /timeoutMs/ }, String(timeoutMs));
+    }
+    createClient({ baseUrl: BASE, timeoutMs: 2 ** 31 - 1 });
+  });
+});
+
 describe("13. a fetch that ignores the signal", () => {
   test("a fetch that never settles resolves to timeout", { timeout: 5000 }, async () => {
     const { client } = fake(() => new Promise(() => {}), { timeoutMs: 200 });
