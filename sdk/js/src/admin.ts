@@ -6,6 +6,12 @@ import type { MintedTrackingToken } from "./types.js";
 export interface AdminClientOptions extends BaseClientOptions {
   /** The service's admin API key (`--admin-key-file` / `GUEST_ACCESS_ADMIN_KEY`). Server side only. */
   apiKey: string;
+  /**
+   * Allow a plain `http:` baseUrl whose host is not loopback (e.g. a private network the
+   * service's traffic never leaves). Without it, such a baseUrl throws: the admin key would cross
+   * the network in clear text. `http://127.0.0.1`, `localhost` and `[::1]` need no flag.
+   */
+  allowInsecureHttp?: boolean;
 }
 
 export interface AdminTrackingTokens {
@@ -46,6 +52,12 @@ function inBrowser(): boolean {
   );
 }
 
+/** Whether a URL's hostname is this machine: 127.0.0.0/8, localhost (and *.localhost), [::1]. */
+function isLoopback(hostname: string): boolean {
+  const host = hostname.toLowerCase();
+  return host === "localhost" || host.endsWith(".localhost") || host === "[::1]" || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(host);
+}
+
 const minted = shapes.object<MintedTrackingToken>([["trackingToken", "string"]]);
 
 /**
@@ -69,6 +81,13 @@ export function createAdminClient(options: AdminClientOptions): GuestAccessAdmin
     );
   }
   const transport = makeTransport(options, "createAdminClient");
+  const { protocol, hostname } = new URL(transport.baseUrl);
+  if (protocol !== "https:" && !isLoopback(hostname) && options.allowInsecureHttp !== true) {
+    throw new TypeError(
+      "createAdminClient: baseUrl must be https unless its host is loopback (127.0.0.0/8, localhost, [::1]): " +
+        "the admin key would cross the network in clear text. Pass allowInsecureHttp: true to accept that.",
+    );
+  }
   const apiKey: unknown = options.apiKey;
   if (typeof apiKey !== "string" || apiKey.trim() === "") {
     throw new TypeError("createAdminClient: apiKey is required (the service's admin API key)");

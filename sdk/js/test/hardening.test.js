@@ -352,6 +352,22 @@ describe("15. arguments of the wrong type", () => {
   });
 });
 
+describe("16. plain http", () => {
+  test("createAdminClient refuses http to a non-loopback host unless allowInsecureHttp", () => {
+    for (const baseUrl of ["http://guest-access.internal:8080", "http://10.0.0.5", "http://example.com"]) {
+      assert.throws(() => createAdminClient({ baseUrl, apiKey: KEY }), { name: "TypeError", message: /https/ }, baseUrl);
+      createAdminClient({ baseUrl, apiKey: KEY, allowInsecureHttp: true });
+    }
+    for (const baseUrl of ["http://127.0.0.1:8080", "http://127.1.2.3", "http://localhost:8080", "http://api.localhost", "http://[::1]:8080", "https://guest-access.example"]) {
+      createAdminClient({ baseUrl, apiKey: KEY });
+    }
+  });
+
+  test("createClient allows http anywhere (a browser page's own origin may be http in development)", () => {
+    createClient({ baseUrl: "http://guest-access.internal:8080" });
+  });
+});
+
 describe("2. Node's own fetch with the SDK's init", () => {
   let server;
   before(async () => {
