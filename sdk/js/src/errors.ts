@@ -62,7 +62,7 @@ export interface GuestAccessError {
   message: string;
   /** The HTTP status; `0` when no HTTP answer was read (`network_error`, `timeout`, `aborted`, `invalid_argument`). */
   status: number;
-  /** Seconds to wait before trying again, from `Retry-After` (429 `rate_limited`, 503 `unavailable`). */
+  /** Whole seconds (0 to 86400) to wait before trying again, from `Retry-After` (429 `rate_limited`, 503 `unavailable`). */
   retryAfter?: number;
   /** The answer's `X-Request-Id`, to find the request in the service's log. */
   requestId?: string;

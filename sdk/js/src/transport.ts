@@ -241,14 +241,25 @@ function requestHasCredentials(): boolean {
   return typeof prototype === "object" && prototype !== null && "credentials" in prototype;
 }
 
-/** Seconds from a `Retry-After` value: delay-seconds or an HTTP date. */
+/** The most `retryAfter` says: a day. A longer wait is a misconfigured proxy, not advice. */
+export const maxRetryAfterSeconds = 86_400;
+
+/** Whole seconds from a `Retry-After` value (delay-seconds or an HTTP date), clamped to 0…86400. */
 export function parseRetryAfter(value: string | null, now: number = Date.now()): number | undefined {
   if (value === null) return undefined;
   const text = value.trim();
-  if (/^\d+$/.test(text)) return Number(text);
-  const date = Date.parse(text);
-  if (Number.isNaN(date)) return undefined;
-  return Math.max(0, Math.ceil((date - now) / 1000));
+  let seconds: number;
+  if (/^\d+$/.test(text)) {
+    seconds = Number(text);
+  } else {
+    // HTTP dates (IMF-fixdate, RFC 850, asctime) all start with a day name; Date.parse alone
+    // would read "1.5" as a date in 2001.
+    if (!/^(Mon|Tue|Wed|Thu|Fri|Sat|Sun)/i.test(text)) return undefined;
+    const date = Date.parse(text);
+    if (Number.isNaN(date)) return undefined;
+    seconds = Math.ceil((date - now) / 1000);
+  }
+  return Math.min(maxRetryAfterSeconds, Math.max(0, seconds));
 }
 
 function parseJSON(text: string): unknown {

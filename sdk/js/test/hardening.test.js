@@ -310,6 +310,26 @@ describe("9. timeoutMs", () => {
   });
 });
 
+describe("10. retryAfter", () => {
+  test("is an integer from 0 to 86400", async () => {
+    const cases = [
+      ["99999999999999999999999", 86400],
+      ["86401", 86400],
+      ["120", 120],
+      [new Date(Date.now() + 10 * 365 * 86400_000).toUTCString(), 86400],
+      [new Date(Date.now() - 60_000).toUTCString(), 0],
+      ["1.5", undefined],
+      ["-5", undefined],
+      ["soon", undefined],
+    ];
+    for (const [header, expected] of cases) {
+      const { client } = fake(() => answer(429, { error: { code: "rate_limited", message: "Too many requests." } }, { "retry-after": header }));
+      const { error } = await client.orders.track("gt_x");
+      assert.equal(error.retryAfter, expected, header);
+    }
+  });
+});
+
 describe("13. a fetch that ignores the signal", () => {
   test("a fetch that never settles resolves to timeout", { timeout: 5000 }, async () => {
     const { client } = fake(() => new Promise(() => {}), { timeoutMs: 200 });
