@@ -43,16 +43,20 @@ const trackedOrder = shapes.object<TrackedOrder>([
   ["status", "string"],
   ["grandTotal", "number"],
   ["emailMasked", "string"],
+  ["items", "array"],
 ]);
 const orderDetail = shapes.object<OrderDetail>([
   ["orderNumber", "string"],
   ["status", "string"],
   ["grandTotal", "number"],
   ["email", "string"],
+  ["items", "array"],
+  ["fulfillments", "array"],
 ]);
 const verifiedAccess = (body: unknown): VerifiedAccess | undefined => {
   const access = shapes.object<VerifiedAccess>([
     ["accessToken", "string"],
+    ["tokenType", (value) => value === "Bearer"],
     ["expiresIn", "number"],
     ["order", "object"],
   ])(body);

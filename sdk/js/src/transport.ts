@@ -262,10 +262,13 @@ export function parseRetryAfter(value: string | null, now: number = Date.now()):
   return Math.min(maxRetryAfterSeconds, Math.max(0, seconds));
 }
 
+/** Keys dropped from every answer: JSON.parse keeps "__proto__" as an own key, which a later merge (spread, Object.assign, a deep-merge helper) could turn into prototype pollution. */
+const unsafeKeys: ReadonlySet<string> = new Set(["__proto__", "constructor", "prototype"]);
+
 function parseJSON(text: string): unknown {
   if (text === "") return undefined;
   try {
-    return JSON.parse(text) as unknown;
+    return JSON.parse(text, (key, value: unknown) => (unsafeKeys.has(key) ? undefined : value)) as unknown;
   } catch {
     return undefined;
   }
@@ -431,14 +434,25 @@ export async function perform<T>(transport: Transport, spec: CallSpec<T>, option
   return failure(error);
 }
 
+/** What a required field must be: a JSON type, or a check of its own. */
+export type FieldCheck = "string" | "number" | "object" | "array" | ((value: unknown) => boolean);
+
 /** `accept` helpers: light shape checks, enough to tell the contract's answer from a stray page. */
 export const shapes = {
-  object<T>(required: ReadonlyArray<readonly [string, "string" | "number" | "object"]>) {
+  object<T>(required: ReadonlyArray<readonly [string, FieldCheck]>) {
     return (body: unknown): T | undefined => {
       if (!isObject(body)) return undefined;
-      for (const [key, type] of required) {
+      for (const [key, check] of required) {
         const value = body[key];
-        if (type === "object" ? !isObject(value) : typeof value !== type) return undefined;
+        const ok =
+          typeof check === "function"
+            ? check(value)
+            : check === "object"
+              ? isObject(value)
+              : check === "array"
+                ? Array.isArray(value)
+                : typeof value === check;
+        if (!ok) return undefined;
       }
       return body as T;
     };

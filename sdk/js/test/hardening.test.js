@@ -330,6 +330,34 @@ describe("10. retryAfter", () => {
   });
 });
 
+describe("11. answer JSON", () => {
+  test("__proto__, constructor and prototype keys are dropped", async () => {
+    const body = JSON.stringify(tracked).slice(0, -1) + ',"__proto__":{"polluted":1},"constructor":{"prototype":{"polluted":1}},"items2":[{"__proto__":{"x":1}}]}';
+    const { client } = fake(() => answer(200, body));
+    const { data, error } = await client.orders.track("gt_x");
+    assert.equal(error, null);
+    assert.ok(!Object.prototype.hasOwnProperty.call(data, "__proto__"));
+    assert.ok(!Object.prototype.hasOwnProperty.call(data, "constructor"));
+    assert.ok(!Object.prototype.hasOwnProperty.call(data.items2[0], "__proto__"));
+    assert.equal({ ...data }.polluted, undefined);
+    assert.equal(Object.getPrototypeOf(data), Object.prototype);
+  });
+
+  test("verify needs tokenType Bearer; arrays must be arrays", async () => {
+    const bad = [
+      ["tokenType MAC", (c) => c.client.orders.verifyAccessCode(ORDER, EMAIL, "123456"), { ...verified, tokenType: "MAC" }],
+      ["tokenType missing", (c) => c.client.orders.verifyAccessCode(ORDER, EMAIL, "123456"), { ...verified, tokenType: undefined }],
+      ["order.items an object", (c) => c.client.orders.verifyAccessCode(ORDER, EMAIL, "123456"), { ...verified, order: { ...janeOrder, items: {} } }],
+      ["fulfillments a string", (c) => c.client.orders.getByAccessToken("t"), { ...janeOrder, fulfillments: "none" }],
+      ["tracking items an object", (c) => c.client.orders.track("gt_x"), { ...tracked, items: { length: 1 } }],
+    ];
+    for (const [what, call, body] of bad) {
+      const result = await call(fake((url, init) => (init.method === "DELETE" ? new Response(null, { status: 204 }) : answer(200, body))));
+      assert.deepEqual(summary(result), [null, "unexpected_response", 200], what);
+    }
+  });
+});
+
 describe("13. a fetch that ignores the signal", () => {
   test("a fetch that never settles resolves to timeout", { timeout: 5000 }, async () => {
     const { client } = fake(() => new Promise(() => {}), { timeoutMs: 200 });
