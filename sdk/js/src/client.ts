@@ -1,5 +1,17 @@
 import type { Result } from "./errors.js";
-import { isOrderNumber, makeTransport, notAString, orderNumberMessage, perform, refuse, shapes, type BaseClientOptions, type CallOptions } from "./transport.js";
+import {
+  isObject,
+  isOrderNumber,
+  makeTransport,
+  notAString,
+  orderNumberMessage,
+  perform,
+  refuse,
+  shapes,
+  type BaseClientOptions,
+  type CallOptions,
+  type CallSpec,
+} from "./transport.js";
 import type { AccessCodeRequested, OrderDetail, TrackedOrder, VerifiedAccess } from "./types.js";
 
 /** `createClient`'s options. */
@@ -62,6 +74,14 @@ const verifiedAccess = (body: unknown): VerifiedAccess | undefined => {
   ])(body);
   return access && orderDetail(access.order) ? access : undefined;
 };
+const signOutCall = (accessToken: string): CallSpec<null> => ({
+  method: "DELETE",
+  path: "/v1/guest/token",
+  bearer: accessToken,
+  success: 204,
+  accept: shapes.empty,
+});
+
 const accepted = (body: unknown): AccessCodeRequested | undefined =>
   shapes.object<AccessCodeRequested>([["status", "string"]])(body)?.status === "accepted" ? { status: "accepted" } : undefined;
 
@@ -102,14 +122,27 @@ export function createClient(options: ClientOptions): GuestAccessClient {
       if (!isOrderNumber(orderNumber)) return refuse("invalid_argument", orderNumberMessage);
       return perform(
         transport,
-        { method: "POST", path: "/v1/access-codes/verify", body: { orderNumber, email, code }, success: 200, accept: verifiedAccess },
+        {
+          method: "POST",
+          path: "/v1/access-codes/verify",
+          body: { orderNumber, email, code },
+          success: 200,
+          accept: verifiedAccess,
+          // An answer that fails the shape check may still hold a live access token, which the
+          // caller never gets: sign it out (best effort, bounded by the same timeout) so it does
+          // not stay valid for 30 minutes with nobody holding it.
+          onRejected: async (body) => {
+            const token = isObject(body) ? body["accessToken"] : undefined;
+            if (typeof token === "string" && token !== "") await perform(transport, signOutCall(token), callOptions);
+          },
+        },
         callOptions,
       );
     },
     getByAccessToken: (accessToken, callOptions) =>
       notAString({ accessToken }) ? refuse("invalid_argument", "accessToken must be a string.") : perform(transport, { method: "GET", path: "/v1/guest/order", bearer: accessToken, success: 200, accept: orderDetail }, callOptions),
     signOut: (accessToken, callOptions) =>
-      notAString({ accessToken }) ? refuse("invalid_argument", "accessToken must be a string.") : perform(transport, { method: "DELETE", path: "/v1/guest/token", bearer: accessToken, success: 204, accept: shapes.empty }, callOptions),
+      notAString({ accessToken }) ? refuse("invalid_argument", "accessToken must be a string.") : perform(transport, signOutCall(accessToken), callOptions),
   };
   return Object.freeze({ orders: Object.freeze(orders) });
 }

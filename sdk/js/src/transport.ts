@@ -58,6 +58,8 @@ export interface CallSpec<T> {
   success: 200 | 201 | 202 | 204;
   /** The body of the success answer as `T`, or `undefined` when its shape is not the contract's. `null` body for 204. */
   accept: (body: unknown) => T | undefined;
+  /** Runs (and is awaited) before a 2xx answer is turned into unexpected_response, with its parsed body. */
+  onRejected?: (body: unknown) => Promise<void>;
 }
 
 const tokenPattern = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
@@ -274,7 +276,7 @@ function parseJSON(text: string): unknown {
   }
 }
 
-function isObject(value: unknown): value is Record<string, unknown> {
+export function isObject(value: unknown): value is Record<string, unknown> {
   return typeof value === "object" && value !== null && !Array.isArray(value);
 }
 
@@ -408,6 +410,13 @@ export async function perform<T>(transport: Transport, spec: CallSpec<T>, option
     // sign-out (or anything to anything) must not look like the service's answer.
     const data = status === spec.success ? spec.accept(status === 204 ? null : parsed) : undefined;
     if (data !== undefined) return { data, error: null };
+    if (spec.onRejected) {
+      try {
+        await spec.onRejected(parsed);
+      } catch {
+        // best effort
+      }
+    }
     const error: GuestAccessError = {
       code: "unexpected_response",
       message:

@@ -358,6 +358,29 @@ describe("11. answer JSON", () => {
   });
 });
 
+describe("12. a verify answer that fails the shape check", () => {
+  test("its access token is signed out (best effort) before unexpected_response is returned", async () => {
+    const { client, calls } = fake((url, init) => (init.method === "DELETE" ? new Response(null, { status: 204 }) : answer(200, { ...verified, order: "not an order" })));
+    const result = await client.orders.verifyAccessCode(ORDER, EMAIL, "123456", { headers: { "X-Forwarded-For": "203.0.113.5" } });
+    assert.deepEqual(summary(result), [null, "unexpected_response", 200]);
+    assert.ok(!JSON.stringify(result).includes(verified.accessToken), "the token is not handed out");
+    assert.equal(calls.length, 2);
+    assert.equal(calls[1].url, `${BASE}/v1/guest/token`);
+    assert.equal(calls[1].init.method, "DELETE");
+    const headers = new Headers(calls[1].init.headers);
+    assert.equal(headers.get("authorization"), `Bearer ${verified.accessToken}`);
+    assert.equal(headers.get("x-forwarded-for"), "203.0.113.5", "on the shopper's behalf, as the verify was");
+  });
+
+  test("the sign-out is bounded by the same timeout", async () => {
+    const { client } = fake((url, init) => (init.method === "DELETE" ? new Promise(() => {}) : answer(200, { ...verified, expiresIn: "soon" })), { timeoutMs: 200 });
+    const started = Date.now();
+    const result = await client.orders.verifyAccessCode(ORDER, EMAIL, "123456");
+    assert.equal(result.error.code, "unexpected_response");
+    assert.ok(Date.now() - started < 2000, `took ${Date.now() - started} ms`);
+  });
+});
+
 describe("13. a fetch that ignores the signal", () => {
   test("a fetch that never settles resolves to timeout", { timeout: 5000 }, async () => {
     const { client } = fake(() => new Promise(() => {}), { timeoutMs: 200 });
