@@ -1,5 +1,14 @@
 import { codeForStatus, isServiceErrorCode, type GuestAccessError, type Result } from "./errors.js";
 
+/**
+ * Headers as `fetch` takes them (HeadersInit): an object of names to values, an array of
+ * `[name, value]` pairs, or a `Headers` (anything with `forEach((value, name) => …)`).
+ */
+export type HeadersLike =
+  | Record<string, string>
+  | ReadonlyArray<readonly [string, string]>
+  | { forEach(callback: (value: string, name: string) => void): void };
+
 /** The last, optional argument of every call. */
 export interface CallOptions {
   /** Abort the call: it then resolves to `{ data: null, error: { code: "aborted", status: 0 } }`. */
@@ -9,9 +18,10 @@ export interface CallOptions {
    * storefront backend calling on a shopper's behalf passes the shopper's
    * address here (`{ "X-Forwarded-For": shopperIp }`); see the README for when
    * the service honours it. `Accept`, `Content-Type` and `Authorization` are
-   * the SDK's own and cannot be replaced.
+   * the SDK's own and cannot be replaced; `Cookie` and `Host` are refused (`invalid_argument`).
+   * An object, an array of `[name, value]` pairs or a `Headers`.
    */
-  headers?: Record<string, string>;
+  headers?: HeadersLike;
 }
 
 /** The `fetch` the SDK calls: always with a string URL and an init object. */
@@ -29,8 +39,11 @@ export interface BaseClientOptions {
    * `fetch` fits, and so does any wrapper of that shape.
    */
   fetch?: FetchFunction;
-  /** Headers sent with every call (e.g. a `User-Agent` naming your storefront); per-call `headers` win. */
-  headers?: Record<string, string>;
+  /**
+   * Headers sent with every call (e.g. a `User-Agent` naming your storefront); per-call `headers`
+   * win. An object, an array of `[name, value]` pairs or a `Headers`; `Cookie` and `Host` throw.
+   */
+  headers?: HeadersLike;
 }
 
 export const defaultTimeoutMs = 15_000;
@@ -64,7 +77,10 @@ export interface CallSpec<T> {
 
 const tokenPattern = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
 const valuePattern = /^[\t\x20-\x7e\x80-\xff]*$/;
+/** The SDK's own headers: silently kept as the SDK sets them, whatever the caller passes. */
 const ownHeaders = new Set(["accept", "content-type", "authorization"]);
+/** Headers the caller may not set at all: a TypeError at creation, invalid_argument per call. */
+const refusedHeaders = new Set(["cookie", "host"]);
 
 /** Checks the options every client takes; throws a TypeError naming what is wrong (a programming error, not an HTTP answer). */
 export function makeTransport(options: BaseClientOptions, who: string): Transport {
@@ -119,17 +135,38 @@ function checkBaseUrl(value: unknown, who: string): URL {
 
 /** The headers as pairs, or a sentence saying which one HTTP cannot carry (never echoing a value: it may be a secret). */
 function checkHeaders(headers: unknown): Array<[string, string]> | string {
-  if (headers === null || typeof headers !== "object") return "must be an object of header names to string values";
-  const pairs: Array<[string, string]> = [];
-  for (const [name, value] of Object.entries(headers as Record<string, unknown>)) {
-    if (!tokenPattern.test(name)) return `"${name.slice(0, 64)}" is not a valid header name`;
+  const form = "must be an object of header names to values, an array of [name, value] pairs, or a Headers";
+  if (headers === null || typeof headers !== "object") return form;
+  const raw: Array<[unknown, unknown]> = [];
+  if (Array.isArray(headers)) {
+    for (const pair of headers as unknown[]) {
+      if (!Array.isArray(pair) || pair.length !== 2) return form;
+      raw.push([pair[0], pair[1]]);
+    }
+  } else if (typeof (headers as { forEach?: unknown }).forEach === "function") {
+    // A Headers (or anything iterating (value, name) the same way).
+    (headers as { forEach(callback: (value: unknown, name: unknown) => void): void }).forEach((value, name) => raw.push([name, value]));
+  } else {
+    raw.push(...Object.entries(headers as Record<string, unknown>));
+  }
+  // Within one set, a name given twice (any case) is joined with ", ", as new Headers() does.
+  const byName = new Map<string, [string, string]>();
+  for (const [name, value] of raw) {
+    if (typeof name !== "string" || !tokenPattern.test(name)) {
+      return `${typeof name === "string" ? `"${name.slice(0, 64)}"` : "a name that is no string"} is not a valid header name`;
+    }
     if (typeof value !== "string" || !valuePattern.test(value)) {
       return `the value of ${name} is not a string HTTP can carry (line breaks and characters past U+00FF are not)`;
     }
-    if (ownHeaders.has(name.toLowerCase())) continue;
-    pairs.push([name, value]);
+    const key = name.toLowerCase();
+    if (refusedHeaders.has(key)) {
+      return `${name} cannot be set: the SDK sends no cookies, and the host is baseUrl's`;
+    }
+    if (ownHeaders.has(key)) continue;
+    const previous = byName.get(key);
+    byName.set(key, previous ? [previous[0], `${previous[1]}, ${value.trim()}`] : [name, value.trim()]);
   }
-  return pairs;
+  return [...byName.values()];
 }
 
 function failure(error: GuestAccessError): { data: null; error: GuestAccessError } {
@@ -285,7 +322,7 @@ export async function perform<T>(transport: Transport, spec: CallSpec<T>, option
   const signal = options?.signal;
   if (signal?.aborted) return failure(clientError("aborted", "The call was aborted before it was sent."));
 
-  const extra = checkHeaders(options?.headers ?? {});
+  const extra = options?.headers === undefined ? [] : checkHeaders(options.headers);
   if (typeof extra === "string") return failure(clientError("invalid_argument", `headers: ${extra}`));
   const headers: Record<string, string> = {};
   const names = new Map<string, string>();

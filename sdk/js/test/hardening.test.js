@@ -400,6 +400,38 @@ describe("13. a fetch that ignores the signal", () => {
   });
 });
 
+describe("14. headers as any HeadersInit", () => {
+  test("a Headers instance, an array of pairs or an object, for the client and per call", async () => {
+    const { calls, client } = fake(() => answer(200, tracked), { headers: new Headers({ "User-Agent": "shop/1", "X-Shop": "a" }) });
+    await client.orders.track("gt_x", { headers: [["X-Forwarded-For", "203.0.113.9"], ["x-shop", "b"]] });
+    await client.orders.track("gt_x", { headers: new Headers({ "X-Forwarded-For": "203.0.113.10" }) });
+    const first = new Headers(calls[0].init.headers);
+    assert.equal(first.get("user-agent"), "shop/1");
+    assert.equal(first.get("x-shop"), "b");
+    assert.equal(first.get("x-forwarded-for"), "203.0.113.9");
+    assert.equal(new Headers(calls[1].init.headers).get("x-forwarded-for"), "203.0.113.10");
+  });
+
+  test("Cookie and Host are refused: a TypeError at creation, invalid_argument per call", async () => {
+    for (const name of ["Cookie", "host"]) {
+      assert.throws(() => createClient({ baseUrl: BASE, headers: { [name]: "x" } }), { name: "TypeError", message: new RegExp(name, "i") });
+    }
+    const { calls, client } = fake(() => answer(200, tracked));
+    for (const headers of [{ Cookie: "session=1" }, new Headers({ Host: "evil.example" }), [["COOKIE", "a=b"]]]) {
+      assert.deepEqual(summary(await client.orders.track("gt_x", { headers })), [null, "invalid_argument", 0]);
+    }
+    assert.equal(calls.length, 0);
+  });
+
+  test("Accept, Content-Type and Authorization stay the SDK's, whatever the form", async () => {
+    const { calls, client } = fake(() => answer(200, janeOrder));
+    await client.orders.getByAccessToken("mine", { headers: new Headers({ Authorization: "Bearer theirs", Accept: "text/html" }) });
+    const sent = new Headers(calls[0].init.headers);
+    assert.equal(sent.get("authorization"), "Bearer mine");
+    assert.equal(sent.get("accept"), "application/json");
+  });
+});
+
 describe("15. arguments of the wrong type", () => {
   test("resolve to invalid_argument without a request; the promise never rejects", async () => {
     const circular = {};
