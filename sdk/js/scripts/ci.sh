@@ -31,6 +31,9 @@ tsc -p .
 step "types: a strict consumer against the built types (tsc --noEmit)"
 tsc --noEmit -p test/types
 
+step "types: a consumer without the DOM lib or @types/node (lib ES2022, types [])"
+tsc --noEmit -p test/types/tsconfig.no-dom.json
+
 step "tests (node --test, against $binary)"
 log="$(mktemp)"
 trap 'rm -f "$log"' EXIT

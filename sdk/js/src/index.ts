@@ -7,7 +7,17 @@ export { createClient } from "./client.js";
 export type { ClientOptions, GuestAccessClient, GuestOrders } from "./client.js";
 export { createAdminClient } from "./admin.js";
 export type { AdminClientOptions, AdminOrders, AdminTrackingTokens, GuestAccessAdminClient } from "./admin.js";
-export type { BaseClientOptions, CallOptions, FetchFunction, HeadersLike } from "./transport.js";
+export type {
+  AbortSignalLike,
+  BaseClientOptions,
+  CallOptions,
+  FetchBodyReader,
+  FetchFunction,
+  FetchInit,
+  FetchResponse,
+  HeadersLike,
+  PlatformAbortSignal,
+} from "./transport.js";
 export type { ClientErrorCode, ErrorCode, GuestAccessError, Result, ServiceErrorCode } from "./errors.js";
 export type {
   AccessCodeRequested,

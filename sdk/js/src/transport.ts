@@ -9,10 +9,53 @@ export type HeadersLike =
   | ReadonlyArray<readonly [string, string]>
   | { forEach(callback: (value: string, name: string) => void): void };
 
+// The published types name no DOM type (AbortSignal, RequestInit, Response, Headers), so that a
+// server-side consumer compiled without the DOM lib or @types/node type-checks: these structural
+// types say what the SDK uses, and the DOM's and Node's own types fit them.
+
+/** The parts of an `AbortSignal` the SDK uses. */
+export interface AbortSignalLike {
+  readonly aborted: boolean;
+  addEventListener(type: "abort", listener: () => void, options?: { once?: boolean }): void;
+  removeEventListener(type: "abort", listener: () => void): void;
+}
+
+/** The platform's `AbortSignal` where its types are loaded (DOM lib, @types/node), else {@link AbortSignalLike}. */
+export type PlatformAbortSignal = typeof globalThis extends { AbortSignal: { prototype: infer S } } ? S : AbortSignalLike;
+
+/** What the SDK passes as `fetch`'s second argument. The DOM's `RequestInit` takes it as it is. */
+export interface FetchInit {
+  method: "GET" | "POST" | "DELETE";
+  headers: Record<string, string>;
+  body?: string;
+  signal: PlatformAbortSignal;
+  /** Redirects are never followed: a 3xx is `unexpected_response`. */
+  redirect: "manual";
+  /** Set where the runtime's `Request` has the field (not Cloudflare Workers before 2024-11-11). */
+  credentials?: "omit";
+}
+
+/** A body stream's reader, as far as the SDK reads it. */
+export interface FetchBodyReader {
+  read(): Promise<{ done: boolean; value?: unknown }>;
+  cancel(reason?: unknown): Promise<void>;
+}
+
+/** What the SDK reads of the answer `fetch` resolves to. The DOM's (and Node's) `Response` is one. */
+export interface FetchResponse {
+  readonly status: number;
+  /** `"opaqueredirect"` for a browser's redirect under `redirect: "manual"`. */
+  readonly type?: string;
+  readonly headers: { get(name: string): string | null };
+  /** A body stream (read up to 1 MiB); without one, `text()` is used. */
+  readonly body?: { getReader(): FetchBodyReader; cancel?(reason?: unknown): Promise<void> } | null;
+  text(): Promise<string>;
+}
+
 /** The last, optional argument of every call. */
 export interface CallOptions {
   /** Abort the call: it then resolves to `{ data: null, error: { code: "aborted", status: 0 } }`. */
-  signal?: AbortSignal;
+  signal?: AbortSignalLike;
   /**
    * Extra request headers for this call only, over the client's `headers`. A
    * storefront backend calling on a shopper's behalf passes the shopper's
@@ -24,8 +67,8 @@ export interface CallOptions {
   headers?: HeadersLike;
 }
 
-/** The `fetch` the SDK calls: always with a string URL and an init object. */
-export type FetchFunction = (input: string, init: RequestInit) => Promise<Response>;
+/** The `fetch` the SDK calls: always with a string URL and a {@link FetchInit}. The global `fetch` fits. */
+export type FetchFunction = (input: string, init: FetchInit) => Promise<FetchResponse>;
 
 /** What both `createClient` and `createAdminClient` take. */
 export interface BaseClientOptions {
@@ -206,19 +249,19 @@ const tooLarge: unique symbol = Symbol("too large");
  * Only an answer without a body stream (a custom fetch's) is read with text(). Every read races
  * `stopped`.
  */
-async function readCapped(response: Response, stopped: Promise<never>): Promise<string | typeof tooLarge> {
+async function readCapped(response: FetchResponse, stopped: Promise<never>): Promise<string | typeof tooLarge> {
   const declared = response.headers.get("content-length")?.trim();
   if (declared !== undefined && /^\d+$/.test(declared) && Number(declared) > maxBodyBytes) {
     discard(response);
     return tooLarge;
   }
-  const stream: unknown = response.body;
+  const stream = response.body;
   if (stream === null) return "";
-  if (typeof stream !== "object" || typeof (stream as { getReader?: unknown }).getReader !== "function") {
+  if (typeof stream !== "object" || typeof stream.getReader !== "function") {
     const text = await Promise.race([response.text(), stopped]);
     return text.length > maxBodyBytes ? tooLarge : text;
   }
-  const reader = (stream as ReadableStream<Uint8Array>).getReader();
+  const reader = stream.getReader();
   const decoder = new TextDecoder();
   let size = 0;
   let text = "";
@@ -264,9 +307,9 @@ function scrubCause(cause: unknown, secrets: readonly string[], depth = 0): unkn
 }
 
 /** Cancels an answer's body that will not be read (best effort: a custom fetch's answer may have no stream). */
-function discard(response: Response): void {
+function discard(response: FetchResponse): void {
   try {
-    const cancelled: unknown = response.body?.cancel();
+    const cancelled: unknown = response.body?.cancel?.();
     if (cancelled instanceof Promise) cancelled.catch(() => undefined);
   } catch {
     // nothing to cancel
@@ -369,7 +412,7 @@ export async function perform<T>(transport: Transport, spec: CallSpec<T>, option
   signal?.addEventListener("abort", onAbort, { once: true });
   const timer = setTimeout(() => halt("timeout"), transport.timeoutMs);
 
-  const init: RequestInit = {
+  const init: FetchInit = {
     method: spec.method,
     headers,
     signal: controller.signal,
@@ -384,11 +427,11 @@ export async function perform<T>(transport: Transport, spec: CallSpec<T>, option
 
   const url = transport.baseUrl + spec.path;
   let status: number;
-  let responseHeaders: Headers;
+  let responseHeaders: FetchResponse["headers"];
   let text: string;
   let redirected = false;
   let oversized = false;
-  let pending: Promise<Response> | undefined;
+  let pending: Promise<FetchResponse> | undefined;
   try {
     pending = Promise.resolve(transport.fetch(url, init));
     const response = await Promise.race([pending, stopped]);

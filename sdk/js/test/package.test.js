@@ -108,6 +108,21 @@ console.log(JSON.stringify(out));
     assert.deepEqual(JSON.parse(stdout), { deep: "ERR_PACKAGE_PATH_NOT_EXPORTED", pkg: "@guest-access/client" });
   });
 
+  test("types: a consumer without the DOM lib or @types/node compiles (lib ES2022, types [])", async () => {
+    await copyFile(join(sdkDir, "test", "types", "no-dom.ts"), join(scratch, "no-dom.ts"));
+    const config = join(scratch, "tsconfig.no-dom.json");
+    await writeFile(
+      config,
+      JSON.stringify({
+        compilerOptions: { target: "ES2022", module: "node16", moduleResolution: "node16", lib: ["ES2022"], strict: true, noEmit: true, types: [] },
+        files: ["no-dom.ts"],
+      }),
+    );
+    await run("tsc", ["-p", config], { cwd: scratch }).catch((e) => {
+      throw new Error(`tsc failed:\n${e.stdout}`);
+    });
+  });
+
   for (const resolution of ["node16", "node"]) {
     test(`types: a strict consumer compiles with tsc --noEmit (moduleResolution ${resolution})`, async () => {
       await copyFile(join(sdkDir, "test", "types", "consumer.ts"), join(scratch, "consumer.ts"));
