@@ -97,7 +97,11 @@ function assertDocumentedShape(data, code) {
 
 describe("seed 000, as written", () => {
   test("the copies above are the seed's text", (t) => {
-    if (!existsSync(seedFile)) return t.skip(`seed file not found at ${seedFile}`);
+    if (!existsSync(seedFile)) {
+      // A skip would let CI pass without ever comparing: only an explicit opt-out may.
+      if (process.env.GUEST_ACCESS_SEED_OPTIONAL === "1") return t.skip(`seed file not found at ${seedFile} (GUEST_ACCESS_SEED_OPTIONAL=1)`);
+      assert.fail(`seed file not found at ${seedFile}: set GUEST_ACCESS_SEED_000 to it, or GUEST_ACCESS_SEED_OPTIONAL=1 to skip this comparison`);
+    }
     const seed = readFileSync(seedFile, "utf8");
     assert.ok(seed.includes(SEED_TRACKING), "Public Tracking snippet");
     assert.ok(seed.includes(SEED_VERIFIED), "Verified Guest Access snippet");
