@@ -1,7 +1,7 @@
 /**
  * `@guest-access/client`: the JavaScript/TypeScript SDK of guest-access
  * (verified guest order lookups). No runtime dependencies; ESM; Node >= 18
- * and browsers. See README.md.
+ * and browsers (Bun, Deno 2 and Cloudflare Workers untested). See README.md.
  */
 export { createClient } from "./client.js";
 export type { ClientOptions, GuestAccessClient, GuestOrders } from "./client.js";
