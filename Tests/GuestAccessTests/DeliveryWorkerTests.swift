@@ -86,24 +86,7 @@ struct DeliveryWorkerTests {
         let queue = SQLiteCodeRequestQueue(database: database)
         let keyring = try KeyringHolder(file: KeyringFile(dataDirectory: env.directory), logger: Logger(label: "test"))
         let mailer = KeepingMailer()
-        let worker = CodeDeliveryWorker(
-            codes: SQLiteAccessCodeStore(database: database),
-            queue: queue,
-            provider: try EmbeddedOrderProvider(orders: Fixtures.orders),
-            mailer: mailer,
-            keyring: keyring,
-            policy: Policy.default,
-            clock: clock,
-            logger: Logger(label: "test"),
-            metrics: ServiceMetrics(),
-            audit: AuditLog(
-                trail: SQLiteAuditTrail(database: database),
-                keyring: keyring,
-                clock: clock,
-                logger: Logger(label: "test"),
-                metrics: ServiceMetrics()
-            )
-        )
+        let worker = try Self.worker(queue: queue, database: database, mailer: mailer, keyring: keyring, clock: clock)
         // Another replica's newer key: a well-formed id this keyring has never held.
         let otherReplicasKey = KeyringDocument.generate().keys[0]
         try await queue.enqueue(
@@ -155,24 +138,7 @@ struct DeliveryWorkerTests {
         let queue = FlakyFinishQueue(base: base, failures: 3)
         let keyring = try KeyringHolder(file: KeyringFile(dataDirectory: env.directory), logger: Logger(label: "test"))
         let mailer = KeepingMailer()
-        let worker = CodeDeliveryWorker(
-            codes: SQLiteAccessCodeStore(database: database),
-            queue: queue,
-            provider: try EmbeddedOrderProvider(orders: Fixtures.orders),
-            mailer: mailer,
-            keyring: keyring,
-            policy: Policy.default,
-            clock: clock,
-            logger: Logger(label: "test"),
-            metrics: ServiceMetrics(),
-            audit: AuditLog(
-                trail: SQLiteAuditTrail(database: database),
-                keyring: keyring,
-                clock: clock,
-                logger: Logger(label: "test"),
-                metrics: ServiceMetrics()
-            )
-        )
+        let worker = try Self.worker(queue: queue, database: database, mailer: mailer, keyring: keyring, clock: clock)
         let order = Fixtures.orders[0]
         let key = keyring.keyring.active
         try await queue.enqueue(
@@ -191,22 +157,17 @@ struct DeliveryWorkerTests {
         #expect(try await base.outcomes() == [.sent])
     }
 
-    @Test(
-        "A delivery that keeps failing is retried with backoff, at most maxDeliveryAttempts times, and never past a code's life",
-        arguments: [(20, CodeRequestOutcome.expired), (4, .gaveUp)]
-    )
-    func givesUp(maxAttempts: Int, outcome: CodeRequestOutcome) async throws {
-        var policy = Policy.default
-        policy.mail.maxDeliveryAttempts = maxAttempts
-        let clock = TestClock()
-        let env = try TestEnvironment()
-        let database = try GuestAccessDatabase(path: env.directory + "/" + GuestAccessDatabase.fileName, synchronous: .full)
-        let queue = SQLiteCodeRequestQueue(database: database)
-        let codes = SQLiteAccessCodeStore(database: database)
-        let keyring = try KeyringHolder(file: KeyringFile(dataDirectory: env.directory), logger: Logger(label: "test"))
-        let mailer = DeadMailer()
-        let worker = CodeDeliveryWorker(
-            codes: codes,
+    /// A worker on the SQLite database `database`, with the embedded orders and a test logger.
+    static func worker<Queue: CodeRequestQueue>(
+        queue: Queue,
+        database: GuestAccessDatabase,
+        mailer: any Mailer,
+        keyring: KeyringHolder,
+        clock: TestClock,
+        policy: Policy = Policy.default
+    ) throws -> CodeDeliveryWorker<SQLiteAccessCodeStore, Queue, EmbeddedOrderProvider> {
+        CodeDeliveryWorker(
+            codes: SQLiteAccessCodeStore(database: database),
             queue: queue,
             provider: try EmbeddedOrderProvider(orders: Fixtures.orders),
             mailer: mailer,
@@ -223,6 +184,23 @@ struct DeliveryWorkerTests {
                 metrics: ServiceMetrics()
             )
         )
+    }
+
+    @Test(
+        "A delivery that keeps failing is retried with backoff, at most maxDeliveryAttempts times, and never past a code's life",
+        arguments: [(20, CodeRequestOutcome.expired), (4, .gaveUp)]
+    )
+    func givesUp(maxAttempts: Int, outcome: CodeRequestOutcome) async throws {
+        var policy = Policy.default
+        policy.mail.maxDeliveryAttempts = maxAttempts
+        let clock = TestClock()
+        let env = try TestEnvironment()
+        let database = try GuestAccessDatabase(path: env.directory + "/" + GuestAccessDatabase.fileName, synchronous: .full)
+        let queue = SQLiteCodeRequestQueue(database: database)
+        let codes = SQLiteAccessCodeStore(database: database)
+        let keyring = try KeyringHolder(file: KeyringFile(dataDirectory: env.directory), logger: Logger(label: "test"))
+        let mailer = DeadMailer()
+        let worker = try Self.worker(queue: queue, database: database, mailer: mailer, keyring: keyring, clock: clock, policy: policy)
         let order = Fixtures.orders[0]
         let key = keyring.keyring.active
         try await queue.enqueue(

@@ -29,35 +29,6 @@ struct StorageTests {
         #expect(await db.isReachable())
     }
 
-    @Test("Tracking tokens stop resolving at expiry and at revocation; tokens minted after a revocation work")
-    func expiryAndRevocation() async throws {
-        let clock = TestClock()
-        let store = SQLiteTrackingTokenStore(database: try database())
-        let tokens = TrackingTokens(store: store, clock: clock, ttlDays: 1)
-        let first = try await tokens.mint(orderNumber: "ORD-1")
-        #expect(try await tokens.resolve(first) == "ORD-1")
-        clock.advance(by: 86399)
-        #expect(try await tokens.resolve(first) == "ORD-1")
-        clock.advance(by: 2)
-        #expect(try await tokens.resolve(first) == nil)
-
-        let second = try await tokens.mint(orderNumber: "ORD-2")
-        let other = try await tokens.mint(orderNumber: "ORD-3")
-        clock.advance(by: 1)
-        try await store.revokeOrder("ORD-2", at: clock.now())
-        #expect(try await tokens.resolve(second) == nil)
-        #expect(try await tokens.resolve(other) == "ORD-3")
-        #expect(
-            try await store.revocationTime(of: "ORD-2")
-                == Date(timeIntervalSince1970: (clock.now().timeIntervalSince1970 * 1000).rounded(.down) / 1000)
-        )
-        clock.advance(by: 1)
-        let third = try await tokens.mint(orderNumber: "ORD-2")
-        #expect(try await tokens.resolve(third) == "ORD-2")
-        #expect(try await tokens.resolve("gt_" + String(repeating: "A", count: 32)) == nil)
-        #expect(try await tokens.resolve(String(third.dropLast())) == nil)
-    }
-
     @Test("Opening a database in a missing directory fails with a storage error, not a crash")
     func unopenable() {
         #expect(throws: StoreError.self) { try GuestAccessDatabase(path: "/nonexistent-dir/x/db.sqlite", synchronous: .full) }

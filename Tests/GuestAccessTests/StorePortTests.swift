@@ -73,6 +73,11 @@ struct StorePortTests {
         try await store.revokeOrder("ORD-2", at: clock.now())
         #expect(try await tokens.resolve(second) == nil)
         #expect(try await tokens.resolve(other) == "ORD-3")
+        // Stored to the millisecond, on both backends.
+        #expect(
+            try await store.revocationTime(of: "ORD-2")
+                == Date(timeIntervalSince1970: (clock.now().timeIntervalSince1970 * 1000).rounded(.down) / 1000)
+        )
         clock.advance(by: 1)
         let third = try await tokens.mint(orderNumber: "ORD-2")
         #expect(try await tokens.resolve(third) == "ORD-2")
