@@ -21,13 +21,17 @@ public struct GuestAccessClient: Sendable {
         )
     }
 
-    /// This client with `headers` added to each of its calls (the client's own
-    /// `Authorization` and `Content-Type` cannot be replaced; such names are
-    /// dropped). For a backend calling on a shopper's behalf, see `forwarding(for:)`.
+    /// This client with `headers` on each of its calls, replacing any earlier
+    /// value of the same name (the client's own `Authorization` and
+    /// `Content-Type` cannot be replaced; such names are dropped). For a
+    /// backend calling on a shopper's behalf, see `forwarding(for:)`.
     public func with(headers: [String: String]) -> GuestAccessClient {
+        let added = headers.filter { !ClientTransport.reservedHeaders.contains($0.key.lowercased()) }
+        let replaced = Set(added.keys.map { $0.lowercased() })
         var copy = self
-        copy.transport.headers += headers.filter { !ClientTransport.reservedHeaders.contains($0.key.lowercased()) }
-            .sorted { $0.key < $1.key }.map { (name: $0.key, value: $0.value) }
+        copy.transport.headers =
+            copy.transport.headers.filter { !replaced.contains($0.name.lowercased()) }
+            + added.sorted { $0.key < $1.key }.map { (name: $0.key, value: $0.value) }
         return copy
     }
 

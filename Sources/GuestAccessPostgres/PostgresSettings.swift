@@ -72,7 +72,7 @@ public struct PostgresSettings: Sendable, Equatable {
         // ASCII digits only: `UInt8("+1")` parses, and a resolver would send "127.0.0.+1" to DNS.
         return parts.count == 4 && parts[0] == "127"
             && parts.allSatisfy {
-                !$0.isEmpty && $0.count <= 3 && $0.allSatisfy(\.isASCII) && $0.allSatisfy(\.isNumber) && UInt8($0) != nil
+                !$0.isEmpty && $0.count <= 3 && $0.allSatisfy { $0.isASCII && $0.isNumber } && UInt8($0) != nil
             }
     }
 }

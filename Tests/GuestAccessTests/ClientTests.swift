@@ -76,6 +76,9 @@ struct ClientTests {
             // The client's own headers cannot be replaced.
             let sneaky = client.with(headers: ["Authorization": "Bearer forged", "X-Trace": "1"])
             #expect(sneaky.transport.headers.map(\.name) == ["X-Trace"])
+            // A second shopper's address replaces the first, never joins it.
+            let rebound = jane.forwarding(for: "203.0.113.9").transport.headers
+            #expect(rebound.count == 1 && rebound.first?.value == "203.0.113.9")
         }
     }
 

@@ -215,8 +215,8 @@ public struct CodeDeliveryWorker<Codes: AccessCodeStore, Queue: CodeRequestQueue
         }
         let message = AccessCodeMessage(to: order.email, orderNumber: order.orderNumber, code: code, expiresAt: expiresAt)
         let worker = self
-        // The claim was taken just before `now`; keep a margin so a record made in time is not one a taker-over races.
-        // The lease runs from the time the claim was stamped with (taken before any wait for the claim lock).
+        // The lease runs from the time the claim was stamped with (taken before any wait for the claim lock), less a
+        // second's margin so a record made in time is not one a replica taking the request over races.
         let leaseEnds = (claimedAt ?? now) + lease - 1
         let send: @Sendable () async -> Void = {
             do {
@@ -254,7 +254,8 @@ public struct CodeDeliveryWorker<Codes: AccessCodeStore, Queue: CodeRequestQueue
     /// another worker would send the shopper a second code. The record is
     /// retried until the lease is about to end (finishing is idempotent: a
     /// record that did commit before its answer was lost makes the retry a
-    /// no-op). Only an outage longer than the lease can still cause a resend.
+    /// no-op). An outage longer than what is left of the lease after the
+    /// lookup and the send (at least about 8 s) can still cause a resend.
     private func recordSent(_ request: CodeRequest, until leaseEnds: Date) async throws(StoreError) {
         while true {
             do {

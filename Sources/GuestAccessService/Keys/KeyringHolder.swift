@@ -64,9 +64,9 @@ public final class KeyringHolder: Sendable {
         }
     }
 
-    /// Counts a key id this keyring never held and logs each such id once
-    /// (up to `unknownKidsLogLimit` ids), so a keyring rolled out to only
-    /// part of a fleet shows on the replicas that lack it.
+    /// Counts a key id this keyring never held and logs each such id once per
+    /// reload (from access tokens, at most `unknownTokenKidsLogLimit` ids), so a
+    /// keyring rolled out to only part of a fleet shows on the replicas that lack it.
     public func noteUnknown(kid: String, source: UnknownKeySource, logger: Logger) {
         metrics?.count(.unknownKeyIDs, [(.source, source.rawValue)])
         let first = unknownKidsLogged.withLock { logged in
