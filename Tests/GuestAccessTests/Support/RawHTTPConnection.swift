@@ -6,21 +6,28 @@ import Foundation
 final class RawHTTPConnection {
     private let fd: Int32
 
+    /// The socket is stored only once it is connected: a class whose init
+    /// throws after its properties are set still runs `deinit`, and closing
+    /// the descriptor there as well as here closed it twice — the second
+    /// close hit whatever file the number had been handed to in the meantime
+    /// (a SQLite database in a concurrent test failed with "disk I/O error").
     init(port: Int) throws {
-        fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        let socketFD = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        guard socketFD >= 0 else { throw CocoaError(.fileReadUnknown, userInfo: [NSLocalizedDescriptionKey: "socket failed"]) }
         var address = sockaddr_in()
         address.sin_family = sa_family_t(AF_INET)
         address.sin_port = in_port_t(UInt16(port).bigEndian)
         address.sin_addr.s_addr = inet_addr("127.0.0.1")
         var timeout = timeval(tv_sec: 10, tv_usec: 0)
-        setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
+        setsockopt(socketFD, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
         let connected = withUnsafePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(socketFD, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
         }
         guard connected == 0 else {
-            close(fd)
+            close(socketFD)
             throw CocoaError(.fileReadUnknown, userInfo: [NSLocalizedDescriptionKey: "connect failed"])
         }
+        fd = socketFD
     }
 
     deinit { close(fd) }
