@@ -54,16 +54,16 @@ struct DemoCommand: AsyncParsableCommand {
         printBanner(directory: directory, adminKeyPath: adminKeyPath, outbox: outbox, tokens: tokens)
 
         var values: [AbsoluteConfigKey: ConfigValue] = [
-            AbsoluteConfigKey(SettingKey.host): .init(.string(host), isSecret: false),
-            AbsoluteConfigKey(SettingKey.port): .init(.int(port), isSecret: false),
-            AbsoluteConfigKey(SettingKey.dataDirectory): .init(.string(directory), isSecret: false),
-            AbsoluteConfigKey(SettingKey.ordersFile): .init(.string(ordersPath), isSecret: false),
-            AbsoluteConfigKey(SettingKey.mailer): .init(.string("file:" + outbox), isSecret: false),
-            AbsoluteConfigKey(SettingKey.adminKeyFile): .init(.string(adminKeyPath), isSecret: false),
+            AbsoluteConfigKey(Setting.host.key): .init(.string(host), isSecret: false),
+            AbsoluteConfigKey(Setting.port.key): .init(.int(port), isSecret: false),
+            AbsoluteConfigKey(Setting.dataDirectory.key): .init(.string(directory), isSecret: false),
+            AbsoluteConfigKey(Setting.ordersFile.key): .init(.string(ordersPath), isSecret: false),
+            AbsoluteConfigKey(Setting.mailer.key): .init(.string("file:" + outbox), isSecret: false),
+            AbsoluteConfigKey(Setting.adminKeyFile.key): .init(.string(adminKeyPath), isSecret: false),
             // No load balancer in front of a demo: stop at once on Ctrl-C.
-            AbsoluteConfigKey(SettingKey.drainDelaySeconds): .init(.int(0), isSecret: false),
+            AbsoluteConfigKey(Setting.drainDelaySeconds.key): .init(.int(0), isSecret: false),
         ]
-        if let policy { values[AbsoluteConfigKey(SettingKey.policyFile)] = .init(.string(policy), isSecret: false) }
+        if let policy { values[AbsoluteConfigKey(Setting.policyFile.key)] = .init(.string(policy), isSecret: false) }
         try await ServeCommand.run(reader: ConfigReader(provider: InMemoryProvider(name: "demo", values: values)))
     }
 

@@ -12,26 +12,38 @@ struct ServeCommand: AsyncParsableCommand {
         commandName: "serve",
         abstract: "Run the service.",
         discussion: """
-            Secrets may come from the environment: GUEST_ACCESS_ADMIN_KEY (instead of \
-            --admin-key-file), GUEST_ACCESS_PROVIDER_CREDENTIAL (instead of \
-            --provider-credential-file), GUEST_ACCESS_WEBHOOK_SECRET (instead of --webhook-secret-file) and \
-            GUEST_ACCESS_DATABASE_PASSWORD (instead of --database-password-file). SIGHUP or a change of keyring.json reloads \
-            the keyring. Several replicas share one PostgreSQL database (--database postgres://…) and one keyring content.
+            Every option can also come from the environment as GUEST_ACCESS_ and its name in upper snake case \
+            (--data-dir: GUEST_ACCESS_DATA_DIR), or from a file of its name in a secrets directory (--secrets-dir, \
+            GUEST_ACCESS_SECRETS_DIR, or systemd's $CREDENTIALS_DIRECTORY); an option given on the command line wins, \
+            then the environment, then the directory. Secret values never go on a command line: GUEST_ACCESS_ADMIN_KEY, \
+            GUEST_ACCESS_PROVIDER_CREDENTIAL, GUEST_ACCESS_WEBHOOK_SECRET, GUEST_ACCESS_DATABASE_PASSWORD, \
+            GUEST_ACCESS_SMTP_PASSWORD, GUEST_ACCESS_OPS_CREDENTIAL (or secrets-directory files admin-key, …), or the \
+            --…-file options. --print-config shows what applies and where it came from. SIGHUP or a change of \
+            keyring.json reloads the keyring. Several replicas share one PostgreSQL database (--database postgres://…) \
+            and one keyring content.
             """
     )
 
-    @Option var host = "127.0.0.1"
-    @Option var port = 8080
-    @Option(name: .customLong("data-dir")) var dataDirectory: String
+    @Option(help: "Address the public API listens on (default 127.0.0.1).") var host: String?
+    @Option(help: "Port of the public API (default 8080).") var port: Int?
+    @Option(name: .customLong("data-dir"), help: "Directory (mode 0700) holding keyring.json and the SQLite database.")
+    var dataDirectory: String?
+    @Option(name: .customLong("secrets-dir"), help: "Directory of secret files named after settings (admin-key, smtp-password, …).")
+    var secretsDirectory: String?
     @Option(help: "Policy file (default: policy/default.yaml, embedded in the binary).") var policy: String?
     @Option(help: "Embedded provider: a JSON array of OrderDetail.") var orders: String?
     @Option(name: .customLong("provider-url"), help: "HTTP provider base URL: GET {URL}/orders/{orderNumber}.")
     var providerURL: String?
     @Option(name: .customLong("provider-credential-file"), help: "File holding the provider's bearer credential.")
     var providerCredentialFile: String?
-    @Option(help: "file:PATH (development only), smtp://HOST:PORT or webhook:URL.") var mailer: String?
+    @Option(help: "file:PATH (development only), smtp://HOST:PORT (STARTTLS), smtps://HOST:PORT (implicit TLS) or webhook:URL.")
+    var mailer: String?
     @Option(name: .customLong("mail-from"), help: "Sender address of code emails.") var mailFrom: String?
-    @Option(name: .customLong("smtp-ca-file"), help: "PEM trust roots for SMTP STARTTLS (default: the system's).")
+    @Option(name: .customLong("smtp-username"), help: "SMTP AUTH user name (PLAIN or LOGIN, only ever over TLS).")
+    var smtpUsername: String?
+    @Option(name: .customLong("smtp-password-file"), help: "File holding the SMTP AUTH password (mode 0600).")
+    var smtpPasswordFile: String?
+    @Option(name: .customLong("smtp-ca-file"), help: "PEM trust roots for SMTP TLS (default: the system's).")
     var smtpCAFile: String?
     @Flag(name: .customLong("smtp-allow-plaintext"), help: "Send over SMTP in clear when the server offers no STARTTLS.")
     var smtpAllowPlaintext = false
@@ -47,58 +59,91 @@ struct ServeCommand: AsyncParsableCommand {
     var database: String?
     @Option(name: .customLong("database-password-file"), help: "File holding the PostgreSQL password (mode 0600).")
     var databasePasswordFile: String?
-    @Option(name: .customLong("log-level")) var logLevel = "info"
+    @Option(name: .customLong("ops-host"), help: "Address of the operations listener (default 127.0.0.1).")
+    var opsHost: String?
+    @Option(
+        name: .customLong("ops-port"),
+        help: "Port of the operations listener (/healthz, /readyz, /metrics); the public port then serves no /metrics."
+    )
+    var opsPort: Int?
+    @Option(name: .customLong("ops-credential-file"), help: "File holding the bearer credential /metrics asks for on the operations port.")
+    var opsCredentialFile: String?
+    @Option(name: .customLong("log-level"), help: "trace, debug, info, notice, warning, error or critical (default info).")
+    var logLevel: String?
     @Option(
         name: .customLong("drain-delay-seconds"),
         help: "After SIGTERM, seconds to keep serving with /readyz answering 503 before draining (default 5)."
     )
     var drainDelaySeconds: Int?
+    @Flag(name: .customLong("print-config"), help: "Print every setting, its value (secrets redacted) and its source, then exit.")
+    var printConfig = false
+
+    /// The options given on the command line, and nothing defaulted: a
+    /// default here would hide the environment's value.
+    var givenOptions: [Setting: ConfigContent] {
+        var given: [Setting: ConfigContent] = [:]
+        let strings: [(Setting, String?)] = [
+            (.host, host), (.dataDirectory, dataDirectory), (.secretsDirectory, secretsDirectory), (.policyFile, policy),
+            (.ordersFile, orders), (.providerURL, providerURL), (.providerCredentialFile, providerCredentialFile),
+            (.mailer, mailer), (.mailFrom, mailFrom), (.smtpUsername, smtpUsername), (.smtpPasswordFile, smtpPasswordFile),
+            (.smtpCAFile, smtpCAFile), (.webhookSecretFile, webhookSecretFile), (.adminKeyFile, adminKeyFile),
+            (.trustedProxies, trustedProxies), (.database, database), (.databasePasswordFile, databasePasswordFile),
+            (.opsHost, opsHost), (.opsCredentialFile, opsCredentialFile), (.logLevel, logLevel),
+        ]
+        for case (let setting, let value?) in strings { given[setting] = .string(value) }
+        for case (let setting, let value?) in [(Setting.port, port), (.opsPort, opsPort), (.drainDelaySeconds, drainDelaySeconds)] {
+            given[setting] = .int(value)
+        }
+        if smtpAllowPlaintext { given[.smtpAllowPlaintext] = .bool(true) }
+        return given
+    }
 
     func run() async throws {
-        LogBootstrap.bootstrap(level: logLevel)
-        var values: [AbsoluteConfigKey: ConfigValue] = [
-            AbsoluteConfigKey(SettingKey.host): .init(.string(host), isSecret: false),
-            AbsoluteConfigKey(SettingKey.port): .init(.int(port), isSecret: false),
-            AbsoluteConfigKey(SettingKey.dataDirectory): .init(.string(dataDirectory), isSecret: false),
-            AbsoluteConfigKey(SettingKey.logLevel): .init(.string(logLevel), isSecret: false),
-        ]
-        let environment = ProcessInfo.processInfo.environment
-        values[AbsoluteConfigKey(SettingKey.policyFile)] = policy.map { .init(.string($0), isSecret: false) }
-        values[AbsoluteConfigKey(SettingKey.ordersFile)] = orders.map { .init(.string($0), isSecret: false) }
-        values[AbsoluteConfigKey(SettingKey.providerURL)] = providerURL.map { .init(.string($0), isSecret: false) }
-        values[AbsoluteConfigKey(SettingKey.mailer)] = mailer.map { .init(.string($0), isSecret: false) }
-        values[AbsoluteConfigKey(SettingKey.adminKeyFile)] = adminKeyFile.map { .init(.string($0), isSecret: false) }
-        values[AbsoluteConfigKey(SettingKey.trustedProxies)] = trustedProxies.map { .init(.string($0), isSecret: false) }
-        values[AbsoluteConfigKey(SettingKey.drainDelaySeconds)] = drainDelaySeconds.map { .init(.int($0), isSecret: false) }
-        values[AbsoluteConfigKey(SettingKey.mailFrom)] = mailFrom.map { .init(.string($0), isSecret: false) }
-        values[AbsoluteConfigKey(SettingKey.smtpCAFile)] = smtpCAFile.map { .init(.string($0), isSecret: false) }
-        values[AbsoluteConfigKey(SettingKey.smtpAllowPlaintext)] = .init(.bool(smtpAllowPlaintext), isSecret: false)
-        values[AbsoluteConfigKey(SettingKey.webhookSecretFile)] = webhookSecretFile.map { .init(.string($0), isSecret: false) }
-        if webhookSecretFile == nil, let secret = environment["GUEST_ACCESS_WEBHOOK_SECRET"] {
-            values[AbsoluteConfigKey(SettingKey.webhookSecret)] = .init(.string(secret), isSecret: true)
+        let sources: ConfigurationSources
+        do {
+            sources = try await ConfigurationSources.load(commandLine: givenOptions, environment: ProcessInfo.processInfo.environment)
+        } catch {
+            reportFailure(error.message)
+            throw ExitCode.failure
         }
-        values[AbsoluteConfigKey(SettingKey.database)] = database.map { .init(.string($0), isSecret: false) }
-        values[AbsoluteConfigKey(SettingKey.databasePasswordFile)] = databasePasswordFile.map { .init(.string($0), isSecret: false) }
-        if databasePasswordFile == nil, let password = environment["GUEST_ACCESS_DATABASE_PASSWORD"] {
-            values[AbsoluteConfigKey(SettingKey.databasePassword)] = .init(.string(password), isSecret: true)
+        if printConfig { return try Self.printConfiguration(sources) }
+        let levelName = sources.reader.string(forKey: Setting.logLevel.key) ?? "info"
+        guard Logger.Level(rawValue: levelName) != nil else {
+            reportFailure("\(Setting.logLevel.names) must be trace, debug, info, notice, warning, error or critical")
+            throw ExitCode.failure
         }
-        if adminKeyFile == nil, let key = environment["GUEST_ACCESS_ADMIN_KEY"] {
-            values[AbsoluteConfigKey(SettingKey.adminKey)] = .init(.string(key), isSecret: true)
+        LogBootstrap.bootstrap(level: levelName)
+        if !sources.unknownVariables.isEmpty {
+            Logger(label: "guest-access").warning(
+                "environment variables that name no setting are ignored",
+                metadata: ["variables": "\(sources.unknownVariables.joined(separator: ","))"]
+            )
         }
-        if let file = providerCredentialFile {
-            do {
-                values[AbsoluteConfigKey(SettingKey.providerCredential)] = .init(
-                    .string(try ServiceSettings.readSecretFile(file, what: "provider credential file")),
-                    isSecret: true
-                )
-            } catch {
-                reportFailure(error.description)
-                throw ExitCode.failure
-            }
-        } else if let credential = environment["GUEST_ACCESS_PROVIDER_CREDENTIAL"] {
-            values[AbsoluteConfigKey(SettingKey.providerCredential)] = .init(.string(credential), isSecret: true)
+        try await Self.run(reader: sources.reader)
+    }
+
+    /// `--print-config`: one line per setting — name, value (`-` when unset),
+    /// and where it came from (a flag, a variable, a file) or its default —
+    /// then whether `serve` would start with it. Secrets show as `<redacted>`.
+    static func printConfiguration(_ sources: ConfigurationSources) throws {
+        let rows = sources.resolved()
+        let nameWidth = (rows.map(\.setting.rawValue.count).max() ?? 0) + 2
+        let valueWidth = (rows.map { ($0.shown ?? "-").count }.max() ?? 0) + 2
+        var text = ""
+        for row in rows {
+            text += row.setting.rawValue.padding(toLength: nameWidth, withPad: " ", startingAt: 0)
+            text += (row.shown ?? "-").padding(toLength: valueWidth, withPad: " ", startingAt: 0)
+            text += (row.origin ?? "default: \(row.setting.defaultDescription)") + "\n"
         }
-        try await Self.run(reader: ConfigReader(provider: InMemoryProvider(name: "command line", values: values)))
+        for variable in sources.unknownVariables { text += "ignored: \(variable) names no setting\n" }
+        print(text, terminator: "")
+        do {
+            _ = try ServiceSettings(reader: sources.reader)
+            print("configuration ok")
+        } catch {
+            reportFailure(error.message)
+            throw ExitCode.failure
+        }
     }
 
     /// Builds and runs the service, turning a refusal to start into one line and exit 1.

@@ -1,7 +1,7 @@
-/// The `--mailer` option: `file:PATH`, `smtp://HOST:PORT` or `webhook:URL`.
+/// The `--mailer` option: `file:PATH`, `smtp://HOST:PORT`, `smtps://HOST:PORT` or `webhook:URL`.
 public enum MailerSpec: Sendable, Equatable {
     case file(path: String)
-    case smtp(host: String, port: Int)
+    case smtp(host: String, port: Int, security: SMTPSecurity)
     case webhook(url: String)
 
     /// Parses the option; the error says what form is expected.
@@ -10,12 +10,17 @@ public enum MailerSpec: Sendable, Equatable {
             let path = String(text.dropFirst(5))
             guard !path.isEmpty else { throw .unsupported("file: needs a path, as in file:/tmp/mail.jsonl") }
             self = .file(path: path)
-        } else if text.hasPrefix("smtp://") {
-            let rest = text.dropFirst(7)
+        } else if text.hasPrefix("smtp://") || text.hasPrefix("smtps://") {
+            let implicit = text.hasPrefix("smtps://")
+            let scheme = implicit ? "smtps" : "smtp"
+            let rest = text.dropFirst(scheme.count + 3)
             guard let colon = rest.lastIndex(of: ":"), let port = Int(rest[rest.index(after: colon)...]),
                 (1...65535).contains(port), colon > rest.startIndex
-            else { throw .unsupported("smtp needs smtp://HOST:PORT") }
-            self = .smtp(host: String(rest[..<colon]), port: port)
+            else { throw .unsupported("\(scheme) needs \(scheme)://HOST:PORT") }
+            guard !rest[..<colon].contains("@") else {
+                throw .unsupported("\(scheme): credentials go in --smtp-username and the SMTP password, never in the URL")
+            }
+            self = .smtp(host: String(rest[..<colon]), port: port, security: implicit ? .implicitTLS : .startTLS)
         } else if text.hasPrefix("webhook:") {
             let url = String(text.dropFirst(8))
             guard url.hasPrefix("http://") || url.hasPrefix("https://") else {
@@ -23,7 +28,7 @@ public enum MailerSpec: Sendable, Equatable {
             }
             self = .webhook(url: url)
         } else {
-            throw .unsupported("expected file:PATH, smtp://HOST:PORT or webhook:URL")
+            throw .unsupported("expected file:PATH, smtp://HOST:PORT, smtps://HOST:PORT or webhook:URL")
         }
     }
 }

@@ -5,8 +5,10 @@ import NIOCore
 import NIOPosix
 public import NIOSSL
 
-/// Sends codes over SMTP (RFC 5321), upgrading to TLS with STARTTLS whenever
-/// the server offers it (and refusing to send in clear when `requireTLS`).
+/// Sends codes over SMTP (RFC 5321): TLS from the first byte (`smtps://`,
+/// RFC 8314) or upgraded with STARTTLS whenever the server offers it (and
+/// refusing to send in clear when `requireTLS`); with credentials, AUTH PLAIN
+/// or LOGIN after TLS and never before it, whatever `requireTLS` says.
 ///
 /// One connection per message, the whole exchange bounded by `timeout`.
 /// Recipients and order numbers were validated before anything was queued,
@@ -21,6 +23,8 @@ public struct SMTPMailer: Mailer {
     let from: String
     let tls: TLSConfiguration
     let requireTLS: Bool
+    let security: SMTPSecurity
+    let credentials: SMTPCredentials?
     let timeout: Duration
 
     public init(
@@ -29,8 +33,12 @@ public struct SMTPMailer: Mailer {
         from: String,
         tls: TLSConfiguration = .makeClientConfiguration(),
         requireTLS: Bool,
+        security: SMTPSecurity = .startTLS,
+        credentials: SMTPCredentials? = nil,
         timeout: Duration = .seconds(30)
     ) {
+        self.security = security
+        self.credentials = credentials
         self.host = host
         self.port = port
         self.from = from
@@ -44,15 +52,32 @@ public struct SMTPMailer: Mailer {
             throw MailError.rejected(reason: "recipient, sender or order number not acceptable")
         }
         let mailer = self
-        try await withDeadline(timeout) { try await mailer.send(message) }
+        do {
+            try await withDeadline(timeout) { try await mailer.send(message) }
+        } catch let error as MailError {
+            throw error
+        } catch let error as NIOSSLError {
+            throw MailError.tlsRequired(reason: "TLS with the SMTP server failed: \(error)")
+        } catch let error as BoringSSLError {
+            throw MailError.tlsRequired(reason: "TLS with the SMTP server failed: \(error)")
+        } catch {
+            throw MailError.unreachable(reason: "\(error)")
+        }
     }
 
     private func send(_ message: AccessCodeMessage) async throws {
         let sslContext = try NIOSSLContext(configuration: tls)
+        let serverName = Self.isIPAddress(host) ? nil : host
+        let implicitTLS = security == .implicitTLS
         let (channel, decoder) = try await ClientBootstrap(group: MultiThreadedEventLoopGroup.singleton)
             .connectTimeout(.seconds(10))
             .connect(host: host, port: port) { channel in
                 channel.eventLoop.makeCompletedFuture {
+                    if implicitTLS {
+                        try channel.pipeline.syncOperations.addHandler(
+                            try NIOSSLClientHandler(context: sslContext, serverHostname: serverName)
+                        )
+                    }
                     let decoder = SMTPReplyDecoder()
                     try channel.pipeline.syncOperations.addHandler(ByteToMessageHandler(decoder))
                     return (
@@ -61,12 +86,12 @@ public struct SMTPMailer: Mailer {
                     )
                 }
             }
-        let serverName = Self.isIPAddress(host) ? nil : host
         try await channel.executeThenClose { inbound, outbound in
             var session = SMTPSession(lines: inbound.makeAsyncIterator(), outbound: outbound)
             try await session.expect(220)
             var capabilities = try await session.command("EHLO guest-access", expect: 250)
-            if capabilities.contains(where: { $0.uppercased().hasPrefix("STARTTLS") }) {
+            var secured = implicitTLS
+            if !secured && capabilities.contains(where: { $0.uppercased().hasPrefix("STARTTLS") }) {
                 _ = try await session.command("STARTTLS", expect: 220)
                 // One event-loop step: TLS in front, and the decoder told, before any more bytes are read.
                 let epoch = try await channel.channel.eventLoop.submit {
@@ -77,9 +102,14 @@ public struct SMTPMailer: Mailer {
                     return decoder.value.startTLS()
                 }.get()
                 session.startedTLS(epoch: epoch)
+                secured = true
                 capabilities = try await session.command("EHLO guest-access", expect: 250)
-            } else if requireTLS {
-                throw MailError.rejected(reason: "the SMTP server does not offer STARTTLS")
+            }
+            if !secured && (requireTLS || credentials != nil) {
+                throw MailError.tlsRequired(reason: "the SMTP server does not offer STARTTLS")
+            }
+            if let credentials {
+                try await Self.authenticate(credentials, capabilities: capabilities, session: &session)
             }
             let needsUTF8 = !message.to.allSatisfy(\.isASCII)
             if needsUTF8 && !capabilities.contains(where: { $0.uppercased().hasPrefix("SMTPUTF8") }) {
@@ -91,6 +121,31 @@ public struct SMTPMailer: Mailer {
             try await session.write(SMTPMessage(from: from, message: message).dotStuffed + ".\r\n")
             try await session.expect(250)
             _ = try? await session.command("QUIT", expect: 221)
+        }
+    }
+
+    /// AUTH PLAIN (one round) when offered, else AUTH LOGIN; the caller has
+    /// made sure the connection is under TLS. A refusal is `authenticationFailed`
+    /// with the reply code alone: no reply text, which some servers fill with
+    /// what they were sent.
+    static func authenticate(_ credentials: SMTPCredentials, capabilities: [String], session: inout SMTPSession) async throws {
+        let mechanisms = Set(
+            capabilities.flatMap { line -> [String] in
+                let words = line.uppercased().split(whereSeparator: { $0 == " " || $0 == "=" }).map(String.init)
+                return words.first == "AUTH" ? Array(words.dropFirst()) : []
+            }
+        )
+        func encoded(_ text: String) -> String { Data(text.utf8).base64EncodedString() }
+        if mechanisms.contains("PLAIN") {
+            let reply = try await session.exchange("AUTH PLAIN " + encoded("\0" + credentials.username + "\0" + credentials.password))
+            guard reply.code == 235 else { throw MailError.authenticationFailed(reply: reply.code) }
+        } else if mechanisms.contains("LOGIN") {
+            for (line, expected) in [("AUTH LOGIN", 334), (encoded(credentials.username), 334), (encoded(credentials.password), 235)] {
+                let reply = try await session.exchange(line)
+                guard reply.code == expected else { throw MailError.authenticationFailed(reply: reply.code) }
+            }
+        } else {
+            throw MailError.rejected(reason: "the SMTP server offers neither AUTH PLAIN nor AUTH LOGIN")
         }
     }
 

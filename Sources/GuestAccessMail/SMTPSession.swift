@@ -34,7 +34,19 @@ struct SMTPSession {
 
     func write(_ text: String) async throws { try await outbound.write(ByteBuffer(string: text)) }
 
+    /// Sends a line and returns the reply's code and text lines, whatever the code.
+    mutating func exchange(_ line: String) async throws -> (code: Int, texts: [String]) {
+        try await write(line + "\r\n")
+        return try await readReply()
+    }
+
     private mutating func reply(expect codes: [Int]) async throws -> [String] {
+        let (code, texts) = try await readReply()
+        guard codes.contains(code) else { throw MailError.rejected(reason: "SMTP reply \(code)") }
+        return texts
+    }
+
+    private mutating func readReply() async throws -> (code: Int, texts: [String]) {
         var texts = [String]()
         while true {
             guard let next = try await lines.next() else { throw MailError.rejected(reason: "the SMTP server closed the connection") }
@@ -47,8 +59,7 @@ struct SMTPSession {
             let separator = line.dropFirst(3).first
             texts.append(String(line.dropFirst(4)))
             if separator == "-" { continue }
-            guard codes.contains(code) else { throw MailError.rejected(reason: "SMTP reply \(code)") }
-            return texts
+            return (code, texts)
         }
     }
 }

@@ -61,7 +61,7 @@ struct ClientTests {
                 $0.rateLimits.perClientPerSecond = 1
             }
         )
-        try await Self.withService(env, [SettingKey.trustedProxies: "127.0.0.1/32,::1"]) { client in
+        try await Self.withService(env, [Setting.trustedProxies.key: "127.0.0.1/32,::1"]) { client in
             let jane = client.forwarding(for: "198.51.100.7")
             let bob = client.forwarding(for: "203.0.113.9")
             var limited = false
@@ -141,7 +141,7 @@ struct ClientTests {
         }
         let down = try TestEnvironment(policy: downPolicy)
         let closedPort = try SMTPSink.freePort()
-        try await Self.withService(down, [SettingKey.providerURL: "http://127.0.0.1:\(closedPort)", SettingKey.providerCredential: "x"]) {
+        try await Self.withService(down, [Setting.providerURL.key: "http://127.0.0.1:\(closedPort)", Setting.providerCredential.key: "x"]) {
             client in
             let error = try await #require(throws: GuestAccessError.self) {
                 try await client.admin(key: down.adminKey).mintTrackingToken(orderNumber: Self.order.orderNumber)

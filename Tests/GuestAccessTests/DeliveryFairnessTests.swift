@@ -28,7 +28,7 @@ struct DeliveryFairnessTests {
         try await ProviderRaceTests.withService(
             delay: .milliseconds(100),
             policy: TestEnvironment.fastPolicy.with { $0.provider.timeoutSeconds = 30 },
-            extra: [SettingKey.trustedProxies: "127.0.0.1/32,::1"],
+            extra: [Setting.trustedProxies.key: "127.0.0.1/32,::1"],
             backend: backend,
             body
         )
@@ -139,9 +139,9 @@ struct DeliveryFairnessTests {
             )
             let app = try await buildApplication(
                 reader: env.reader([
-                    SettingKey.providerURL: "http://127.0.0.1:\(port)", SettingKey.providerCredential: HTTPProviderTests.credential,
-                    SettingKey.mailer: "smtp://127.0.0.1:\(sink.port)", SettingKey.smtpAllowPlaintext: "true",
-                    SettingKey.mailFrom: "orders@shop.example",
+                    Setting.providerURL.key: "http://127.0.0.1:\(port)", Setting.providerCredential.key: HTTPProviderTests.credential,
+                    Setting.mailer.key: "smtp://127.0.0.1:\(sink.port)", Setting.smtpAllowPlaintext.key: "true",
+                    Setting.mailFrom.key: "orders@shop.example",
                 ])
             )
             try await app.test(.live) { client in

@@ -106,7 +106,7 @@ struct HTTPProviderTests {
         try await storefront.run { port in
             let env = try TestEnvironment()
             let app = try await buildApplication(
-                reader: env.reader([SettingKey.providerURL: "http://127.0.0.1:\(port)", SettingKey.providerCredential: Self.credential])
+                reader: env.reader([Setting.providerURL.key: "http://127.0.0.1:\(port)", Setting.providerCredential.key: Self.credential])
             )
             try await app.test(.live) { client in
                 let mint = try await client.postJSON(

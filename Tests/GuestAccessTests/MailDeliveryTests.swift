@@ -28,8 +28,8 @@ struct MailDeliveryTests {
         let env = try TestEnvironment(policy: TestEnvironment.fastPolicy)
         let app = try await buildApplication(
             reader: env.reader([
-                SettingKey.mailer: "smtp://127.0.0.1:\(sink.port)", SettingKey.smtpAllowPlaintext: "true",
-                SettingKey.mailFrom: "orders@shop.example",
+                Setting.mailer.key: "smtp://127.0.0.1:\(sink.port)", Setting.smtpAllowPlaintext.key: "true",
+                Setting.mailFrom.key: "orders@shop.example",
             ])
         )
         try await app.test(.live) { client in
@@ -93,7 +93,7 @@ struct MailDeliveryTests {
         let port = try SMTPSink.freePort()
         let env = try TestEnvironment(policy: TestEnvironment.fastPolicy)
         let app = try await buildApplication(
-            reader: env.reader([SettingKey.mailer: "smtp://127.0.0.1:\(port)", SettingKey.smtpAllowPlaintext: "true"])
+            reader: env.reader([Setting.mailer.key: "smtp://127.0.0.1:\(port)", Setting.smtpAllowPlaintext.key: "true"])
         )
         try await app.test(.live) { client in
             #expect(
@@ -124,7 +124,7 @@ struct MailDeliveryTests {
         let policy = TestEnvironment.fastPolicy.with { $0.mail.timeoutSeconds = 1 }
         let env = try TestEnvironment(policy: policy)
         let app = try await buildApplication(
-            reader: env.reader([SettingKey.mailer: "smtp://127.0.0.1:\(sink.port)", SettingKey.smtpAllowPlaintext: "true"])
+            reader: env.reader([Setting.mailer.key: "smtp://127.0.0.1:\(sink.port)", Setting.smtpAllowPlaintext.key: "true"])
         )
         try await app.test(.live) { client in
             #expect(
@@ -191,7 +191,7 @@ struct MailDeliveryTests {
         let port = try SMTPSink.freePort()
         let env = try TestEnvironment(policy: TestEnvironment.fastPolicy)
         let app = try await buildApplication(
-            reader: env.reader([SettingKey.mailer: "webhook:http://127.0.0.1:\(port)/mail", SettingKey.webhookSecret: secret])
+            reader: env.reader([Setting.mailer.key: "webhook:http://127.0.0.1:\(port)/mail", Setting.webhookSecret.key: secret])
         )
         try await app.test(.live) { client in
             #expect(

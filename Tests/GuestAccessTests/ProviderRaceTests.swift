@@ -33,7 +33,7 @@ struct ProviderRaceTests {
         try await storefront.run { port in
             let env = try await TestEnvironment.make(policy: policy, backend: backend)
             let reader = env.reader(
-                [SettingKey.providerURL: "http://127.0.0.1:\(port)", SettingKey.providerCredential: HTTPProviderTests.credential].merging(
+                [Setting.providerURL.key: "http://127.0.0.1:\(port)", Setting.providerCredential.key: HTTPProviderTests.credential].merging(
                     extra
                 ) {
                     $1

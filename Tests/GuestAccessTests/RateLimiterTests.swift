@@ -146,7 +146,7 @@ struct RateLimiterTests {
                 $0.rateLimits.ipv6PrefixLength = prefixCase.prefix
             }
         )
-        let app = try await buildApplication(reader: env.reader([SettingKey.trustedProxies: "127.0.0.1/32,::1"]))
+        let app = try await buildApplication(reader: env.reader([Setting.trustedProxies.key: "127.0.0.1/32,::1"]))
         try await app.test(.live) { client in
             func status(of address: String) async throws -> HTTPResponse.Status {
                 let forwarded: HTTPFields = [HTTPField.Name("X-Forwarded-For")!: "\(address), 127.0.0.1"]

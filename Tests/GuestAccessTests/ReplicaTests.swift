@@ -275,7 +275,7 @@ struct ReplicaTests {
             first.signal(SIGKILL)
 
             let second = try await buildApplication(
-                reader: env.reader([SettingKey.providerURL: provider, SettingKey.providerCredential: HTTPProviderTests.credential])
+                reader: env.reader([Setting.providerURL.key: provider, Setting.providerCredential.key: HTTPProviderTests.credential])
             )
             try await second.test(.live) { _ in
                 _ = try await env.waitForCode(Self.order.orderNumber, timeout: .seconds(40))

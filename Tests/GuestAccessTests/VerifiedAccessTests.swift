@@ -293,7 +293,7 @@ struct VerifiedAccessTests {
         TestLogs.start()
         let env = try TestEnvironment(policy: TestEnvironment.fastPolicy)
         let broken = env.directory + "/missing-dir/outbox.jsonl"
-        try await buildApplication(reader: env.reader([SettingKey.mailer: "file:" + broken])).test(.live) { client in
+        try await buildApplication(reader: env.reader([Setting.mailer.key: "file:" + broken])).test(.live) { client in
             #expect(
                 try await client.postJSON("/v1/access-codes", Self.body(Self.order.orderNumber, "jane.doe@example.com")).status == .accepted
             )
@@ -385,7 +385,7 @@ struct VerifiedAccessTests {
             #expect(Int(limited.headers[.retryAfter] ?? "") ?? 0 >= 1)
             #expect(try await client.get("/healthz").status == .ok)
         }
-        let trusted = try await buildApplication(reader: env.reader([SettingKey.trustedProxies: "127.0.0.1/32,::1"]))
+        let trusted = try await buildApplication(reader: env.reader([Setting.trustedProxies.key: "127.0.0.1/32,::1"]))
         try await trusted.test(.live) { client in
             for index in 0..<6 {
                 let response = try await client.get(

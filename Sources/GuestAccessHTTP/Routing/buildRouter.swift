@@ -5,7 +5,9 @@ public import Hummingbird
 /// The routes and middleware over the use cases. Middleware order, outermost
 /// first: the access log (request id), metrics, the envelope (every error
 /// becomes the contract's answer); then per group the rate limit (guest
-/// routes) or the admin key (admin routes and `/metrics`).
+/// routes) or the admin key (admin routes and `/metrics`). Without
+/// `renderMetrics` (an operations listener serves them) there is no
+/// `/metrics` route on this router.
 public func buildRouter<Stores: GuestAccessStores, Provider: OrderDetailProvider>(
     _ app: GuestAccess<Stores, Provider>,
     policy: Policy,
@@ -13,7 +15,7 @@ public func buildRouter<Stores: GuestAccessStores, Provider: OrderDetailProvider
     clients: ClientAddress,
     readiness: Readiness,
     metrics: ServiceMetrics,
-    renderMetrics: @escaping @Sendable () -> [UInt8]
+    renderMetrics: (@Sendable () -> [UInt8])?
 ) -> Router<AppRequestContext> {
     let router = Router(context: AppRequestContext.self, options: .autoGenerateHeadEndpoints)
     router.add(middleware: AccessLogMiddleware())
@@ -41,7 +43,9 @@ public func buildRouter<Stores: GuestAccessStores, Provider: OrderDetailProvider
         .addRoutes(GuestController(app).endpoints)
     router.group("/v1/admin").add(middleware: AdminAuthMiddleware(key: adminKey))
         .addRoutes(AdminController(app).endpoints)
-    router.group("/metrics").add(middleware: AdminAuthMiddleware(key: adminKey))
-        .addRoutes(MetricsController(render: renderMetrics).endpoints)
+    if let renderMetrics {
+        router.group("/metrics").add(middleware: AdminAuthMiddleware(key: adminKey))
+            .addRoutes(MetricsController(render: renderMetrics).endpoints)
+    }
     return router
 }

@@ -22,7 +22,7 @@ import ServiceLifecycle
 /// `StartupError`, on a bad policy, data directory, keyring or order source.
 public func buildApplication(reader: ConfigReader) async throws -> some ApplicationProtocol {
     var logger = Logger(label: "guest-access")
-    logger.logLevel = reader.string(forKey: SettingKey.logLevel).flatMap(Logger.Level.init(rawValue:)) ?? .info
+    logger.logLevel = reader.string(forKey: Setting.logLevel.key).flatMap(Logger.Level.init(rawValue:)) ?? .info
     let settings = try ServiceSettings(reader: reader)
     let policy: Policy
     do { policy = try PolicyLoader.load(settings.policyFile) } catch { throw StartupError(error.description) }
@@ -86,7 +86,7 @@ public func buildApplication(reader: ConfigReader) async throws -> some Applicat
             metadata: ["mailer": "file", "path": "\(path)"]
         )
         mailer = FileMailer(path: path)
-    case .smtp(let host, let port)?:
+    case .smtp(let host, let port, let security)?:
         var tls = TLSConfiguration.makeClientConfiguration()
         if let caFile = settings.smtpCAFile { tls.trustRoots = .file(caFile) }
         mailer = SMTPMailer(
@@ -95,6 +95,8 @@ public func buildApplication(reader: ConfigReader) async throws -> some Applicat
             from: settings.mailFrom,
             tls: tls,
             requireTLS: !settings.smtpAllowPlaintext,
+            security: security,
+            credentials: settings.smtpCredentials,
             timeout: .seconds(policy.mail.timeoutSeconds)
         )
         if settings.smtpAllowPlaintext {
@@ -158,6 +160,32 @@ public func buildApplication(reader: ConfigReader) async throws -> some Applicat
         maxHeaderFieldCount: policy.http.maxHeaderCount * 2
     )
     let startupLogger = logger
+    if let operations = settings.operations {
+        let opsCredential: AdminKey?
+        do { opsCredential = try operations.credential.map(AdminKey.init) } catch {
+            throw StartupError("operations credential: \(error)")
+        }
+        let opsRouter = buildOperationsRouter(
+            readiness: readiness,
+            credential: opsCredential,
+            renderMetrics: { prometheus.render() }
+        )
+        // Before the public server in the list: it stops after it.
+        services.append(
+            Application(
+                router: opsRouter,
+                server: .http1(configuration: http1),
+                configuration: .init(address: .hostname(operations.host, port: operations.port), serverName: nil),
+                onServerRunning: { channel in
+                    startupLogger.info(
+                        "operations listener up (/healthz, /readyz, /metrics)",
+                        metadata: ["host": "\(operations.host)", "port": "\(channel.localAddress?.port ?? operations.port)"]
+                    )
+                },
+                logger: logger
+            )
+        )
+    }
     return Application(
         router: router,
         server: .http1(configuration: http1),
@@ -208,6 +236,6 @@ private func assemble<Stores: GuestAccessStores, Provider: OrderDetailProvider>(
         clients: ClientAddress(trustedProxies: settings.trustedProxies),
         readiness: readiness,
         metrics: metrics,
-        renderMetrics: renderMetrics
+        renderMetrics: settings.operations == nil ? renderMetrics : nil
     )
 }

@@ -7,9 +7,10 @@ public import GuestAccessService
 import GuestAccessStorage
 
 /// What `serve` is told, read from a `ConfigReader` (command line, environment
-/// or, in tests, memory) and checked before anything starts.
+/// and secrets directory — `ConfigurationSources` — or, in tests, memory) and
+/// checked before anything starts.
 ///
-/// Keys: `SettingKey`.
+/// Settings: `Setting`.
 public struct ServiceSettings: Sendable {
     /// Where the service's state lives.
     public enum DatabaseChoice: Sendable, Equatable {
@@ -43,68 +44,93 @@ public struct ServiceSettings: Sendable {
     /// Peers whose `X-Forwarded-For` is honoured for per-client limits.
     public var trustedProxies: [CIDR]
     public var database: DatabaseChoice
+    /// Credentials for SMTP AUTH, sent only over TLS.
+    public var smtpCredentials: SMTPCredentials?
+    /// The private listener for `/healthz`, `/readyz` and `/metrics`, if any.
+    public var operations: OperationsListener?
     /// How long the service keeps serving, answering `/readyz` 503, between
     /// SIGTERM and the start of the drain: time for load balancers to notice.
     public var drainDelay: Duration
 
     public init(reader: ConfigReader) throws(StartupError) {
-        host = reader.string(forKey: SettingKey.host, default: "127.0.0.1")
-        port = reader.int(forKey: SettingKey.port, default: 8080)
-        guard (0...65535).contains(port) else { throw StartupError("port \(port) is out of range") }
-        guard let dataDirectory = reader.string(forKey: SettingKey.dataDirectory), !dataDirectory.isEmpty else {
-            throw StartupError("a data directory is required (--data-dir)")
+        host = reader.string(forKey: Setting.host.key) ?? "127.0.0.1"
+        port = try Self.integer(reader, .port) ?? 8080
+        guard (0...65535).contains(port) else { throw StartupError("\(Setting.port.names): \(port) is out of range") }
+        guard let dataDirectory = reader.string(forKey: Setting.dataDirectory.key), !dataDirectory.isEmpty else {
+            throw StartupError("a data directory is required (\(Setting.dataDirectory.names))")
         }
         self.dataDirectory = dataDirectory
-        policyFile = reader.string(forKey: SettingKey.policyFile)
-        let ordersFile = reader.string(forKey: SettingKey.ordersFile)
-        let providerURL = reader.string(forKey: SettingKey.providerURL)
+        policyFile = reader.string(forKey: Setting.policyFile.key)
+        let ordersFile = reader.string(forKey: Setting.ordersFile.key)
+        let providerURL = reader.string(forKey: Setting.providerURL.key)
         switch (ordersFile, providerURL) {
         case (let file?, nil): orders = .file(file)
         case (nil, let url?):
             guard let parsed = URL(string: url), ["http", "https"].contains(parsed.scheme ?? ""), parsed.host != nil else {
-                throw StartupError("--provider-url must be an http or https URL")
+                throw StartupError("\(Setting.providerURL.names) must be an http or https URL")
             }
-            orders = .http(url: url, credential: reader.string(forKey: SettingKey.providerCredential, isSecret: true))
-        case (nil, nil): throw StartupError("an order source is required: --orders FILE.json or --provider-url URL")
+            orders = .http(url: url, credential: try Self.secret(reader, .providerCredential, what: "provider credential"))
+        case (nil, nil):
+            throw StartupError(
+                "an order source is required: \(Setting.ordersFile.names) FILE.json or \(Setting.providerURL.names) URL"
+            )
         case (.some, .some): throw StartupError("give either --orders or --provider-url, not both")
         }
-        if let spec = reader.string(forKey: SettingKey.mailer) {
+        if let spec = reader.string(forKey: Setting.mailer.key) {
             do { mailer = try MailerSpec(parsing: spec) } catch { throw StartupError("--mailer: \(error)") }
         } else {
             mailer = nil
         }
-        mailFrom = reader.string(forKey: SettingKey.mailFrom, default: "no-reply@guest-access.invalid")
+        mailFrom = reader.string(forKey: Setting.mailFrom.key) ?? "no-reply@guest-access.invalid"
         guard EmailAddress.isAcceptable(mailFrom), mailFrom.allSatisfy(\.isASCII) else {
             throw StartupError("--mail-from must be a plain ASCII email address")
         }
-        smtpCAFile = reader.string(forKey: SettingKey.smtpCAFile)
-        smtpAllowPlaintext = reader.bool(forKey: SettingKey.smtpAllowPlaintext, default: false)
-        if let secret = reader.string(forKey: SettingKey.webhookSecret, isSecret: true) {
-            webhookSecret = secret
-        } else if let path = reader.string(forKey: SettingKey.webhookSecretFile) {
-            webhookSecret = try Self.readSecretFile(path, what: "webhook secret file")
-        } else {
-            webhookSecret = nil
+        smtpCAFile = reader.string(forKey: Setting.smtpCAFile.key)
+        smtpAllowPlaintext = try Self.boolean(reader, .smtpAllowPlaintext) ?? false
+        let smtpUsername = reader.string(forKey: Setting.smtpUsername.key)
+        let smtpPassword = try Self.secret(reader, .smtpPassword, what: "SMTP password")
+        switch (smtpUsername, smtpPassword) {
+        case (nil, nil): smtpCredentials = nil
+        case (let username?, let password?):
+            do { smtpCredentials = try SMTPCredentials(username: username, password: password) } catch {
+                throw StartupError("SMTP credentials: \(error)")
+            }
+        case (nil, .some): throw StartupError("an SMTP password needs a user name (\(Setting.smtpUsername.names))")
+        case (.some, nil):
+            throw StartupError(
+                "an SMTP user name needs a password (\(Setting.smtpPasswordFile.names) or \(Setting.smtpPassword.environmentName))"
+            )
         }
+        if smtpCredentials != nil {
+            switch mailer {
+            case .smtp?: break
+            default: throw StartupError("SMTP credentials are given but --mailer is not smtp:// or smtps://")
+            }
+            if smtpAllowPlaintext {
+                throw StartupError("--smtp-allow-plaintext cannot be used with SMTP credentials: they are only ever sent over TLS")
+            }
+        }
+        webhookSecret = try Self.secret(reader, .webhookSecret, what: "webhook secret")
         if case .webhook? = mailer, (webhookSecret?.utf8.count ?? 0) < 32 {
-            throw StartupError("webhook: needs a secret of at least 32 characters (--webhook-secret-file or GUEST_ACCESS_WEBHOOK_SECRET)")
+            throw StartupError(
+                "webhook: needs a secret of at least 32 characters (\(Setting.webhookSecretFile.names) or \(Setting.webhookSecret.environmentName))"
+            )
         }
-        if let key = reader.string(forKey: SettingKey.adminKey, isSecret: true) {
-            adminKey = key
-        } else if let path = reader.string(forKey: SettingKey.adminKeyFile) {
-            adminKey = try Self.readSecretFile(path, what: "admin key file")
-        } else {
-            throw StartupError("an admin key is required: --admin-key-file FILE or GUEST_ACCESS_ADMIN_KEY")
+        guard let adminKey = try Self.secret(reader, .adminKey, what: "admin key") else {
+            throw StartupError(
+                "an admin key is required: \(Setting.adminKeyFile.names) FILE, \(Setting.adminKey.environmentName) or a secrets-directory file admin-key"
+            )
         }
-        keyringPollInterval = .milliseconds(reader.int(forKey: SettingKey.keyringPollMilliseconds, default: 1000))
+        self.adminKey = adminKey
+        keyringPollInterval = .milliseconds(try Self.integer(reader, .keyringPollMilliseconds) ?? 1000)
         var proxies = [CIDR]()
-        for entry in (reader.string(forKey: SettingKey.trustedProxies) ?? "").split(separator: ",") {
+        for entry in (reader.string(forKey: Setting.trustedProxies.key) ?? "").split(separator: ",") {
             let text = entry.trimmingCharacters(in: .whitespaces)
             guard let cidr = CIDR(text) else { throw StartupError("--trusted-proxies: \(text.prefix(64)) is not an IP address or CIDR") }
             proxies.append(cidr)
         }
         trustedProxies = proxies
-        let databaseURL = reader.string(forKey: SettingKey.database) ?? "sqlite:" + dataDirectory + "/" + GuestAccessDatabase.fileName
+        let databaseURL = reader.string(forKey: Setting.database.key) ?? "sqlite:" + dataDirectory + "/" + GuestAccessDatabase.fileName
         if databaseURL.hasPrefix("sqlite:") {
             let path = String(databaseURL.dropFirst("sqlite:".count))
             guard !path.isEmpty else { throw StartupError("--database sqlite: needs a path") }
@@ -112,17 +138,69 @@ public struct ServiceSettings: Sendable {
         } else {
             let postgres: PostgresSettings
             do { postgres = try PostgresSettings(url: databaseURL) } catch { throw StartupError(error.description) }
-            var password = reader.string(forKey: SettingKey.databasePassword, isSecret: true)
-            if let path = reader.string(forKey: SettingKey.databasePasswordFile) {
-                password = try Self.readSecretFile(path, what: "database password file")
-            }
-            database = .postgres(postgres, password: password)
+            database = .postgres(postgres, password: try Self.secret(reader, .databasePassword, what: "database password"))
         }
-        let drainDelaySeconds = reader.int(forKey: SettingKey.drainDelaySeconds, default: 5)
+        let opsPort = try Self.integer(reader, .opsPort)
+        let opsHost = reader.string(forKey: Setting.opsHost.key)
+        let opsCredential = try Self.secret(reader, .opsCredential, what: "operations credential")
+        if let opsPort {
+            guard (0...65535).contains(opsPort) else { throw StartupError("\(Setting.opsPort.names): \(opsPort) is out of range") }
+            operations = OperationsListener(host: opsHost ?? "127.0.0.1", port: opsPort, credential: opsCredential)
+        } else {
+            guard opsHost == nil, opsCredential == nil else {
+                throw StartupError("--ops-host and an operations credential need an operations port (\(Setting.opsPort.names))")
+            }
+            operations = nil
+        }
+        let drainDelaySeconds = try Self.integer(reader, .drainDelaySeconds) ?? 5
         guard (0...300).contains(drainDelaySeconds) else {
             throw StartupError("--drain-delay-seconds must be between 0 and 300 (got \(drainDelaySeconds))")
         }
         drainDelay = .seconds(drainDelaySeconds)
+    }
+
+    /// An integer setting; a value that is not one is refused, never taken for the default.
+    static func integer(_ reader: ConfigReader, _ setting: Setting) throws(StartupError) -> Int? {
+        if let value = reader.int(forKey: setting.key) { return value }
+        if let text = reader.string(forKey: setting.key) {
+            if let value = Int(text.trimmingCharacters(in: .whitespacesAndNewlines)) { return value }
+            throw StartupError("\(setting.names) must be a whole number (got \"\(text.prefix(32))\")")
+        }
+        return nil
+    }
+
+    /// A boolean setting (`true`/`false`); anything else is refused.
+    static func boolean(_ reader: ConfigReader, _ setting: Setting) throws(StartupError) -> Bool? {
+        if let value = reader.bool(forKey: setting.key) { return value }
+        if let text = reader.string(forKey: setting.key) {
+            switch text.trimmingCharacters(in: .whitespacesAndNewlines) {
+            case "true": return true
+            case "false": return false
+            default: break
+            }
+            throw StartupError("\(setting.names) must be true or false (got \"\(text.prefix(32))\")")
+        }
+        return nil
+    }
+
+    /// A secret from its value (environment or secrets directory) or from the
+    /// file its `…-file` setting names (mode 0600). Both at once is refused:
+    /// which one the operator meant cannot be guessed, and a guess is a
+    /// credential nobody intended.
+    static func secret(_ reader: ConfigReader, _ setting: Setting, what: String) throws(StartupError) -> String? {
+        let value = reader.string(forKey: setting.key, isSecret: true)?.trimmingCharacters(in: .whitespacesAndNewlines)
+        let file = setting.fileSetting.flatMap { reader.string(forKey: $0.key) }
+        switch (value, file) {
+        case (nil, nil): return nil
+        case (let value?, nil):
+            guard !value.isEmpty else { throw StartupError("the \(what) (\(setting.environmentName)) is empty") }
+            return value
+        case (nil, let path?): return try readSecretFile(path, what: "\(what) file")
+        case (.some, .some):
+            throw StartupError(
+                "the \(what) is given twice, as a value (\(setting.environmentName) or a secrets-directory file \(setting.rawValue)) and as a file (\(setting.fileSetting?.names ?? "")): give one"
+            )
+        }
     }
 
     /// Reads a secret from a file that group and others cannot read.

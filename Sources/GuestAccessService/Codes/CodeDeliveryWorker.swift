@@ -241,6 +241,7 @@ public struct CodeDeliveryWorker<Codes: AccessCodeStore, Queue: CodeRequestQueue
         do {
             try await mailer.deliver(message)
         } catch {
+            metrics.count(.mailDeliveryFailures, [(.reason, ((error as? any ClassifiedMailError)?.failure ?? .other).rawValue)])
             // Nobody received this code: it must not stay usable. The retry sends a fresh one.
             try await codes.invalidate(orderNumber: request.orderNumber, codeDigest: codeDigest)
             return try await retry(request, reason: "delivery by \(mailer.kind) failed: \(error)")

@@ -14,6 +14,9 @@ public enum Metric {
         case codeRequestsFinished = "code_requests_finished"
         /// Deliveries that failed and were rescheduled.
         case codeDeliveriesRetried = "code_deliveries_retried"
+        /// Deliveries the mailer failed, by `reason` (a `MailFailure`:
+        /// `authentication` when the mail server refused the login).
+        case mailDeliveryFailures = "mail_delivery_failures"
         /// Verify attempts, by `outcome` (`success` or `failure`).
         case verifications
         /// Codes burned by their last wrong attempt.

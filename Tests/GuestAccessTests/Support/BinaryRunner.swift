@@ -45,8 +45,11 @@ final class RunningProcess: @unchecked Sendable {
         else { throw CocoaError(.fileWriteUnknown) }
         process.executableURL = BinaryRunner.executable
         process.arguments = arguments
-        var env = ProcessInfo.processInfo.environment
-        env.removeValue(forKey: "GUEST_ACCESS_ADMIN_KEY")
+        // Settings come from the environment too: none of the runner's own
+        // GUEST_ACCESS_* variables (settings, or the tests' own) may reach the service.
+        var env = ProcessInfo.processInfo.environment.filter { name, _ in
+            name != "CREDENTIALS_DIRECTORY" && !name.hasPrefix("GUEST_ACCESS_")
+        }
         for (key, value) in environment { env[key] = value }
         process.environment = env
         process.standardInput = FileHandle.nullDevice

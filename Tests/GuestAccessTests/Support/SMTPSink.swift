@@ -22,11 +22,23 @@ final class SMTPSink: Sendable {
     /// Stops the server (SIGTERM, then SIGKILL).
     func stop() { peer.stop() }
 
-    /// Received messages: `from`, `to`, `data`, `tls`.
-    func received() -> [[String: Any]] { peer.records() }
+    /// Received messages: `from`, `to`, `data`, `tls`, `auth` (the user logged in, if any).
+    func received() -> [[String: Any]] { peer.records().filter { $0["auth_attempt"] == nil } }
+
+    /// Every AUTH the server saw: `auth_attempt` (the mechanism), `ok`, `tls`.
+    func authAttempts() -> [[String: Any]] { peer.records().filter { $0["auth_attempt"] != nil } }
 
     func waitForMessages(_ count: Int, timeout: Duration = .seconds(20)) async throws -> [[String: Any]] {
-        try await peer.waitForRecords(count, timeout: timeout, what: "messages at the SMTP sink")
+        let deadline = ContinuousClock.now + timeout
+        while ContinuousClock.now < deadline {
+            let messages = received()
+            if messages.count >= count { return messages }
+            try await Task.sleep(for: .milliseconds(50))
+        }
+        throw CocoaError(
+            .fileReadUnknown,
+            userInfo: [NSLocalizedDescriptionKey: "\(count) messages at the SMTP sink: \(received().count) arrived"]
+        )
     }
 
     /// The 6-digit code in a received message.

@@ -102,23 +102,23 @@ struct TestEnvironment {
     func reader(_ extra: [ConfigKey: String] = [:]) -> ConfigReader {
         var values: [AbsoluteConfigKey: ConfigValue] = [:]
         func set(_ key: ConfigKey, _ content: ConfigContent) { values[AbsoluteConfigKey(key)] = .init(content, isSecret: false) }
-        set(SettingKey.host, .string("127.0.0.1"))
-        set(SettingKey.port, .int(0))
-        set(SettingKey.dataDirectory, .string(directory))
-        set(SettingKey.ordersFile, .string(ordersPath))
-        set(SettingKey.adminKeyFile, .string(adminKeyPath))
-        set(SettingKey.keyringPollMilliseconds, .int(100))
-        set(SettingKey.mailer, .string("file:" + outboxPath))
-        if let policyPath { set(SettingKey.policyFile, .string(policyPath)) }
+        set(Setting.host.key, .string("127.0.0.1"))
+        set(Setting.port.key, .int(0))
+        set(Setting.dataDirectory.key, .string(directory))
+        set(Setting.ordersFile.key, .string(ordersPath))
+        set(Setting.adminKeyFile.key, .string(adminKeyPath))
+        set(Setting.keyringPollMilliseconds.key, .int(100))
+        set(Setting.mailer.key, .string("file:" + outboxPath))
+        if let policyPath { set(Setting.policyFile.key, .string(policyPath)) }
         if let databaseURL, let passwordFile = TestPostgres.passwordFile {
-            set(SettingKey.database, .string(databaseURL))
-            set(SettingKey.databasePasswordFile, .string(passwordFile))
+            set(Setting.database.key, .string(databaseURL))
+            set(Setting.databasePasswordFile.key, .string(passwordFile))
         }
         for (key, value) in extra {
             let content: ConfigContent = value == "true" ? .bool(true) : value == "false" ? .bool(false) : .string(value)
             values[AbsoluteConfigKey(key)] = value.isEmpty ? nil : .init(content, isSecret: false)
         }
-        if extra[SettingKey.providerURL] != nil { values[AbsoluteConfigKey(SettingKey.ordersFile)] = nil }
+        if extra[Setting.providerURL.key] != nil { values[AbsoluteConfigKey(Setting.ordersFile.key)] = nil }
         return ConfigReader(provider: InMemoryProvider(values: values))
     }
 
