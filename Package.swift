@@ -35,6 +35,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-metrics.git", from: "2.13.0"),
         .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.1"),
         .package(url: "https://github.com/apple/swift-system", from: "1.8.1"),
+        .package(url: "https://github.com/hummingbird-project/swift-mustache", from: "2.1.1"),
     ],
     targets: [
         /// OpenSSL's libcrypto (HMAC, RAND_bytes, CRYPTO_memcmp, SHA-256) from the system.
@@ -130,13 +131,33 @@ let package = Package(
             resources: [.embedInCode("Resources/openapi.yaml")],
             swiftSettings: swiftSettings
         ),
+        /// The hosted shopper pages (`--pages`): server-rendered HTML from
+        /// mustache templates embedded in the binary, the message catalogues,
+        /// the stylesheet, and the cookie session over the use cases.
+        .target(
+            name: "GuestAccessPages",
+            dependencies: [
+                "GuestAccessCore", "GuestAccessCrypto", "GuestAccessService", "GuestAccessHTTP",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Mustache", package: "swift-mustache"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            resources: [
+                .embedInCode("Resources/head.mustache"), .embedInCode("Resources/foot.mustache"),
+                .embedInCode("Resources/tracking.mustache"), .embedInCode("Resources/lookup.mustache"),
+                .embedInCode("Resources/code.mustache"), .embedInCode("Resources/order.mustache"),
+                .embedInCode("Resources/message.mustache"), .embedInCode("Resources/guest.css"),
+                .embedInCode("Resources/messages-en.json"), .embedInCode("Resources/messages-de.json"),
+            ],
+            swiftSettings: swiftSettings
+        ),
         /// Assembly: settings from configuration, the adapters chosen, the
         /// services started and stopped in order (`buildApplication(reader:)`).
         .target(
             name: "GuestAccessServer",
             dependencies: [
                 "GuestAccessCore", "GuestAccessCrypto", "GuestAccessPolicy", "GuestAccessService", "GuestAccessStorage",
-                "GuestAccessPostgres", "GuestAccessProviders", "GuestAccessMail", "GuestAccessHTTP",
+                "GuestAccessPostgres", "GuestAccessProviders", "GuestAccessMail", "GuestAccessHTTP", "GuestAccessPages",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Configuration", package: "swift-configuration"),
@@ -184,7 +205,7 @@ let package = Package(
             name: "GuestAccessTests",
             dependencies: [
                 "guest-access", "GuestAccessCLI", "GuestAccessServer", "GuestAccessHTTP", "GuestAccessService", "GuestAccessPolicy",
-                "GuestAccessClient", "GuestAccessPostgres",
+                "GuestAccessClient", "GuestAccessPostgres", "GuestAccessPages",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),

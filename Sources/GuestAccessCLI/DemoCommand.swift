@@ -62,6 +62,9 @@ struct DemoCommand: AsyncParsableCommand {
             AbsoluteConfigKey(Setting.adminKeyFile.key): .init(.string(adminKeyPath), isSecret: false),
             // No load balancer in front of a demo: stop at once on Ctrl-C.
             AbsoluteConfigKey(Setting.drainDelaySeconds.key): .init(.int(0), isSecret: false),
+            AbsoluteConfigKey(Setting.pages.key): .init(.bool(true), isSecret: false),
+            AbsoluteConfigKey(Setting.brandName.key): .init(.string("Demo Store"), isSecret: false),
+            AbsoluteConfigKey(Setting.brandSupport.key): .init(.string("help@shop.example"), isSecret: false),
         ]
         if let policy { values[AbsoluteConfigKey(Setting.policyFile.key)] = .init(.string(policy), isSecret: false) }
         try await ServeCommand.run(reader: ConfigReader(provider: InMemoryProvider(name: "demo", values: values)))
@@ -69,8 +72,14 @@ struct DemoCommand: AsyncParsableCommand {
 
     private func printBanner(directory: String, adminKeyPath: String, outbox: String, tokens: [(String, String)]) {
         let base = "http://\(host):\(port)"
+        let order = "ORD-2026-0042"
+        let email = DemoOrders.email(of: order)
         var lines = [
             "guest-access demo: data in \(directory) (demo orders, file mailer at \(outbox))",
+            "",
+            "Open in a browser — the shopper's tracking page (the code email lands in the outbox below):",
+            "  \(base)/track/\(tokens[0].1)",
+            "  \(base)/lookup    (order \(order), email \(email))",
             "",
             "Public tracking view (minimized, masked) for each demo order:",
         ]
@@ -79,6 +88,15 @@ struct DemoCommand: AsyncParsableCommand {
             "",
             "An unknown token gets the same 404 as a revoked one:",
             "  curl -s \(base)/v1/tracking/gt_AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA",
+            "",
+            "Verified access, the whole code flow:",
+            "  curl -s -X POST \(base)/v1/access-codes -H 'Content-Type: application/json' \\",
+            "       -d '{\"orderNumber\":\"\(order)\",\"email\":\"\(email)\"}'        # always 202",
+            "  CODE=$(tail -n 1 \(outbox) | sed 's/.*\"code\":\"\\([0-9]*\\)\".*/\\1/')    # the file mailer's last code",
+            "  TOKEN=$(curl -s -X POST \(base)/v1/access-codes/verify -H 'Content-Type: application/json' \\",
+            "       -d '{\"orderNumber\":\"\(order)\",\"email\":\"\(email)\",\"code\":\"'$CODE'\"}' | sed 's/.*\"accessToken\":\"\\([^\"]*\\)\".*/\\1/')",
+            "  curl -s \(base)/v1/guest/order -H \"Authorization: Bearer $TOKEN\"        # the full order",
+            "  curl -s -X DELETE \(base)/v1/guest/token -H \"Authorization: Bearer $TOKEN\"   # sign out: 204, then the token is refused",
             "",
             "Mint a tracking token and revoke an order (storefront backend, admin API key):",
             "  curl -s -X POST \(base)/v1/admin/tracking-tokens -H \"Authorization: Bearer $(cat \(adminKeyPath))\" \\",

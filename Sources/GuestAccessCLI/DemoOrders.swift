@@ -1,3 +1,5 @@
+import Foundation
+
 /// Demo orders for `guest-access demo`: the contract's example and the email
 /// shapes the mask must handle (one-letter local part, subdomains, IDN).
 enum DemoOrders {
@@ -47,4 +49,14 @@ enum DemoOrders {
           }
         ]
         """#
+}
+
+extension DemoOrders {
+    /// The email on record of a demo order, for the lines the demo prints.
+    static func email(of orderNumber: String) -> String {
+        guard let orders = try? JSONSerialization.jsonObject(with: Data(json.utf8)) as? [[String: Any]],
+            let order = orders.first(where: { $0["orderNumber"] as? String == orderNumber })
+        else { return "" }
+        return order["email"] as? String ?? ""
+    }
 }

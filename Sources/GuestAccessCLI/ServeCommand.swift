@@ -68,6 +68,13 @@ struct ServeCommand: AsyncParsableCommand {
     var opsPort: Int?
     @Option(name: .customLong("ops-credential-file"), help: "File holding the bearer credential /metrics asks for on the operations port.")
     var opsCredentialFile: String?
+    @Flag(help: "Serve the shopper pages: /track/{token}, /lookup, the code step, the full order, sign-out.") var pages = false
+    @Option(name: .customLong("brand-name"), help: "Store name on the pages and in the code email.") var brandName: String?
+    @Option(name: .customLong("brand-logo-url"), help: "https URL of the store's logo.") var brandLogoURL: String?
+    @Option(name: .customLong("brand-accent"), help: "Accent colour as #rrggbb (default #1f5fbf).") var brandAccent: String?
+    @Option(name: .customLong("brand-support"), help: "Support contact: an email address or an https URL.") var brandSupport: String?
+    @Option(name: .customLong("cors-origins"), help: "Comma-separated browser origins allowed to call the guest API.")
+    var corsOrigins: String?
     @Option(name: .customLong("log-level"), help: "trace, debug, info, notice, warning, error or critical (default info).")
     var logLevel: String?
     @Option(
@@ -88,13 +95,15 @@ struct ServeCommand: AsyncParsableCommand {
             (.mailer, mailer), (.mailFrom, mailFrom), (.smtpUsername, smtpUsername), (.smtpPasswordFile, smtpPasswordFile),
             (.smtpCAFile, smtpCAFile), (.webhookSecretFile, webhookSecretFile), (.adminKeyFile, adminKeyFile),
             (.trustedProxies, trustedProxies), (.database, database), (.databasePasswordFile, databasePasswordFile),
-            (.opsHost, opsHost), (.opsCredentialFile, opsCredentialFile), (.logLevel, logLevel),
+            (.opsHost, opsHost), (.opsCredentialFile, opsCredentialFile), (.logLevel, logLevel), (.brandName, brandName),
+            (.brandLogoURL, brandLogoURL), (.brandAccent, brandAccent), (.brandSupport, brandSupport), (.corsOrigins, corsOrigins),
         ]
         for case (let setting, let value?) in strings { given[setting] = .string(value) }
         for case (let setting, let value?) in [(Setting.port, port), (.opsPort, opsPort), (.drainDelaySeconds, drainDelaySeconds)] {
             given[setting] = .int(value)
         }
         if smtpAllowPlaintext { given[.smtpAllowPlaintext] = .bool(true) }
+        if pages { given[.pages] = .bool(true) }
         return given
     }
 

@@ -7,7 +7,9 @@ public import Hummingbird
 /// becomes the contract's answer); then per group the rate limit (guest
 /// routes) or the admin key (admin routes and `/metrics`). Without
 /// `renderMetrics` (an operations listener serves them) there is no
-/// `/metrics` route on this router.
+/// `/metrics` route on this router. `addPages` adds the shopper pages
+/// (another module) behind the same rate limiter; `corsOrigins` lets those
+/// browser origins call the guest API.
 public func buildRouter<Stores: GuestAccessStores, Provider: OrderDetailProvider>(
     _ app: GuestAccess<Stores, Provider>,
     policy: Policy,
@@ -15,11 +17,14 @@ public func buildRouter<Stores: GuestAccessStores, Provider: OrderDetailProvider
     clients: ClientAddress,
     readiness: Readiness,
     metrics: ServiceMetrics,
-    renderMetrics: (@Sendable () -> [UInt8])?
+    renderMetrics: (@Sendable () -> [UInt8])?,
+    corsOrigins: [String] = [],
+    addPages: ((Router<AppRequestContext>, RateLimitMiddleware) -> Void)? = nil
 ) -> Router<AppRequestContext> {
     let router = Router(context: AppRequestContext.self, options: .autoGenerateHeadEndpoints)
     router.add(middleware: AccessLogMiddleware())
     router.add(middleware: MetricsMiddleware(metrics: metrics))
+    if !corsOrigins.isEmpty { router.add(middleware: CORSAllowListMiddleware(origins: corsOrigins)) }
     router.add(
         middleware: EnvelopeMiddleware(
             maxHeaderBytes: policy.http.maxHeaderBytes,
@@ -43,6 +48,8 @@ public func buildRouter<Stores: GuestAccessStores, Provider: OrderDetailProvider
         .addRoutes(GuestController(app).endpoints)
     router.group("/v1/admin").add(middleware: AdminAuthMiddleware(key: adminKey))
         .addRoutes(AdminController(app).endpoints)
+    // The pages share the API's limiter: one bucket per client for both.
+    addPages?(router, limits)
     if let renderMetrics {
         router.group("/metrics").add(middleware: AdminAuthMiddleware(key: adminKey))
             .addRoutes(MetricsController(render: renderMetrics).endpoints)

@@ -5,6 +5,7 @@ import GuestAccessCore
 import GuestAccessCrypto
 import GuestAccessHTTP
 import GuestAccessMail
+import GuestAccessPages
 import GuestAccessPolicy
 import GuestAccessPostgres
 import GuestAccessProviders
@@ -122,7 +123,7 @@ public func buildApplication(reader: ConfigReader) async throws -> some Applicat
     let router: Router<AppRequestContext>
     switch storage {
     case .sqlite(let database):
-        router = assemble(
+        router = try assemble(
             stores: SQLiteStores(database: database),
             provider: provider,
             mailer: mailer,
@@ -137,7 +138,7 @@ public func buildApplication(reader: ConfigReader) async throws -> some Applicat
             services: &services
         )
     case .postgres(let database):
-        router = assemble(
+        router = try assemble(
             stores: PostgresStores(database: database),
             provider: provider,
             mailer: mailer,
@@ -216,7 +217,7 @@ private func assemble<Stores: GuestAccessStores, Provider: OrderDetailProvider>(
     renderMetrics: @escaping @Sendable () -> [UInt8],
     logger: Logger,
     services: inout [any Service]
-) -> Router<AppRequestContext> {
+) throws -> Router<AppRequestContext> {
     let app = GuestAccess(
         stores: stores,
         provider: provider,
@@ -229,6 +230,13 @@ private func assemble<Stores: GuestAccessStores, Provider: OrderDetailProvider>(
     )
     services.append(BackgroundService { await app.deliverCodes.run() })
     services.append(BackgroundService { await app.pruneRecords.run() })
+    let pages =
+        settings.pagesEnabled
+        ? try PagesController(
+            app,
+            settings: PagesSettings(branding: settings.branding, codeLifetimeSeconds: policy.codes.ttlSeconds),
+            adminKey: settings.adminKey
+        ) : nil
     return buildRouter(
         app,
         policy: policy,
@@ -236,6 +244,8 @@ private func assemble<Stores: GuestAccessStores, Provider: OrderDetailProvider>(
         clients: ClientAddress(trustedProxies: settings.trustedProxies),
         readiness: readiness,
         metrics: metrics,
-        renderMetrics: settings.operations == nil ? renderMetrics : nil
+        renderMetrics: settings.operations == nil ? renderMetrics : nil,
+        corsOrigins: settings.corsOrigins,
+        addPages: pages.map { pages in { router, limits in pages.add(to: router, limits: limits) } }
     )
 }

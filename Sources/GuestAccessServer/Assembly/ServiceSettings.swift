@@ -2,6 +2,7 @@ public import Configuration
 import Foundation
 import GuestAccessCore
 public import GuestAccessMail
+public import GuestAccessPages
 public import GuestAccessPostgres
 public import GuestAccessService
 import GuestAccessStorage
@@ -48,6 +49,12 @@ public struct ServiceSettings: Sendable {
     public var smtpCredentials: SMTPCredentials?
     /// The private listener for `/healthz`, `/readyz` and `/metrics`, if any.
     public var operations: OperationsListener?
+    /// Whether the shopper pages are served (`--pages`).
+    public var pagesEnabled: Bool
+    /// The storefront's look on the pages and in the code email.
+    public var branding: Branding
+    /// Browser origins allowed to call the guest API (CORS); none by default.
+    public var corsOrigins: [String]
     /// How long the service keeps serving, answering `/readyz` 503, between
     /// SIGTERM and the start of the drain: time for load balancers to notice.
     public var drainDelay: Duration
@@ -152,6 +159,28 @@ public struct ServiceSettings: Sendable {
             }
             operations = nil
         }
+        pagesEnabled = try Self.boolean(reader, .pages) ?? false
+        do {
+            branding = try Branding(
+                storeName: reader.string(forKey: Setting.brandName.key),
+                logoURL: reader.string(forKey: Setting.brandLogoURL.key),
+                accentColour: reader.string(forKey: Setting.brandAccent.key),
+                supportContact: reader.string(forKey: Setting.brandSupport.key)
+            )
+        } catch {
+            throw StartupError(error.description)
+        }
+        var origins: [String] = []
+        for entry in (reader.string(forKey: Setting.corsOrigins.key) ?? "").split(separator: ",") {
+            let origin = entry.trimmingCharacters(in: .whitespaces)
+            guard let url = URL(string: origin), ["https", "http"].contains(url.scheme ?? ""), url.host != nil, url.path.isEmpty,
+                url.query == nil, url.fragment == nil, url.user == nil, origin == origin.lowercased(), !origin.hasSuffix("/")
+            else {
+                throw StartupError("--cors-origins: \(origin.prefix(64)) is not an origin (scheme://host[:port], lower case, no path)")
+            }
+            origins.append(origin)
+        }
+        corsOrigins = origins
         let drainDelaySeconds = try Self.integer(reader, .drainDelaySeconds) ?? 5
         guard (0...300).contains(drainDelaySeconds) else {
             throw StartupError("--drain-delay-seconds must be between 0 and 300 (got \(drainDelaySeconds))")

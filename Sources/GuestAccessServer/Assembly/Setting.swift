@@ -36,6 +36,12 @@ public enum Setting: String, CaseIterable, Sendable {
     case opsPort = "ops-port"
     case opsCredential = "ops-credential"
     case opsCredentialFile = "ops-credential-file"
+    case pages
+    case brandName = "brand-name"
+    case brandLogoURL = "brand-logo-url"
+    case brandAccent = "brand-accent"
+    case brandSupport = "brand-support"
+    case corsOrigins = "cors-origins"
     case logLevel = "log-level"
     case drainDelaySeconds = "drain-delay-seconds"
     case keyringPollMilliseconds = "keyring-poll-milliseconds"
@@ -68,7 +74,7 @@ public enum Setting: String, CaseIterable, Sendable {
     public var valueType: ConfigType {
         switch self {
         case .port, .opsPort, .drainDelaySeconds, .keyringPollMilliseconds: .int
-        case .smtpAllowPlaintext: .bool
+        case .smtpAllowPlaintext, .pages: .bool
         default: .string
         }
     }
@@ -84,7 +90,10 @@ public enum Setting: String, CaseIterable, Sendable {
         case .ordersFile, .providerURL: "one of the two is required"
         case .mailer: "none (codes are not sent)"
         case .mailFrom: "no-reply@guest-access.invalid"
-        case .smtpAllowPlaintext: "false"
+        case .smtpAllowPlaintext, .pages: "false"
+        case .brandName: "Order lookup"
+        case .brandAccent: "#1f5fbf"
+        case .corsOrigins: "none: no CORS header is sent"
         case .adminKey, .adminKeyFile: "one of the two is required"
         case .database: "sqlite:DATA_DIR/guest-access.sqlite"
         case .opsPort: "none: /metrics on the public port, behind the admin key"
@@ -126,6 +135,12 @@ public enum Setting: String, CaseIterable, Sendable {
         case .opsPort: "Port of the operations listener; with it the public port stops serving /metrics."
         case .opsCredential: "Bearer credential for /metrics on the operations listener (at least 32 characters)."
         case .opsCredentialFile: "File (mode 0600) holding the operations credential."
+        case .pages: "Serve the shopper pages: /track/{token}, /lookup, the code step, the full order, sign-out."
+        case .brandName: "Store name on the pages and in the code email."
+        case .brandLogoURL: "https URL of the store's logo on the pages."
+        case .brandAccent: "Accent colour of the pages and the code email, as #rrggbb."
+        case .brandSupport: "Support contact on the pages and in the code email: an email address or an https URL."
+        case .corsOrigins: "Comma-separated browser origins (https://shop.example) allowed to call the guest API."
         case .logLevel: "trace, debug, info, notice, warning, error or critical."
         case .drainDelaySeconds: "After SIGTERM, seconds of /readyz 503 before draining (0–300)."
         case .keyringPollMilliseconds: "How often keyring.json is checked for a change."
