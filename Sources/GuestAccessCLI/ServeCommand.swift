@@ -45,8 +45,12 @@ struct ServeCommand: AsyncParsableCommand {
     var smtpPasswordFile: String?
     @Option(name: .customLong("smtp-ca-file"), help: "PEM trust roots for SMTP TLS (default: the system's).")
     var smtpCAFile: String?
-    @Flag(name: .customLong("smtp-allow-plaintext"), help: "Send over SMTP in clear when the server offers no STARTTLS.")
-    var smtpAllowPlaintext = false
+    @Flag(
+        name: .customLong("smtp-allow-plaintext"),
+        inversion: .prefixedNo,
+        help: "Send over SMTP in clear when the server offers no STARTTLS (--no-smtp-allow-plaintext overrides the environment)."
+    )
+    var smtpAllowPlaintext: Bool?
     @Option(name: .customLong("webhook-secret-file"), help: "File holding the webhook mailer's signing secret.")
     var webhookSecretFile: String?
     @Option(name: .customLong("admin-key-file"), help: "File holding the admin API key (mode 0600).")
@@ -102,7 +106,7 @@ struct ServeCommand: AsyncParsableCommand {
         for case (let setting, let value?) in [(Setting.port, port), (.opsPort, opsPort), (.drainDelaySeconds, drainDelaySeconds)] {
             given[setting] = .int(value)
         }
-        if smtpAllowPlaintext { given[.smtpAllowPlaintext] = .bool(true) }
+        if let smtpAllowPlaintext { given[.smtpAllowPlaintext] = .bool(smtpAllowPlaintext) }
         if pages { given[.pages] = .bool(true) }
         return given
     }
@@ -116,12 +120,12 @@ struct ServeCommand: AsyncParsableCommand {
             throw ExitCode.failure
         }
         if printConfig { return try Self.printConfiguration(sources) }
-        let levelName = sources.reader.string(forKey: Setting.logLevel.key) ?? "info"
-        guard Logger.Level(rawValue: levelName) != nil else {
-            reportFailure("\(Setting.logLevel.names) must be trace, debug, info, notice, warning, error or critical")
+        let settings: ServiceSettings
+        do { settings = try ServiceSettings(reader: sources.reader) } catch {
+            reportFailure(error.message)
             throw ExitCode.failure
         }
-        LogBootstrap.bootstrap(level: levelName)
+        LogBootstrap.bootstrap(level: settings.logLevel.rawValue)
         if !sources.unknownVariables.isEmpty {
             Logger(label: "guest-access").warning(
                 "environment variables that name no setting are ignored",
@@ -133,7 +137,9 @@ struct ServeCommand: AsyncParsableCommand {
 
     /// `--print-config`: one line per setting — name, value (`-` when unset),
     /// and where it came from (a flag, a variable, a file) or its default —
-    /// then whether `serve` would start with it. Secrets show as `<redacted>`.
+    /// then the settings' and files' verdict (policy, data directory,
+    /// keyring): `configuration ok` or the one-line reason `serve` would give.
+    /// The network (database, ports, provider) is not tried. Secrets show as `<redacted>`.
     static func printConfiguration(_ sources: ConfigurationSources) throws {
         let rows = sources.resolved()
         let nameWidth = (rows.map(\.setting.rawValue.count).max() ?? 0) + 2
@@ -147,7 +153,9 @@ struct ServeCommand: AsyncParsableCommand {
         for variable in sources.unknownVariables { text += "ignored: \(variable) names no setting\n" }
         print(text, terminator: "")
         do {
-            _ = try ServiceSettings(reader: sources.reader)
+            let settings = try ServiceSettings(reader: sources.reader)
+            _ = try settings.preflight()
+            for warning in settings.warnings { print("warning: \(warning)") }
             print("configuration ok")
         } catch {
             reportFailure(error.message)

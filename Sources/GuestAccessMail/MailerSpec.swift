@@ -26,6 +26,10 @@ public enum MailerSpec: Sendable, Equatable {
             guard url.hasPrefix("http://") || url.hasPrefix("https://") else {
                 throw .unsupported("webhook needs webhook:http(s)://…")
             }
+            let authority = url.split(separator: "/", maxSplits: 3, omittingEmptySubsequences: false).dropFirst(2).first ?? ""
+            guard !authority.contains("@") else {
+                throw .unsupported("webhook: no user information in the URL; the request is signed with the webhook secret")
+            }
             self = .webhook(url: url)
         } else {
             throw .unsupported("expected file:PATH, smtp://HOST:PORT, smtps://HOST:PORT or webhook:URL")

@@ -58,6 +58,8 @@ public struct SMTPMailer: Mailer {
             throw error
         } catch let error as NIOSSLError {
             throw MailError.tlsRequired(reason: "TLS with the SMTP server failed: \(error)")
+        } catch let error as NIOSSLExtraError {
+            throw MailError.tlsRequired(reason: "TLS with the SMTP server failed: \(error)")
         } catch let error as BoringSSLError {
             throw MailError.tlsRequired(reason: "TLS with the SMTP server failed: \(error)")
         } catch {

@@ -148,6 +148,12 @@ struct ConfigurationTests {
         arguments: [
             ("port", "GUEST_ACCESS_PORT must be a whole number"),
             ("twice", "the admin key is given twice"),
+            ("provider-url-userinfo", "must not hold user information"),
+            ("webhook-userinfo", "no user information in the URL"),
+            ("keyring-poll", "must be between 10 and 60000"),
+            ("short-ops-credential", "the operations credential must be at least 32"),
+            ("ops-credential-is-admin-key", "the operations credential must differ from the admin key"),
+            ("group-writable-secret-file", "is writable by group or others"),
             ("open-secrets", "is writable by group or others"),
             ("empty-secret", "is empty"),
             ("plaintext-auth", "--smtp-allow-plaintext cannot be used with SMTP credentials"),
@@ -166,7 +172,26 @@ struct ConfigurationTests {
         case "port":
             arguments = ["serve", "--data-dir", env.directory, "--orders", env.ordersPath]
             environment["GUEST_ACCESS_PORT"] = "80 80"
-        case "twice": arguments += ["--admin-key-file", env.adminKeyPath]
+        case "twice": environment["GUEST_ACCESS_ADMIN_KEY_FILE"] = env.adminKeyPath
+        case "provider-url-userinfo":
+            arguments = ["serve", "--port", "0", "--data-dir", env.directory, "--provider-url", "https://shop:hunter2-url@shop.example/p"]
+        case "webhook-userinfo":
+            arguments += ["--mailer", "webhook:https://relay:hunter2-hook@relay.example/hook"]
+            environment["GUEST_ACCESS_WEBHOOK_SECRET"] = String(repeating: "w", count: 40)
+        case "keyring-poll": environment["GUEST_ACCESS_KEYRING_POLL_MILLISECONDS"] = "-5"
+        case "short-ops-credential":
+            // With the HTTP provider too: its client must not be made before the refusal (it once crashed the process).
+            arguments = [
+                "serve", "--port", "0", "--ops-port", "0", "--data-dir", env.directory, "--provider-url", "https://shop.example/p",
+            ]
+            environment["GUEST_ACCESS_OPS_CREDENTIAL"] = "hunter2-short"
+        case "ops-credential-is-admin-key":
+            arguments += ["--ops-port", "0"]
+            environment["GUEST_ACCESS_OPS_CREDENTIAL"] = env.adminKey
+        case "group-writable-secret-file":
+            let secrets = try Self.secretsDirectory(["mailer": "file:/tmp/x.jsonl"])
+            chmod(secrets + "/mailer", 0o664)
+            environment["GUEST_ACCESS_SECRETS_DIR"] = secrets
         case "open-secrets":
             let secrets = try Self.secretsDirectory([:])
             chmod(secrets, 0o777)
@@ -188,6 +213,66 @@ struct ConfigurationTests {
         #expect(result.stderr.hasPrefix("guest-access: error: "))
         #expect(result.stderr.contains(expected), "\(result.stderr)")
         #expect(!result.stderr.contains(env.adminKey) && !result.stderr.contains("hunter2"))
+    }
+
+    @Test(
+        "A secret's file flag wins over the same secret in the credentials directory, and a Kubernetes-style symbolic link is read; files that name no setting are reported"
+    )
+    func secretPrecedenceAndLinks() async throws {
+        let env = try TestEnvironment()
+        let credentials = try Self.secretsDirectory(["admin-key": "credentials-directory-key-\(UUID().uuidString)"])
+        // Kubernetes: NAME -> ..data/NAME, the real files in a hidden directory.
+        try FileManager.default.createDirectory(atPath: credentials + "/..data", withIntermediateDirectories: false)
+        try Data("orders.example.test".utf8).write(to: URL(fileURLWithPath: credentials + "/..data/mail-from-typo"))
+        try Data("shop@orders.example".utf8).write(to: URL(fileURLWithPath: credentials + "/..data/mail-from"))
+        try FileManager.default.createSymbolicLink(atPath: credentials + "/mail-from", withDestinationPath: "..data/mail-from")
+        try FileManager.default.createSymbolicLink(atPath: credentials + "/mailfrom", withDestinationPath: "..data/mail-from-typo")
+        chmod(credentials, 0o500)
+        defer { chmod(credentials, 0o700) }
+        let result = try await BinaryRunner.run(
+            ["serve", "--print-config", "--data-dir", env.directory, "--orders", env.ordersPath, "--admin-key-file", env.adminKeyPath],
+            environment: ["CREDENTIALS_DIRECTORY": credentials]
+        )
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(Self.line("admin-key-file", in: result.stdout) == ["admin-key-file", env.adminKeyPath, "--admin-key-file"])
+        #expect(Self.line("admin-key", in: result.stdout)?.dropFirst().first == "-")
+        #expect(Self.line("mail-from", in: result.stdout) == ["mail-from", "shop@orders.example", credentials + "/mail-from"])
+        #expect(result.stdout.contains("ignored: \(credentials)/mailfrom names no setting"))
+        #expect(result.stdout.contains("configuration ok"))
+    }
+
+    @Test("--print-config refuses what serve would refuse: a short admin key, a missing keyring, an open data directory")
+    func printConfigChecksFiles() async throws {
+        for scenario in ["short-key", "no-keyring", "open-directory"] {
+            let env = try TestEnvironment()
+            var environment = ["GUEST_ACCESS_ADMIN_KEY": env.adminKey]
+            switch scenario {
+            case "short-key": environment["GUEST_ACCESS_ADMIN_KEY"] = "hunter2-short"
+            case "no-keyring": try FileManager.default.removeItem(atPath: env.keyringPath)
+            default: chmod(env.directory, 0o755)
+            }
+            let result = try await BinaryRunner.run(
+                ["serve", "--print-config", "--data-dir", env.directory, "--orders", env.ordersPath],
+                environment: environment
+            )
+            #expect(result.status == 1, "\(scenario)")
+            #expect(!result.stdout.contains("configuration ok"), "\(scenario)")
+            #expect(result.stderr.hasPrefix("guest-access: error: "), "\(scenario): \(result.stderr)")
+            #expect(!result.stderr.contains("hunter2"))
+        }
+    }
+
+    @Test("A password in a URL is redacted by --print-config even when it holds a slash, a question mark or a hash")
+    func urlRedaction() {
+        for (url, shown) in [
+            ("https://user:pa/ss@h.example/p", "https://user:<redacted>@h.example/p"),
+            ("https://u:hook#sec@h.example/", "https://u:<redacted>@h.example/"),
+            ("webhook:https://u:a?b@h.example/x", "webhook:https://u:<redacted>@h.example/x"),
+            ("https://token@h.example/", "https://<redacted>@h.example/"),
+            ("https://h.example/p", "https://h.example/p"),
+        ] {
+            #expect(ConfigurationSources.withoutURLPassword(url) == shown)
+        }
     }
 
     @Test("The README's settings table lists every setting with its flag, variable and default")

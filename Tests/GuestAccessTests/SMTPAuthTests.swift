@@ -139,9 +139,11 @@ struct SMTPAuthTests {
                         return metrics.contains(#"guest_access_mail_delivery_failures_total{reason="authentication"}"#)
                     }
                     #expect(sink.received().isEmpty)
-                    let logs = TestLogs.sink.captured.joined()
-                    #expect(logs.contains("SMTP login refused (reply 535)"))
-                    #expect(!logs.contains(password))
+                    // The retry's log line follows the count.
+                    try await waitUntil("the refused login is logged") {
+                        TestLogs.sink.captured.joined().contains("SMTP login refused (reply 535)")
+                    }
+                    #expect(!TestLogs.sink.captured.joined().contains(password))
                 }
             }
         }

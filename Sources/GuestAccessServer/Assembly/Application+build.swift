@@ -22,12 +22,11 @@ import ServiceLifecycle
 /// runs and what the tests start. Refuses to build, with a one-line
 /// `StartupError`, on a bad policy, data directory, keyring or order source.
 public func buildApplication(reader: ConfigReader) async throws -> some ApplicationProtocol {
-    var logger = Logger(label: "guest-access")
-    logger.logLevel = reader.string(forKey: Setting.logLevel.key).flatMap(Logger.Level.init(rawValue:)) ?? .info
     let settings = try ServiceSettings(reader: reader)
-    let policy: Policy
-    do { policy = try PolicyLoader.load(settings.policyFile) } catch { throw StartupError(error.description) }
-    try DataDirectory.check(settings.dataDirectory)
+    var logger = Logger(label: "guest-access")
+    logger.logLevel = settings.logLevel
+    let policy = try settings.preflight()
+    for warning in settings.warnings { logger.warning("\(warning)") }
 
     let prometheus = PrometheusMetrics()
     let metrics = prometheus.metrics

@@ -1,6 +1,5 @@
 public import Configuration
 import Foundation
-import SystemPackage
 
 /// Where `serve`'s settings come from, first match winning: the command line,
 /// then the environment (`GUEST_ACCESS_DATA_DIR`, …), then a secrets
@@ -28,8 +27,9 @@ public struct ConfigurationSources: Sendable {
     private let layers: [(source: Source, provider: any ConfigProvider)]
     /// The reader over every layer, in order.
     public let reader: ConfigReader
-    /// `GUEST_ACCESS_*` variables that name no setting: a typo would otherwise
-    /// leave a setting at its default without a word.
+    /// `GUEST_ACCESS_*` variables and secrets-directory files that name no
+    /// setting: a typo would otherwise leave a setting at its default
+    /// without a word.
     public let unknownVariables: [String]
     /// The secrets directory in use and what named it.
     public let secretsDirectory: (path: String, origin: String)?
@@ -38,20 +38,54 @@ public struct ConfigurationSources: Sendable {
     /// such as `/run/secrets` may hold other services' large files.
     static let maximumSecretFileBytes = 64 * 1024
 
-    /// Layers `commandLine` (the flags given, nothing defaulted), `environment`
-    /// and the secrets directory named by `--secrets-dir`,
-    /// `GUEST_ACCESS_SECRETS_DIR` or systemd's `CREDENTIALS_DIRECTORY`.
+    /// Layers `commandLine` (the flags given, nothing defaulted), the
+    /// `GUEST_ACCESS_*` variables of `environment`, and the secrets directory
+    /// named by `--secrets-dir`, `GUEST_ACCESS_SECRETS_DIR` or systemd's
+    /// `CREDENTIALS_DIRECTORY`. A secret and its `…-file` setting are one
+    /// setting for precedence: the higher source's form wins and the other
+    /// is dropped (a `--admin-key-file` flag wins over an `admin-key` file in
+    /// the credentials directory); both from one source is left for
+    /// `ServiceSettings` to refuse.
     public static func load(
         commandLine: [Setting: ConfigContent],
-        environment: [String: String]
+        environment fullEnvironment: [String: String]
     ) async throws(StartupError) -> ConfigurationSources {
-        var layers: [(Source, any ConfigProvider)] = []
+        var environment = fullEnvironment.filter { $0.key.hasPrefix("GUEST_ACCESS_") }
+        var secrets: (path: String, origin: String)?
+        if case .string(let path)? = commandLine[.secretsDirectory] {
+            secrets = (path, "--secrets-dir")
+        } else if let path = environment[Setting.secretsDirectory.environmentName] {
+            secrets = (path, Setting.secretsDirectory.environmentName)
+        } else if let path = fullEnvironment["CREDENTIALS_DIRECTORY"] {
+            secrets = (path, "CREDENTIALS_DIRECTORY")
+        }
+        var directoryValues: [Setting: String] = [:]
+        var unknownFiles: [String] = []
+        if let directory = secrets?.path {
+            (directoryValues, unknownFiles) = try readSecretsDirectory(directory)
+        }
+        // One secret, two forms: keep the form of the highest source.
+        for secret in Setting.allCases where secret.isSecret {
+            guard let file = secret.fileSetting else { continue }
+            func layer(_ setting: Setting) -> Int? {
+                if commandLine[setting] != nil { return 0 }
+                if environment[setting.environmentName] != nil { return 1 }
+                if directoryValues[setting] != nil { return 2 }
+                return nil
+            }
+            guard let valueLayer = layer(secret), let fileLayer = layer(file), valueLayer != fileLayer else { continue }
+            let loser = valueLayer < fileLayer ? file : secret
+            switch max(valueLayer, fileLayer) {
+            case 1: environment[loser.environmentName] = nil
+            default: directoryValues[loser] = nil
+            }
+        }
         var values: [AbsoluteConfigKey: ConfigValue] = [:]
         for (setting, content) in commandLine {
             precondition(!setting.isSecret, "a secret never comes from the command line")
             values[AbsoluteConfigKey(setting.key)] = ConfigValue(content, isSecret: false)
         }
-        layers.append((.commandLine, InMemoryProvider(name: "command line", values: values)))
+        var layers: [(Source, any ConfigProvider)] = [(.commandLine, InMemoryProvider(name: "command line", values: values))]
         let secretVariables = Set(Setting.allCases.filter(\.isSecret).map(\.environmentName))
         layers.append(
             (
@@ -60,29 +94,15 @@ public struct ConfigurationSources: Sendable {
                     .prefixKeys(with: "guest-access")
             )
         )
-        var secrets: (path: String, origin: String)?
-        if case .string(let path)? = commandLine[.secretsDirectory] {
-            secrets = (path, "--secrets-dir")
-        } else if let path = environment[Setting.secretsDirectory.environmentName] {
-            secrets = (path, Setting.secretsDirectory.environmentName)
-        } else if let path = environment["CREDENTIALS_DIRECTORY"] {
-            secrets = (path, "CREDENTIALS_DIRECTORY")
-        }
         if let directory = secrets?.path {
-            try checkSecretsDirectory(directory)
-            let provider: DirectoryFilesProvider
-            do {
-                provider = try await DirectoryFilesProvider(
-                    directoryPath: FilePath(directory),
-                    secretsSpecifier: .specific(Set(Setting.allCases.filter(\.isSecret).map(\.rawValue)))
-                )
-            } catch {
-                throw StartupError("secrets directory \(directory) cannot be read: \(error)")
+            var fileValues: [AbsoluteConfigKey: ConfigValue] = [:]
+            for (setting, text) in directoryValues {
+                fileValues[AbsoluteConfigKey(setting.key)] = ConfigValue(.string(text), isSecret: setting.isSecret)
             }
-            layers.append((.secretsDirectory(directory), provider))
+            layers.append((.secretsDirectory(directory), InMemoryProvider(name: "secrets directory", values: fileValues)))
         }
         let known = Set(Setting.allCases.map(\.environmentName))
-        let unknown = environment.keys.filter { $0.hasPrefix("GUEST_ACCESS_") && !known.contains($0) }.sorted()
+        let unknown = environment.keys.filter { !known.contains($0) }.sorted() + unknownFiles.map { (secrets?.path ?? "") + "/" + $0 }
         return ConfigurationSources(layers: layers, secretsDirectory: secrets, unknownVariables: unknown)
     }
 
@@ -97,25 +117,57 @@ public struct ConfigurationSources: Sendable {
         self.unknownVariables = unknownVariables
     }
 
-    /// A secrets directory others could write to could be handed a key; one
-    /// holding a file too large to be a secret is not what the operator meant.
-    private static func checkSecretsDirectory(_ path: String) throws(StartupError) {
+    /// Reads the files of a secrets directory that are named after a
+    /// setting; returns them and the names of the other entries (hidden
+    /// ones, such as Kubernetes' `..data`, aside). Symbolic links are
+    /// followed, as Kubernetes mounts each secret as a link into a hidden
+    /// directory, but only to regular files. (swift-configuration's
+    /// `DirectoryFilesProvider` skips links, so a Kubernetes secret would be
+    /// silently missing.) The directory must belong to this user or root and
+    /// no file in it may be writable by group or others: whoever can write
+    /// there can set the mailer, the provider URL or a key.
+    static func readSecretsDirectory(_ path: String) throws(StartupError) -> ([Setting: String], [String]) {
         var info = stat()
         guard stat(path, &info) == 0, (info.st_mode & S_IFMT) == S_IFDIR else {
             throw StartupError("secrets directory \(path) does not exist or is not a directory")
+        }
+        guard info.st_uid == geteuid() || info.st_uid == 0 else {
+            throw StartupError("secrets directory \(path) belongs to another user (uid \(info.st_uid))")
         }
         guard UInt32(info.st_mode) & 0o022 == 0 else {
             throw StartupError(
                 "secrets directory \(path) is writable by group or others (mode \(String(info.st_mode & 0o777, radix: 8))): run `chmod go-w \(path)`"
             )
         }
-        let names = (try? FileManager.default.contentsOfDirectory(atPath: path)) ?? []
-        for name in names {
-            var file = stat()
-            if stat(path + "/" + name, &file) == 0, (file.st_mode & S_IFMT) == S_IFREG, Int(file.st_size) > maximumSecretFileBytes {
-                throw StartupError("secrets directory \(path): \(name) is larger than \(maximumSecretFileBytes / 1024) KiB")
-            }
+        let names: [String]
+        do { names = try FileManager.default.contentsOfDirectory(atPath: path).sorted() } catch {
+            throw StartupError("secrets directory \(path) cannot be read")
         }
+        var values: [Setting: String] = [:]
+        var unknown: [String] = []
+        for name in names where !name.hasPrefix(".") {
+            guard let setting = Setting(rawValue: name), setting != .secretsDirectory else {
+                unknown.append(name)
+                continue
+            }
+            let file = path + "/" + name
+            var fileInfo = stat()
+            guard stat(file, &fileInfo) == 0, (fileInfo.st_mode & S_IFMT) == S_IFREG else {
+                throw StartupError("secrets directory \(path): \(name) is not a regular file")
+            }
+            guard UInt32(fileInfo.st_mode) & 0o022 == 0 else {
+                throw StartupError("secrets directory \(path): \(name) is writable by group or others: run `chmod go-w \(file)`")
+            }
+            guard Int(fileInfo.st_size) <= maximumSecretFileBytes, let data = FileManager.default.contents(atPath: file),
+                let text = String(data: data, encoding: .utf8)
+            else {
+                throw StartupError(
+                    "secrets directory \(path): \(name) cannot be read, or is larger than \(maximumSecretFileBytes / 1024) KiB"
+                )
+            }
+            values[setting] = text.trimmingCharacters(in: .whitespacesAndNewlines)
+        }
+        return (values, unknown)
     }
 
     /// Where `setting` comes from, or nil when no source has it.
@@ -158,14 +210,17 @@ public struct ConfigurationSources: Sendable {
         }
     }
 
-    /// `scheme://user:secret@host` shown as `scheme://user:<redacted>@host`:
-    /// `serve` refuses a password in a URL, but `--print-config` prints
-    /// before it checks.
+    /// `scheme://user:secret@host` shown as `scheme://user:<redacted>@host`,
+    /// and `scheme://token@host` as `scheme://<redacted>@host`: `serve`
+    /// refuses user information in its URLs, but `--print-config` prints
+    /// before it checks. The user information is taken to end at the last
+    /// `@` (a password may hold `/`, `?` or `#`), so an `@` further on in a
+    /// path or query redacts more than needed, never less.
     static func withoutURLPassword(_ text: String) -> String {
         guard let scheme = text.range(of: "://") else { return text }
         let rest = text[scheme.upperBound...]
-        let authorityEnd = rest.firstIndex(where: { "/?#".contains($0) }) ?? rest.endIndex
-        guard let at = rest[..<authorityEnd].lastIndex(of: "@"), let colon = rest[..<at].firstIndex(of: ":") else { return text }
-        return String(text[..<colon]) + ":<redacted>" + String(text[at...])
+        guard let at = rest.lastIndex(of: "@") else { return text }
+        if let colon = rest[..<at].firstIndex(of: ":") { return String(text[..<colon]) + ":<redacted>" + String(text[at...]) }
+        return String(text[..<scheme.upperBound]) + "<redacted>" + String(text[at...])
     }
 }

@@ -1,18 +1,21 @@
 public import Configuration
 import Foundation
-import GuestAccessCore
+public import GuestAccessCore
+import GuestAccessCrypto
 public import GuestAccessMail
 public import GuestAccessPages
+import GuestAccessPolicy
 public import GuestAccessPostgres
 public import GuestAccessService
 import GuestAccessStorage
+public import Logging
 
 /// What `serve` is told, read from a `ConfigReader` (command line, environment
 /// and secrets directory — `ConfigurationSources` — or, in tests, memory) and
 /// checked before anything starts.
 ///
 /// Settings: `Setting`.
-public struct ServiceSettings: Sendable {
+public struct ServiceSettings: Sendable, CustomStringConvertible, CustomReflectable {
     /// Where the service's state lives.
     public enum DatabaseChoice: Sendable, Equatable {
         /// One process on one disk (the default: `DATA_DIR/guest-access.sqlite`).
@@ -55,46 +58,58 @@ public struct ServiceSettings: Sendable {
     public var branding: Branding
     /// Browser origins allowed to call the guest API (CORS); none by default.
     public var corsOrigins: [String]
+    private var unusedProviderCredential = false
+    private var unusedDatabasePassword = false
+    /// The log level (`--log-level`).
+    public var logLevel: Logger.Level
     /// How long the service keeps serving, answering `/readyz` 503, between
     /// SIGTERM and the start of the drain: time for load balancers to notice.
     public var drainDelay: Duration
 
     public init(reader: ConfigReader) throws(StartupError) {
-        host = reader.string(forKey: Setting.host.key) ?? "127.0.0.1"
+        host = Self.text(reader, .host) ?? "127.0.0.1"
         port = try Self.integer(reader, .port) ?? 8080
         guard (0...65535).contains(port) else { throw StartupError("\(Setting.port.names): \(port) is out of range") }
-        guard let dataDirectory = reader.string(forKey: Setting.dataDirectory.key), !dataDirectory.isEmpty else {
+        guard let dataDirectory = Self.text(reader, .dataDirectory), !dataDirectory.isEmpty else {
             throw StartupError("a data directory is required (\(Setting.dataDirectory.names))")
         }
         self.dataDirectory = dataDirectory
-        policyFile = reader.string(forKey: Setting.policyFile.key)
-        let ordersFile = reader.string(forKey: Setting.ordersFile.key)
-        let providerURL = reader.string(forKey: Setting.providerURL.key)
+        policyFile = Self.text(reader, .policyFile)
+        let ordersFile = Self.text(reader, .ordersFile)
+        let providerURL = Self.text(reader, .providerURL)
         switch (ordersFile, providerURL) {
-        case (let file?, nil): orders = .file(file)
+        case (let file?, nil):
+            orders = .file(file)
+            unusedProviderCredential = try Self.secret(reader, .providerCredential, what: "provider credential") != nil
         case (nil, let url?):
             guard let parsed = URL(string: url), ["http", "https"].contains(parsed.scheme ?? ""), parsed.host != nil else {
                 throw StartupError("\(Setting.providerURL.names) must be an http or https URL")
             }
+            guard parsed.user == nil, parsed.password == nil else {
+                throw StartupError(
+                    "\(Setting.providerURL.names) must not hold user information: the credential goes in \(Setting.providerCredentialFile.names) or \(Setting.providerCredential.environmentName)"
+                )
+            }
             orders = .http(url: url, credential: try Self.secret(reader, .providerCredential, what: "provider credential"))
+            unusedProviderCredential = false
         case (nil, nil):
             throw StartupError(
                 "an order source is required: \(Setting.ordersFile.names) FILE.json or \(Setting.providerURL.names) URL"
             )
         case (.some, .some): throw StartupError("give either --orders or --provider-url, not both")
         }
-        if let spec = reader.string(forKey: Setting.mailer.key) {
+        if let spec = Self.text(reader, .mailer) {
             do { mailer = try MailerSpec(parsing: spec) } catch { throw StartupError("--mailer: \(error)") }
         } else {
             mailer = nil
         }
-        mailFrom = reader.string(forKey: Setting.mailFrom.key) ?? "no-reply@guest-access.invalid"
+        mailFrom = Self.text(reader, .mailFrom) ?? "no-reply@guest-access.invalid"
         guard EmailAddress.isAcceptable(mailFrom), mailFrom.allSatisfy(\.isASCII) else {
             throw StartupError("--mail-from must be a plain ASCII email address")
         }
-        smtpCAFile = reader.string(forKey: Setting.smtpCAFile.key)
+        smtpCAFile = Self.text(reader, .smtpCAFile)
         smtpAllowPlaintext = try Self.boolean(reader, .smtpAllowPlaintext) ?? false
-        let smtpUsername = reader.string(forKey: Setting.smtpUsername.key)
+        let smtpUsername = Self.text(reader, .smtpUsername)
         let smtpPassword = try Self.secret(reader, .smtpPassword, what: "SMTP password")
         switch (smtpUsername, smtpPassword) {
         case (nil, nil): smtpCredentials = nil
@@ -128,30 +143,53 @@ public struct ServiceSettings: Sendable {
                 "an admin key is required: \(Setting.adminKeyFile.names) FILE, \(Setting.adminKey.environmentName) or a secrets-directory file admin-key"
             )
         }
+        do { _ = try AdminKey(adminKey) } catch { throw StartupError(error.description) }
         self.adminKey = adminKey
-        keyringPollInterval = .milliseconds(try Self.integer(reader, .keyringPollMilliseconds) ?? 1000)
+        let pollMilliseconds = try Self.integer(reader, .keyringPollMilliseconds) ?? 1000
+        guard (10...60000).contains(pollMilliseconds) else {
+            throw StartupError("\(Setting.keyringPollMilliseconds.names) must be between 10 and 60000")
+        }
+        keyringPollInterval = .milliseconds(pollMilliseconds)
+        let levelName = Self.text(reader, .logLevel) ?? "info"
+        guard let level = Logger.Level(rawValue: levelName) else {
+            throw StartupError("\(Setting.logLevel.names) must be trace, debug, info, notice, warning, error or critical")
+        }
+        logLevel = level
         var proxies = [CIDR]()
-        for entry in (reader.string(forKey: Setting.trustedProxies.key) ?? "").split(separator: ",") {
+        for entry in (Self.text(reader, .trustedProxies) ?? "").split(separator: ",") {
             let text = entry.trimmingCharacters(in: .whitespaces)
             guard let cidr = CIDR(text) else { throw StartupError("--trusted-proxies: \(text.prefix(64)) is not an IP address or CIDR") }
             proxies.append(cidr)
         }
         trustedProxies = proxies
-        let databaseURL = reader.string(forKey: Setting.database.key) ?? "sqlite:" + dataDirectory + "/" + GuestAccessDatabase.fileName
+        let databaseURL = Self.text(reader, .database) ?? "sqlite:" + dataDirectory + "/" + GuestAccessDatabase.fileName
         if databaseURL.hasPrefix("sqlite:") {
             let path = String(databaseURL.dropFirst("sqlite:".count))
             guard !path.isEmpty else { throw StartupError("--database sqlite: needs a path") }
             database = .sqlite(path: path)
+            unusedDatabasePassword = try Self.secret(reader, .databasePassword, what: "database password") != nil
         } else {
             let postgres: PostgresSettings
             do { postgres = try PostgresSettings(url: databaseURL) } catch { throw StartupError(error.description) }
             database = .postgres(postgres, password: try Self.secret(reader, .databasePassword, what: "database password"))
+            unusedDatabasePassword = false
         }
         let opsPort = try Self.integer(reader, .opsPort)
-        let opsHost = reader.string(forKey: Setting.opsHost.key)
+        let opsHost = Self.text(reader, .opsHost)
         let opsCredential = try Self.secret(reader, .opsCredential, what: "operations credential")
         if let opsPort {
             guard (0...65535).contains(opsPort) else { throw StartupError("\(Setting.opsPort.names): \(opsPort) is out of range") }
+            if let opsCredential {
+                do { _ = try AdminKey(opsCredential) } catch {
+                    throw StartupError("the operations credential must be at least \(AdminKey.minimumLength) printable characters")
+                }
+                guard opsCredential != adminKey else {
+                    throw StartupError(
+                        "the operations credential must differ from the admin key (it exists so that scraping metrics needs no admin key)"
+                    )
+                }
+            }
+            guard opsPort != port || opsPort == 0 else { throw StartupError("--ops-port must differ from --port") }
             operations = OperationsListener(host: opsHost ?? "127.0.0.1", port: opsPort, credential: opsCredential)
         } else {
             guard opsHost == nil, opsCredential == nil else {
@@ -162,16 +200,16 @@ public struct ServiceSettings: Sendable {
         pagesEnabled = try Self.boolean(reader, .pages) ?? false
         do {
             branding = try Branding(
-                storeName: reader.string(forKey: Setting.brandName.key),
-                logoURL: reader.string(forKey: Setting.brandLogoURL.key),
-                accentColour: reader.string(forKey: Setting.brandAccent.key),
-                supportContact: reader.string(forKey: Setting.brandSupport.key)
+                storeName: Self.text(reader, .brandName),
+                logoURL: Self.text(reader, .brandLogoURL),
+                accentColour: Self.text(reader, .brandAccent),
+                supportContact: Self.text(reader, .brandSupport)
             )
         } catch {
             throw StartupError(error.description)
         }
         var origins: [String] = []
-        for entry in (reader.string(forKey: Setting.corsOrigins.key) ?? "").split(separator: ",") {
+        for entry in (Self.text(reader, .corsOrigins) ?? "").split(separator: ",") {
             let origin = entry.trimmingCharacters(in: .whitespaces)
             guard let url = URL(string: origin), ["https", "http"].contains(url.scheme ?? ""), url.host != nil, url.path.isEmpty,
                 url.query == nil, url.fragment == nil, url.user == nil, origin == origin.lowercased(), !origin.hasSuffix("/")
@@ -186,6 +224,42 @@ public struct ServiceSettings: Sendable {
             throw StartupError("--drain-delay-seconds must be between 0 and 300 (got \(drainDelaySeconds))")
         }
         drainDelay = .seconds(drainDelaySeconds)
+    }
+
+    /// The checks that read files rather than settings: the policy (returned),
+    /// the data directory's existence and mode, and the keyring. Run by
+    /// `buildApplication` and by `serve --print-config`, so a configuration
+    /// it calls ok does start (short of the network: database, ports).
+    public func preflight() throws(StartupError) -> Policy {
+        let policy: Policy
+        do { policy = try PolicyLoader.load(policyFile) } catch { throw StartupError(error.description) }
+        try DataDirectory.check(dataDirectory)
+        do { _ = try KeyringFile(dataDirectory: dataDirectory).load() } catch { throw StartupError(error.description) }
+        return policy
+    }
+
+    /// What is odd but not wrong: a secret given for something not in use,
+    /// metrics open to the network. Logged at start and by `--print-config`.
+    public var warnings: [String] {
+        var warnings: [String] = []
+        if case .file = orders, unusedProviderCredential { warnings.append("a provider credential is given but orders come from a file") }
+        if webhookSecret != nil, !{ if case .webhook? = mailer { true } else { false } }() {
+            warnings.append("a webhook secret is given but the mailer is not webhook:")
+        }
+        if case .sqlite = database, unusedDatabasePassword { warnings.append("a database password is given but the database is SQLite") }
+        if let operations, operations.credential == nil, !["127.0.0.1", "localhost", "::1"].contains(operations.host) {
+            warnings.append("/metrics on the operations listener \(operations.host) is open to the network: give an operations credential")
+        }
+        return warnings
+    }
+
+    /// A text setting; an empty or blank value counts as not given (an
+    /// environment file's `GUEST_ACCESS_ORDERS=` placeholder).
+    static func text(_ reader: ConfigReader, _ setting: Setting) -> String? {
+        guard let value = reader.string(forKey: setting.key)?.trimmingCharacters(in: .whitespacesAndNewlines), !value.isEmpty else {
+            return nil
+        }
+        return value
     }
 
     /// An integer setting; a value that is not one is refused, never taken for the default.
@@ -247,4 +321,8 @@ public struct ServiceSettings: Sendable {
         else { throw StartupError("\(what) \(path) cannot be read") }
         return text.trimmingCharacters(in: .whitespacesAndNewlines)
     }
+
+    /// Never the secrets: settings may end up in a log line or a debugger.
+    public var description: String { "ServiceSettings(host: \(host), port: \(port), dataDirectory: \(dataDirectory), secrets: <redacted>)" }
+    public var customMirror: Mirror { Mirror(self, children: ["description": description]) }
 }

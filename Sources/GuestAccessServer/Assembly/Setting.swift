@@ -96,6 +96,7 @@ public enum Setting: String, CaseIterable, Sendable {
         case .corsOrigins: "none: no CORS header is sent"
         case .adminKey, .adminKeyFile: "one of the two is required"
         case .database: "sqlite:DATA_DIR/guest-access.sqlite"
+        case .opsHost: "127.0.0.1"
         case .opsPort: "none: /metrics on the public port, behind the admin key"
         case .logLevel: "info"
         case .drainDelaySeconds: "5"
@@ -143,7 +144,7 @@ public enum Setting: String, CaseIterable, Sendable {
         case .corsOrigins: "Comma-separated browser origins (https://shop.example) allowed to call the guest API."
         case .logLevel: "trace, debug, info, notice, warning, error or critical."
         case .drainDelaySeconds: "After SIGTERM, seconds of /readyz 503 before draining (0–300)."
-        case .keyringPollMilliseconds: "How often keyring.json is checked for a change."
+        case .keyringPollMilliseconds: "How often keyring.json is checked for a change (10–60000; tests shorten it)."
         }
     }
 
