@@ -101,13 +101,14 @@ struct PageKit: Sendable {
     func form<Form: Decodable>(
         _ type: Form.Type,
         from request: Request,
-        context: some RequestContext,
-        token: (Form) -> String
-    )
-        async throws(PageRefusal) -> Form
-    {
-        if let site = request.headers[.secFetchSite], site != "same-origin", site != "none" { throw .crossSite }
-        if let origin = request.headers[.origin] {
+        context: some RequestContext
+    ) async throws(PageRefusal) -> Form {
+        let site = request.headers[.secFetchSite]
+        if let site, site != "same-origin", site != "none" { throw .crossSite }
+        // Chromium sends `Origin: null` for a page's own posts under
+        // `Referrer-Policy: no-referrer`; it is taken as no Origin only when
+        // the browser also vouches for the post as same-origin.
+        if let origin = request.headers[.origin], !(origin == "null" && site == "same-origin") {
             let host = (request.head.authority ?? "").lowercased()
             guard let url = URL(string: origin), let originHost = url.host?.lowercased(), !host.isEmpty else { throw .crossSite }
             let originAuthority = originHost + (url.port.map { ":\($0)" } ?? "")
@@ -120,13 +121,21 @@ struct PageKit: Sendable {
         guard (request.headers[.contentType] ?? "").lowercased().hasPrefix("application/x-www-form-urlencoded") else { throw .malformed }
         let body: ByteBuffer
         do { body = try await request.body.collect(upTo: 4096) } catch { throw .malformed }
-        let form: Form
-        do { form = try URLEncodedFormDecoder().decode(Form.self, from: String(buffer: body)) } catch { throw .malformed }
+        let text = String(buffer: body)
+        // The token first: a post without one is refused as cross-site, whatever else is wrong with it.
         guard let nonce = PageCookie.csrf.value(in: request, secure: PageCookie.isSecure(request)),
-            signer.checkFormToken(token(form), nonce: nonce)
+            let presented = try? URLEncodedFormDecoder().decode(FormToken.self, from: text).csrf,
+            signer.checkFormToken(presented, nonce: nonce)
         else { throw .crossSite }
+        let form: Form
+        do { form = try URLEncodedFormDecoder().decode(Form.self, from: text) } catch { throw .malformed }
         return form
     }
+}
+
+/// The form token alone, read before the rest of a form.
+struct FormToken: Decodable {
+    let csrf: String?
 }
 
 /// Why a form post is not acted on.

@@ -70,7 +70,7 @@ public struct PagesController<Stores: GuestAccessStores, Provider: OrderDetailPr
     }
 
     @Sendable func lookup(_ request: Request, context: AppRequestContext) async throws -> Response {
-        let form = try await kit.form(LookupForm.self, from: request, context: context) { $0.csrf }
+        let form = try await kit.form(LookupForm.self, from: request, context: context)
         let email = form.email.trimmingCharacters(in: .whitespaces)
         let body = CodeRequestBody(orderNumber: form.orderNumber.trimmingCharacters(in: .whitespaces), email: email, code: nil)
         do {
@@ -112,7 +112,7 @@ public struct PagesController<Stores: GuestAccessStores, Provider: OrderDetailPr
 
     @Sendable func verify(_ request: Request, context: AppRequestContext) async throws -> Response {
         let started = ContinuousClock.now
-        let form = try await kit.form(CodeForm.self, from: request, context: context) { $0.csrf }
+        let form = try await kit.form(CodeForm.self, from: request, context: context)
         guard let flow = flow(request) else { return kit.redirect("/lookup") }
         let secure = PageCookie.isSecure(request)
         do {
@@ -151,7 +151,7 @@ public struct PagesController<Stores: GuestAccessStores, Provider: OrderDetailPr
     }
 
     @Sendable func signOut(_ request: Request, context: AppRequestContext) async throws -> Response {
-        _ = try await kit.form(SignOutForm.self, from: request, context: context) { $0.csrf }
+        _ = try await kit.form(SignOutForm.self, from: request, context: context)
         let secure = PageCookie.isSecure(request)
         if let token = PageCookie.session.value(in: request, secure: secure) {
             do {
