@@ -1,5 +1,6 @@
 # Sourced by scripts/test and .ci/run: the Python test tools (aiosmtpd, the
-# real SMTP server the tests start; schemathesis for CI) live in a venv of
+# real SMTP server the tests start; selenium, which drives Chromium in the
+# browser test; schemathesis for CI) live in a venv of
 # the project's own, `.venv/`, never in the system Python (Debian's refuses
 # pip: externally-managed-environment). Needs Debian's python3-venv. Puts the
 # venv first on PATH, so `python3` in the tests and scripts is the venv's.
