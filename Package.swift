@@ -146,7 +146,8 @@ let package = Package(
                 .embedInCode("Resources/head.mustache"), .embedInCode("Resources/foot.mustache"),
                 .embedInCode("Resources/tracking.mustache"), .embedInCode("Resources/lookup.mustache"),
                 .embedInCode("Resources/code.mustache"), .embedInCode("Resources/order.mustache"),
-                .embedInCode("Resources/message.mustache"), .embedInCode("Resources/guest.css"),
+                .embedInCode("Resources/message.mustache"), .embedInCode("Resources/email.mustache"),
+                .embedInCode("Resources/guest.css"),
                 .embedInCode("Resources/messages-en.json"), .embedInCode("Resources/messages-de.json"),
             ],
             swiftSettings: swiftSettings

@@ -6,7 +6,7 @@ public import GuestAccessCore
 #endif
 
 /// Development mailer: appends one JSON object per message to a file
-/// (`{"to","orderNumber","code","expiresAt"}`), mode 0600.
+/// (`{"to","orderNumber","code","expiresAt","language"}`), mode 0600.
 ///
 /// The file holds live codes and full emails: it is for development and tests
 /// only, and the service says so loudly when it starts with it.
@@ -21,7 +21,8 @@ public actor FileMailer: Mailer {
             to: message.to,
             orderNumber: message.orderNumber,
             code: message.code,
-            expiresAt: Timestamp.format(message.expiresAt)
+            expiresAt: Timestamp.format(message.expiresAt),
+            language: message.language.rawValue
         )
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
@@ -42,4 +43,5 @@ struct FileMailerLine: Codable {
     let orderNumber: String
     let code: String
     let expiresAt: String
+    let language: String
 }

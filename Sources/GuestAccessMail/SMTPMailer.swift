@@ -25,6 +25,7 @@ public struct SMTPMailer: Mailer {
     let requireTLS: Bool
     let security: SMTPSecurity
     let credentials: SMTPCredentials?
+    let composer: any CodeEmailComposer
     let timeout: Duration
 
     public init(
@@ -35,8 +36,10 @@ public struct SMTPMailer: Mailer {
         requireTLS: Bool,
         security: SMTPSecurity = .startTLS,
         credentials: SMTPCredentials? = nil,
+        composer: any CodeEmailComposer = PlainCodeEmail(),
         timeout: Duration = .seconds(30)
     ) {
+        self.composer = composer
         self.security = security
         self.credentials = credentials
         self.host = host
@@ -120,7 +123,7 @@ public struct SMTPMailer: Mailer {
             _ = try await session.command("MAIL FROM:<\(from)>" + (needsUTF8 ? " SMTPUTF8" : ""), expect: 250)
             _ = try await session.command("RCPT TO:<\(message.to)>", expect: 250, 251)
             _ = try await session.command("DATA", expect: 354)
-            try await session.write(SMTPMessage(from: from, message: message).dotStuffed + ".\r\n")
+            try await session.write(SMTPMessage(from: from, message: message, email: composer.compose(message)).dotStuffed + ".\r\n")
             try await session.expect(250)
             _ = try? await session.command("QUIT", expect: 221)
         }

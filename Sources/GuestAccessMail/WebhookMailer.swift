@@ -6,7 +6,7 @@ import NIOCore
 import NIOHTTP1
 
 /// Delivers codes as a signed JSON POST to a mail relay the operator runs:
-/// body `{"code","expiresAt","orderNumber","to"}`, headers
+/// body `{"code","expiresAt","language","orderNumber","to"}`, headers
 /// `X-Guest-Access-Timestamp` and `X-Guest-Access-Signature` (see
 /// `WebhookSignature`). Any answer but 2xx, a redirect or a timeout is a
 /// failed delivery, retried by the worker.
@@ -29,6 +29,8 @@ public struct WebhookMailer: Mailer {
         let orderNumber: String
         let code: String
         let expiresAt: String
+        /// The shopper's language (`en`, `de`): the relay writes the email in it.
+        let language: String
     }
 
     public func deliver(_ message: AccessCodeMessage) async throws {
@@ -40,7 +42,8 @@ public struct WebhookMailer: Mailer {
                     to: message.to,
                     orderNumber: message.orderNumber,
                     code: message.code,
-                    expiresAt: Timestamp.format(message.expiresAt)
+                    expiresAt: Timestamp.format(message.expiresAt),
+                    language: message.language.rawValue
                 )
             )
         )

@@ -1,11 +1,12 @@
 import Foundation
+public import GuestAccessCore
 
 /// The pages' words, one JSON catalogue per language embedded in the binary
 /// (`Resources/messages-en.json`, …), so no text is spelt in a template and a
 /// translator edits one flat file.
 public struct MessageCatalogue: Sendable {
     /// Messages by language, each a flat key → text map.
-    public let messages: [PageLanguage: [String: String]]
+    public let messages: [ShopperLanguage: [String: String]]
 
     /// The embedded catalogues. A catalogue that does not parse is a build
     /// defect a test catches, not a runtime condition.
@@ -21,5 +22,5 @@ public struct MessageCatalogue: Sendable {
     }
 
     /// The messages of `language`.
-    public func callAsFunction(_ language: PageLanguage) -> [String: String] { messages[language] ?? [:] }
+    public func callAsFunction(_ language: ShopperLanguage) -> [String: String] { messages[language] ?? [:] }
 }

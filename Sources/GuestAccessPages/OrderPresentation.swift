@@ -6,7 +6,7 @@ import GuestAccessCore
 /// timeline, countries by name. Only `https:` links and images get through
 /// (a provider's `javascript:` URL is dropped, not escaped).
 struct OrderPresentation {
-    let language: PageLanguage
+    let language: ShopperLanguage
     let messages: [String: String]
 
     private var locale: Locale { Locale(identifier: language.localeIdentifier) }

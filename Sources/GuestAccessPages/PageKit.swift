@@ -1,4 +1,5 @@
 import Foundation
+import GuestAccessCore
 import GuestAccessCrypto
 import HTTPTypes
 import Hummingbird
@@ -35,7 +36,7 @@ struct PageKit: Sendable {
         _ values: [String: Any] = [:],
         cookies: [String] = []
     ) -> Response {
-        let language = PageLanguage.negotiate(request.headers[.acceptLanguage])
+        let language = ShopperLanguage.negotiate(request.headers[.acceptLanguage])
         let messages = catalogue(language)
         let nonce = nonce(for: request)
         let branding = settings.branding
@@ -68,7 +69,7 @@ struct PageKit: Sendable {
         retryAfter: Int? = nil,
         cookies: [String] = []
     ) -> Response {
-        let messages = catalogue(PageLanguage.negotiate(request.headers[.acceptLanguage]))
+        let messages = catalogue(ShopperLanguage.negotiate(request.headers[.acceptLanguage]))
         var response = self.page(
             .message,
             status: status,

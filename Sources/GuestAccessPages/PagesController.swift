@@ -49,7 +49,7 @@ public struct PagesController<Stores: GuestAccessStores, Provider: OrderDetailPr
     }
 
     private func presentation(_ request: Request) -> OrderPresentation {
-        let language = PageLanguage.negotiate(request.headers[.acceptLanguage])
+        let language = ShopperLanguage.negotiate(request.headers[.acceptLanguage])
         return OrderPresentation(language: language, messages: kit.catalogue(language))
     }
 
@@ -74,9 +74,14 @@ public struct PagesController<Stores: GuestAccessStores, Provider: OrderDetailPr
         let email = form.email.trimmingCharacters(in: .whitespaces)
         let body = CodeRequestBody(orderNumber: form.orderNumber.trimmingCharacters(in: .whitespaces), email: email, code: nil)
         do {
-            try await app.requestCode(body, clientKey: context.clientKey, logger: context.logger)
+            try await app.requestCode(
+                body,
+                clientKey: context.clientKey,
+                language: ShopperLanguage.negotiate(request.headers[.acceptLanguage]),
+                logger: context.logger
+            )
         } catch .invalidRequest {
-            let messages = kit.catalogue(PageLanguage.negotiate(request.headers[.acceptLanguage]))
+            let messages = kit.catalogue(ShopperLanguage.negotiate(request.headers[.acceptLanguage]))
             return kit.page(
                 .lookup,
                 status: .badRequest,
@@ -129,7 +134,7 @@ public struct PagesController<Stores: GuestAccessStores, Provider: OrderDetailPr
                 ]
             )
         } catch .invalidCode, .invalidRequest {
-            let messages = kit.catalogue(PageLanguage.negotiate(request.headers[.acceptLanguage]))
+            let messages = kit.catalogue(ShopperLanguage.negotiate(request.headers[.acceptLanguage]))
             return kit.page(.code, status: .unauthorized, for: request, title: "code_title", ["error": messages["form_error_code"] ?? ""])
         } catch {
             throw APIError(error)

@@ -23,6 +23,7 @@ public struct PostgresCodeRequestQueue: CodeRequestQueue {
         emailDigest: [UInt8],
         emailKid: String,
         clientDigest: [UInt8],
+        language: ShopperLanguage,
         at date: Date,
         audit: AuditEvent
     ) async throws(StoreError) {
@@ -44,8 +45,9 @@ public struct PostgresCodeRequestQueue: CodeRequestQueue {
             try await connection.query(
                 """
                 INSERT INTO code_requests (order_number, email_digest, email_kid, client_digest, requested_at_ms, next_attempt_at_ms,
-                    audit_id, turn)
-                VALUES (\(orderNumber), \(Data(emailDigest)), \(emailKid), \(Data(clientDigest)), \(ms), \(ms), \(auditID), \(turn))
+                    audit_id, turn, language)
+                VALUES (\(orderNumber), \(Data(emailDigest)), \(emailKid), \(Data(clientDigest)), \(ms), \(ms), \(auditID), \(turn),
+                    \(language.rawValue))
                 """,
                 logger: logger
             )
@@ -85,13 +87,13 @@ public struct PostgresCodeRequestQueue: CodeRequestQueue {
                                 AND twin.email_digest = candidate.email_digest AND twin.lease_until_ms > \(now))
                     ORDER BY turn, id LIMIT 1
                     FOR UPDATE SKIP LOCKED)
-                RETURNING id, order_number, email_digest, email_kid, requested_at_ms, delivery_attempts, turn
+                RETURNING id, order_number, email_digest, email_kid, requested_at_ms, delivery_attempts, turn, language
                 """,
                 logger: logger
             )
             var claimed: (CodeRequest, Int64)?
-            for try await (id, orderNumber, emailDigest, emailKid, requestedAt, attempts, turn) in rows.decode(
-                (Int64, String, Data, String, Int64, Int32, Int64).self
+            for try await (id, orderNumber, emailDigest, emailKid, requestedAt, attempts, turn, language) in rows.decode(
+                (Int64, String, Data, String, Int64, Int32, Int64, String?).self
             ) {
                 claimed = (
                     CodeRequest(
@@ -101,7 +103,8 @@ public struct PostgresCodeRequestQueue: CodeRequestQueue {
                         emailKid: emailKid,
                         requestedAt: Date(millisecondsSince1970: requestedAt),
                         deliveryAttempts: Int(attempts),
-                        leaseToken: token
+                        leaseToken: token,
+                        language: ShopperLanguage(rawValue: language ?? "") ?? .en
                     ), turn
                 )
             }

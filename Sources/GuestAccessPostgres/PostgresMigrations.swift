@@ -106,6 +106,12 @@ enum PostgresMigrations {
                     expires_at_ms BIGINT NOT NULL
                 );
                 """
-        )
+        ),
+        Migration(
+            name: "v2-request-language",
+            sql: """
+                ALTER TABLE code_requests ADD COLUMN language TEXT;
+                """
+        ),
     ]
 }

@@ -166,6 +166,10 @@ extension GuestAccessDatabase {
                     """
             )
         }
+        migrator.registerMigration("v11-code-request-language") { db in
+            // The language of the page or API call that asked: the email's. Older rows: English.
+            try db.execute(sql: "ALTER TABLE code_requests ADD COLUMN language TEXT;")
+        }
         return migrator
     }
 }

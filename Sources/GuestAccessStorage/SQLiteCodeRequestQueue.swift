@@ -13,6 +13,7 @@ public struct SQLiteCodeRequestQueue: CodeRequestQueue {
         emailDigest: [UInt8],
         emailKid: String,
         clientDigest: [UInt8],
+        language: ShopperLanguage,
         at date: Date,
         audit: AuditEvent
     ) async throws(StoreError) {
@@ -35,10 +36,10 @@ public struct SQLiteCodeRequestQueue: CodeRequestQueue {
             try db.cachedStatement(
                 sql: """
                     INSERT INTO code_requests (order_number, email_digest, email_kid, client_digest, requested_at_ms, next_attempt_at_ms,
-                        audit_id, turn)
-                    VALUES (?, ?, ?, ?, ?, ?, last_insert_rowid(), ?)
+                        audit_id, turn, language)
+                    VALUES (?, ?, ?, ?, ?, ?, last_insert_rowid(), ?, ?)
                     """
-            ).execute(arguments: [orderNumber, Data(emailDigest), emailKid, Data(clientDigest), ms, ms, turn])
+            ).execute(arguments: [orderNumber, Data(emailDigest), emailKid, Data(clientDigest), ms, ms, turn, language.rawValue])
         }
     }
 
@@ -71,7 +72,7 @@ public struct SQLiteCodeRequestQueue: CodeRequestQueue {
                                         WHERE twin.outcome IS NULL AND twin.order_number = candidate.order_number
                                             AND twin.email_digest = candidate.email_digest AND twin.lease_until_ms > ?)
                                 ORDER BY turn, id LIMIT 1)
-                            RETURNING id, order_number, email_digest, email_kid, requested_at_ms, delivery_attempts, turn, lease_token
+                            RETURNING id, order_number, email_digest, email_kid, requested_at_ms, delivery_attempts, turn, lease_token, language
                             """
                     ),
                     arguments: [now + Int64(lease * 1000), Int64.random(in: 1...Int64.max), now, now, now]
@@ -85,7 +86,8 @@ public struct SQLiteCodeRequestQueue: CodeRequestQueue {
                 emailKid: row["email_kid"],
                 requestedAt: Date(millisecondsSince1970: row["requested_at_ms"]),
                 deliveryAttempts: row["delivery_attempts"],
-                leaseToken: row["lease_token"]
+                leaseToken: row["lease_token"],
+                language: ShopperLanguage(rawValue: row["language"] as String? ?? "") ?? .en
             )
         }
     }

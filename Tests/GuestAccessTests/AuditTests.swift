@@ -244,6 +244,7 @@ struct AuditTests {
                 emailDigest: [UInt8](repeating: 1, count: 32),
                 emailKid: "k",
                 clientDigest: [],
+                language: .en,
                 at: at,
                 audit: AuditEvent(at: at, kind: .codeRequested)
             )

@@ -23,6 +23,7 @@ struct CodeRequestQueueTests {
             emailDigest: [UInt8](repeating: 1, count: 32),
             emailKid: "k",
             clientDigest: [client],
+            language: .en,
             at: date,
             audit: AuditEvent(at: date, kind: .codeRequested)
         )

@@ -133,6 +133,7 @@ struct CodeVerificationTests {
                 emailDigest: [9],
                 emailKid: key.kid,
                 clientDigest: [],
+                language: .en,
                 at: Date(),
                 audit: AuditEvent(at: Date(), kind: .codeRequested)
             )

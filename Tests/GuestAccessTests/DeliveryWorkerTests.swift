@@ -48,6 +48,7 @@ struct DeliveryWorkerTests {
             emailDigest: [UInt8],
             emailKid: String,
             clientDigest: [UInt8],
+            language: ShopperLanguage,
             at date: Date,
             audit: AuditEvent
         ) async throws(StoreError) {
@@ -56,6 +57,7 @@ struct DeliveryWorkerTests {
                 emailDigest: emailDigest,
                 emailKid: emailKid,
                 clientDigest: clientDigest,
+                language: language,
                 at: date,
                 audit: audit
             )
@@ -94,6 +96,7 @@ struct DeliveryWorkerTests {
             emailDigest: [UInt8](repeating: 7, count: 32),
             emailKid: otherReplicasKey.kid,
             clientDigest: [],
+            language: .en,
             at: clock.now(),
             audit: AuditEvent(at: clock.now(), kind: .codeRequested)
         )
@@ -117,6 +120,7 @@ struct DeliveryWorkerTests {
             emailDigest: [UInt8](repeating: 8, count: 32),
             emailKid: retiredKid,
             clientDigest: [1],
+            language: .en,
             at: clock.now(),
             audit: AuditEvent(at: clock.now(), kind: .codeRequested)
         )
@@ -146,6 +150,7 @@ struct DeliveryWorkerTests {
             emailDigest: Digests.email(order.email, key: key),
             emailKid: key.kid,
             clientDigest: [],
+            language: .en,
             at: clock.now(),
             audit: AuditEvent(at: clock.now(), kind: .codeRequested)
         )
@@ -208,6 +213,7 @@ struct DeliveryWorkerTests {
             emailDigest: Digests.email(order.email, key: key),
             emailKid: key.kid,
             clientDigest: [],
+            language: .en,
             at: clock.now(),
             audit: AuditEvent(at: clock.now(), kind: .codeRequested)
         )

@@ -51,6 +51,84 @@ struct MailDeliveryTests {
         }
     }
 
+    @Test(
+        "A code asked for in German arrives as a German multipart email (plain text and HTML) in the store's branding; without a preference, in English"
+    )
+    func brandedMultipartEmail() async throws {
+        TestLogs.start()
+        let sink = try await SMTPSink()
+        let env = try TestEnvironment(policy: TestEnvironment.fastPolicy)
+        let app = try await buildApplication(
+            reader: env.reader([
+                Setting.mailer.key: "smtp://127.0.0.1:\(sink.port)", Setting.smtpAllowPlaintext.key: "true",
+                Setting.mailFrom.key: "orders@shop.example", Setting.brandName.key: "Bücher & <Co>", Setting.brandAccent.key: "#aa3300",
+                Setting.brandSupport.key: "help@shop.example",
+            ])
+        )
+        try await app.test(.live) { client in
+            let german = Fixtures.orders[1]
+            let english = Fixtures.orders[2]
+            #expect(
+                try await client.postJSON(
+                    "/v1/access-codes",
+                    VerifiedAccessTests.body(german.orderNumber, german.email),
+                    headers: [.acceptLanguage: "de-DE,de;q=0.9,en;q=0.4"]
+                ).status == .accepted
+            )
+            #expect(
+                try await client.postJSON("/v1/access-codes", VerifiedAccessTests.body(english.orderNumber, english.email)).status
+                    == .accepted
+            )
+            let messages = try await sink.waitForMessages(2)
+            for (order, language) in [(german, "de"), (english, "en")] {
+                let data = try #require(messages.first { ($0["to"] as? [String]) == [order.email] }?["data"] as? String)
+                let parts = try Self.mimeParts(data)
+                #expect(parts.headers.contains("Content-Language: \(language)"))
+                #expect(parts.headers.contains("Content-Type: multipart/alternative"))
+                let code = try #require(SMTPSink.code(in: ["data": parts.text]))
+                #expect(parts.html.contains(">\(code)<"))
+                #expect(parts.html.contains("Bücher &amp; &lt;Co&gt;") && !parts.html.contains("<Co>"))
+                #expect(parts.html.contains("#aa3300"))
+                #expect(parts.text.contains("Bücher & <Co>") && parts.text.contains("help@shop.example"))
+                #expect(parts.html.contains(#"<html lang="\#(language)">"#))
+                if language == "de" {
+                    #expect(parts.subject == "Ihr Zugangscode für Bestellung \(order.orderNumber)")
+                    #expect(parts.text.contains("Sie haben diesen Code nicht angefordert?"))
+                } else {
+                    #expect(parts.subject == "Your access code for order \(order.orderNumber)")
+                    #expect(parts.text.contains("Did not ask for this code?"))
+                }
+                TestLogs.secret(code)
+            }
+        }
+    }
+
+    /// The headers, decoded subject, text part and decoded HTML part of a multipart/alternative message.
+    static func mimeParts(_ data: String) throws -> (headers: String, subject: String, text: String, html: String) {
+        let normalized = data.replacingOccurrences(of: "\r\n", with: "\n")
+        let headerEnd = try #require(normalized.range(of: "\n\n"))
+        let headers = String(normalized[..<headerEnd.lowerBound])
+        // Unfold, then decode RFC 2047 words.
+        let unfolded = headers.replacingOccurrences(of: "\n ", with: " ")
+        let subjectLine = try #require(unfolded.split(separator: "\n").first { $0.hasPrefix("Subject: ") }).dropFirst("Subject: ".count)
+        let subject = subjectLine.split(separator: " ").map { word -> String in
+            guard word.hasPrefix("=?utf-8?B?"), word.hasSuffix("?=") else { return String(word) + " " }
+            let base64 = word.dropFirst("=?utf-8?B?".count).dropLast(2)
+            return String(decoding: Data(base64Encoded: String(base64)) ?? Data(), as: UTF8.self)
+        }.joined().trimmingCharacters(in: .whitespaces)
+        let boundaryStart = try #require(headers.range(of: "boundary=\""))
+        let boundary = "--" + headers[boundaryStart.upperBound...].prefix { $0 != "\"" }
+        let sections = normalized.components(separatedBy: boundary).dropFirst()
+        let text = try #require(sections.first { $0.contains("Content-Type: text/plain") })
+        let htmlSection = try #require(sections.first { $0.contains("Content-Type: text/html") })
+        let htmlBody = try #require(htmlSection.range(of: "\n\n")).upperBound
+        let html = String(
+            decoding: Data(base64Encoded: htmlSection[htmlBody...].replacingOccurrences(of: "\n", with: "")) ?? Data(),
+            as: UTF8.self
+        )
+        return (headers, subject, String(text), html)
+    }
+
     @Test("SMTP upgrades with STARTTLS when offered, and refuses to send in clear when TLS is required")
     func startTLS() async throws {
         let certificate = try await SMTPSink.makeCertificate()

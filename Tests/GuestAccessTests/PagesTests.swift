@@ -353,7 +353,7 @@ struct PagesTests {
         let catalogue = MessageCatalogue.embedded
         let english = Set(catalogue(.en).keys)
         #expect(english.count > 50)
-        for language in PageLanguage.allCases {
+        for language in ShopperLanguage.allCases {
             #expect(Set(catalogue(language).keys) == english, "\(language)")
         }
         for (name, bytes) in PageRenderer.sources {

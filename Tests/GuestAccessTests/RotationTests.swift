@@ -181,6 +181,7 @@ struct RotationTests {
             emailDigest: Digests.email(order.email, key: oldKey),
             emailKid: oldKey.kid,
             clientDigest: [],
+            language: .en,
             at: clock.now(),
             audit: AuditEvent(at: clock.now(), kind: .codeRequested)
         )

@@ -22,7 +22,7 @@ struct StorageTests {
             try await db.appliedMigrations() == [
                 "v1-tracking-tokens", "v2-access-codes", "v3-lifetime-failure-budget", "v4-verify-write-nonce", "v5-audit-events",
                 "v6-reset-decoy-rows", "v7-code-request-turns", "v8-audit-folding",
-                "v9-code-request-fair-turns", "v10-code-request-twins",
+                "v9-code-request-fair-turns", "v10-code-request-twins", "v11-code-request-language",
             ]
         )
         #expect(try await db.integrityCheck() == "ok")

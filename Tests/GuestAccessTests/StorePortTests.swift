@@ -45,6 +45,7 @@ struct StorePortTests {
             emailDigest: [UInt8](repeating: 1, count: 32),
             emailKid: "k",
             clientDigest: [client],
+            language: .en,
             at: date,
             audit: AuditEvent(at: date, kind: .codeRequested)
         )

@@ -7,8 +7,11 @@ public struct AccessCodeMessage: Sendable, Equatable {
     public let orderNumber: String
     public let code: String
     public let expiresAt: Date
+    /// The language the email speaks: the one of the request that asked.
+    public let language: ShopperLanguage
 
-    public init(to: String, orderNumber: String, code: String, expiresAt: Date) {
+    public init(to: String, orderNumber: String, code: String, expiresAt: Date, language: ShopperLanguage = .en) {
+        self.language = language
         self.to = to
         self.orderNumber = orderNumber
         self.code = code

@@ -11,6 +11,8 @@ public struct CodeRequest: Sendable, Equatable {
     /// Random per claim: only the worker holding this claim may reschedule or
     /// finish the request (a worker that outlived its lease cannot).
     public let leaseToken: Int64
+    /// The language of the page or API call that asked: the email's.
+    public let language: ShopperLanguage
 
     public init(
         id: Int64,
@@ -19,9 +21,11 @@ public struct CodeRequest: Sendable, Equatable {
         emailKid: String,
         requestedAt: Date,
         deliveryAttempts: Int,
-        leaseToken: Int64 = 0
+        leaseToken: Int64 = 0,
+        language: ShopperLanguage = .en
     ) {
         self.leaseToken = leaseToken
+        self.language = language
         self.id = id
         self.orderNumber = orderNumber
         self.emailDigest = emailDigest
@@ -51,6 +55,7 @@ public protocol CodeRequestQueue: Sendable {
         emailDigest: [UInt8],
         emailKid: String,
         clientDigest: [UInt8],
+        language: ShopperLanguage,
         at date: Date,
         audit: AuditEvent
     ) async throws(StoreError)

@@ -18,7 +18,12 @@ public struct AccessCodeController<Stores: GuestAccessStores, Provider: OrderDet
     @Sendable func request(_ request: Request, context: AppRequestContext) async throws -> EditedResponse<Accepted> {
         let body = try await request.decode(as: CodeRequestBody.self, context: context)
         do {
-            try await app.requestCode(body, clientKey: context.clientKey, logger: context.logger)
+            try await app.requestCode(
+                body,
+                clientKey: context.clientKey,
+                language: ShopperLanguage.negotiate(request.headers[.acceptLanguage]),
+                logger: context.logger
+            )
         } catch {
             throw APIError(error)
         }

@@ -97,6 +97,7 @@ public func buildApplication(reader: ConfigReader) async throws -> some Applicat
             requireTLS: !settings.smtpAllowPlaintext,
             security: security,
             credentials: settings.smtpCredentials,
+            composer: try BrandedCodeEmail(branding: settings.branding),
             timeout: .seconds(policy.mail.timeoutSeconds)
         )
         if settings.smtpAllowPlaintext {

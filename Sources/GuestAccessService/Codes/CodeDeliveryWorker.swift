@@ -213,7 +213,13 @@ public struct CodeDeliveryWorker<Codes: AccessCodeStore, Queue: CodeRequestQueue
             metrics.count(.codeRequestsFinished, [(.outcome, CodeRequestOutcome.revoked.rawValue)])
             return
         }
-        let message = AccessCodeMessage(to: order.email, orderNumber: order.orderNumber, code: code, expiresAt: expiresAt)
+        let message = AccessCodeMessage(
+            to: order.email,
+            orderNumber: order.orderNumber,
+            code: code,
+            expiresAt: expiresAt,
+            language: request.language
+        )
         let worker = self
         // The lease runs from the time the claim was stamped with (taken before any wait for the claim lock), less a
         // second's margin so a record made in time is not one a replica taking the request over races.

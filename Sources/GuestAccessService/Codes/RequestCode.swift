@@ -16,7 +16,13 @@ public struct RequestCode<Queue: CodeRequestQueue>: Sendable {
     /// `clientKey` is the caller's rate-limit key: whose turn the request takes
     /// in the queue (stored only as a keyed digest). Throws `invalidRequest`
     /// for a malformed body, `unavailable` when the request cannot be queued.
-    public func callAsFunction(_ body: CodeRequestBody, clientKey: String, logger: Logger) async throws(UseCaseError) {
+    /// `language` is the one the email will speak.
+    public func callAsFunction(
+        _ body: CodeRequestBody,
+        clientKey: String,
+        language: ShopperLanguage = .en,
+        logger: Logger
+    ) async throws(UseCaseError) {
         do { try body.validate(requireCode: false) } catch { throw .invalidRequest(error.message) }
         let key = keyring.keyring.active
         let now = clock.now()
@@ -26,6 +32,7 @@ public struct RequestCode<Queue: CodeRequestQueue>: Sendable {
                 emailDigest: Digests.email(body.email, key: key),
                 emailKid: key.kid,
                 clientDigest: Digests.client(clientKey, key: key),
+                language: language,
                 at: now,
                 audit: audit.event(.codeRequested, orderNumber: body.orderNumber, key: key, at: now)
             )

@@ -1,19 +1,20 @@
 import Foundation
 
 /// The languages the pages and the code email speak, chosen per request from
-/// `Accept-Language`. Adding one means adding its catalogue
-/// (`Resources/messages-XX.json`, the same keys as English — a test holds
-/// every catalogue to that) and a case here.
-public enum PageLanguage: String, CaseIterable, Sendable {
+/// `Accept-Language` and kept with a queued code request, so the email
+/// speaks the language of the page or API call that asked for it. Adding
+/// one means adding its catalogue (`GuestAccessPages/Resources/messages-XX.json`,
+/// the same keys as English — a test holds every catalogue to that) and a case here.
+public enum ShopperLanguage: String, CaseIterable, Sendable {
     case en
     case de
 
     /// The best supported language by the header's q-values (ties go to the
     /// earlier entry); English when nothing matches or the header is absent.
     /// Reads at most 32 entries of at most 512 bytes: it is a client's claim.
-    public static func negotiate(_ header: String?) -> PageLanguage {
+    public static func negotiate(_ header: String?) -> ShopperLanguage {
         guard let header else { return .en }
-        var best: (language: PageLanguage, quality: Double)?
+        var best: (language: ShopperLanguage, quality: Double)?
         for entry in header.utf8.prefix(512).split(separator: UInt8(ascii: ",")).prefix(32) {
             let parts = String(decoding: entry, as: UTF8.self).split(separator: ";")
             guard let tag = parts.first?.trimmingCharacters(in: .whitespaces).lowercased() else { continue }
@@ -23,14 +24,14 @@ public enum PageLanguage: String, CaseIterable, Sendable {
                 let pair = parameter.trimmingCharacters(in: .whitespaces)
                 if pair.hasPrefix("q="), let value = Double(pair.dropFirst(2)), (0...1).contains(value) { quality = value }
             }
-            guard quality > 0, let language = PageLanguage(rawValue: primary) else { continue }
+            guard quality > 0, let language = ShopperLanguage(rawValue: primary) else { continue }
             if best == nil || quality > best!.quality { best = (language, quality) }
         }
         return best?.language ?? .en
     }
 
     /// The locale amounts and dates are written in.
-    var localeIdentifier: String {
+    public var localeIdentifier: String {
         switch self {
         case .en: "en_US"
         case .de: "de_DE"
