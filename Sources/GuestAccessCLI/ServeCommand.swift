@@ -79,6 +79,8 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(name: .customLong("brand-support"), help: "Support contact: an email address or an https URL.") var brandSupport: String?
     @Option(name: .customLong("cors-origins"), help: "Comma-separated browser origins allowed to call the guest API.")
     var corsOrigins: String?
+    @Option(name: .customLong("public-origin"), help: "The pages' origin as browsers see it, e.g. https://orders.shop.example.")
+    var publicOrigin: String?
     @Option(name: .customLong("log-level"), help: "trace, debug, info, notice, warning, error or critical (default info).")
     var logLevel: String?
     @Option(
@@ -101,6 +103,7 @@ struct ServeCommand: AsyncParsableCommand {
             (.trustedProxies, trustedProxies), (.database, database), (.databasePasswordFile, databasePasswordFile),
             (.opsHost, opsHost), (.opsCredentialFile, opsCredentialFile), (.logLevel, logLevel), (.brandName, brandName),
             (.brandLogoURL, brandLogoURL), (.brandAccent, brandAccent), (.brandSupport, brandSupport), (.corsOrigins, corsOrigins),
+            (.publicOrigin, publicOrigin),
         ]
         for case (let setting, let value?) in strings { given[setting] = .string(value) }
         for case (let setting, let value?) in [(Setting.port, port), (.opsPort, opsPort), (.drainDelaySeconds, drainDelaySeconds)] {

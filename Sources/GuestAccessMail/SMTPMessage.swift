@@ -54,8 +54,9 @@ struct SMTPMessage {
     /// ASCII as it is; anything else as one RFC 2047 encoded word per 30
     /// characters (each stays under 76 bytes).
     static func encodedHeader(_ value: String) -> String {
-        let clean = value.filter { $0 != "\r" && $0 != "\n" }
-        if clean.allSatisfy(\.isASCII) { return clean }
+        // Scalars, not Characters: "\r\n" is one Character, equal to neither "\r" nor "\n".
+        let clean = String(String.UnicodeScalarView(value.unicodeScalars.filter { $0 != "\r" && $0 != "\n" }))
+        if clean.unicodeScalars.allSatisfy(\.isASCII) { return clean }
         var words: [String] = []
         var chunk = ""
         for character in clean {

@@ -14,6 +14,7 @@ public struct BrandedCodeEmail: CodeEmailComposer {
 
     /// Refuses to build when the template does not parse (a build defect, caught by the tests).
     public init(branding: Branding) throws {
+        ScalarHTMLEscaping.register()
         self.branding = branding
         self.catalogue = .embedded
         self.template = try MustacheTemplate(string: String(decoding: PackageResources.email_mustache, as: UTF8.self))

@@ -19,7 +19,11 @@ public struct Branding: Sendable, Equatable {
         supportContact: String? = nil
     ) throws(PagesSettingError) {
         let name = (storeName ?? "Order lookup").trimmingCharacters(in: .whitespaces)
-        guard (1...80).contains(name.count), !name.unicodeScalars.contains(where: { $0.properties.generalCategory == .control }) else {
+        guard (1...80).contains(name.count),
+            !name.unicodeScalars.contains(where: {
+                [.control, .lineSeparator, .paragraphSeparator].contains($0.properties.generalCategory)
+            })
+        else {
             throw PagesSettingError("--brand-name must be 1 to 80 characters without control characters")
         }
         self.storeName = name
@@ -34,8 +38,11 @@ public struct Branding: Sendable, Equatable {
         self.accentColour = colour
         if let supportContact {
             let isEmail =
-                supportContact.count <= 254 && supportContact.contains("@")
-                && !supportContact.contains(where: { $0.isWhitespace || "<>\"'".contains($0) })
+                supportContact.utf8.count <= 254 && supportContact.contains("@")
+                && !supportContact.unicodeScalars.contains(where: {
+                    $0.properties.isWhitespace || $0.properties.generalCategory == .control || $0.properties.generalCategory == .format
+                        || $0.properties.generalCategory == .nonspacingMark || "<>\"'".unicodeScalars.contains($0)
+                })
             guard isEmail || Self.isHTTPSURL(supportContact) else {
                 throw PagesSettingError("--brand-support must be an email address or an https URL")
             }
@@ -45,10 +52,17 @@ public struct Branding: Sendable, Equatable {
 
     /// `https://host/…` and nothing that could be read as script or data.
     static func isHTTPSURL(_ text: String) -> Bool {
-        guard text.count <= 2048, let url = URL(string: text), url.scheme == "https", let host = url.host, !host.isEmpty else {
-            return false
-        }
-        return !text.contains(where: { $0.isWhitespace || "<>\"'`".contains($0) })
+        guard text.utf8.count <= 254, isPrintableURLText(text), let url = URL(string: text), url.scheme == "https", let host = url.host,
+            !host.isEmpty
+        else { return false }
+        return true
+    }
+
+    /// Printable ASCII without quotes, angle brackets, backticks or backslashes,
+    /// judged one Unicode scalar at a time (a `Character` can hide a quote
+    /// behind a combining mark).
+    static func isPrintableURLText(_ text: String) -> Bool {
+        text.unicodeScalars.allSatisfy { $0.value > 0x20 && $0.value < 0x7F && !"<>\"'`\\".unicodeScalars.contains($0) }
     }
 
     /// The stylesheet that carries the accent colour: served from the service

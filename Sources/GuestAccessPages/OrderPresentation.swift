@@ -41,10 +41,13 @@ struct OrderPresentation {
         return locale.localizedString(forRegionCode: code) ?? code
     }
 
+    /// An `https:` URL of printable ASCII only (non-ASCII must come
+    /// percent-encoded): no quote, space, angle bracket, backslash or any
+    /// combining or format character that could bend the attribute it lands in.
     static func safeURL(_ text: String?) -> String? {
-        guard let text, text.count <= 2048, let url = URL(string: text), url.scheme?.lowercased() == "https", url.host != nil else {
-            return nil
-        }
+        guard let text, text.utf8.count <= 2048, Branding.isPrintableURLText(text), let url = URL(string: text),
+            url.scheme?.lowercased() == "https", let host = url.host, !host.isEmpty
+        else { return nil }
         return text
     }
 

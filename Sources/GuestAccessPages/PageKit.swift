@@ -1,6 +1,7 @@
 import Foundation
 import GuestAccessCore
 import GuestAccessCrypto
+import GuestAccessHTTP
 import HTTPTypes
 import Hummingbird
 import NIOCore
@@ -14,6 +15,15 @@ struct PageKit: Sendable {
     let catalogue: MessageCatalogue
     let signer: PageSigner
 
+    /// Whether cookies get `Secure` and `__Host-`: by the configured public
+    /// origin's scheme when there is one (behind a proxy that does not pass
+    /// the browser's Host on, the Host says loopback), else by the Host the
+    /// browser used (`PageCookie.isSecure`).
+    func isSecure(_ request: Request) -> Bool {
+        if let origin = settings.publicOrigin { return origin.hasPrefix("https://") }
+        return PageCookie.isSecure(request)
+    }
+
     /// The browser's form-token nonce, and whether it has to be set.
     struct FormNonce {
         let value: String
@@ -21,7 +31,7 @@ struct PageKit: Sendable {
     }
 
     func nonce(for request: Request) -> FormNonce {
-        if let value = PageCookie.csrf.value(in: request, secure: PageCookie.isSecure(request)), value.utf8.count == 22 {
+        if let value = PageCookie.csrf.value(in: request, secure: isSecure(request)), value.utf8.count == 22 {
             return FormNonce(value: value, isNew: false)
         }
         return FormNonce(value: Base64URL.encode(SecureRandom.bytes(16)), isNew: true)
@@ -53,7 +63,7 @@ struct PageKit: Sendable {
         for (key, value) in values { context[key] = value }
         var headers: HTTPFields = [.contentType: "text/html; charset=utf-8", .contentLanguage: language.rawValue, .vary: "Accept-Language"]
         PageHeaders.apply(to: &headers)
-        let secure = PageCookie.isSecure(request)
+        let secure = isSecure(request)
         if nonce.isNew {
             headers.append(HTTPField(name: .setCookie, value: PageCookie.csrf.setCookie(nonce.value, maxAge: 86400, secure: secure)))
         }
@@ -109,7 +119,9 @@ struct PageKit: Sendable {
         // Chromium sends `Origin: null` for a page's own posts under
         // `Referrer-Policy: no-referrer`; it is taken as no Origin only when
         // the browser also vouches for the post as same-origin.
-        if let origin = request.headers[.origin], !(origin == "null" && site == "same-origin") {
+        if let origin = request.headers[.origin], !(origin == "null" && site == "same-origin"), let expected = settings.publicOrigin {
+            guard origin.lowercased() == expected else { throw .crossSite }
+        } else if let origin = request.headers[.origin], !(origin == "null" && site == "same-origin") {
             let host = (request.head.authority ?? "").lowercased()
             guard let url = URL(string: origin), let originHost = url.host?.lowercased(), !host.isEmpty else { throw .crossSite }
             let originAuthority = originHost + (url.port.map { ":\($0)" } ?? "")
@@ -121,10 +133,15 @@ struct PageKit: Sendable {
         }
         guard (request.headers[.contentType] ?? "").lowercased().hasPrefix("application/x-www-form-urlencoded") else { throw .malformed }
         let body: ByteBuffer
-        do { body = try await request.body.collect(upTo: 4096) } catch { throw .malformed }
+        // Bounded by the request's deadline, as the API's bodies are: a body dripped a byte at a time cannot hold the connection.
+        let requestBody = request.body
+        let deadline = (context as? AppRequestContext)?.deadline ?? .now + .seconds(10)
+        do { body = try await withDeadline(max(deadline - .now, .zero)) { try await requestBody.collect(upTo: 4096) } } catch {
+            throw .malformed
+        }
         let text = String(buffer: body)
         // The token first: a post without one is refused as cross-site, whatever else is wrong with it.
-        guard let nonce = PageCookie.csrf.value(in: request, secure: PageCookie.isSecure(request)),
+        guard let nonce = PageCookie.csrf.value(in: request, secure: isSecure(request)),
             let presented = try? URLEncodedFormDecoder().decode(FormToken.self, from: text).csrf,
             signer.checkFormToken(presented, nonce: nonce)
         else { throw .crossSite }

@@ -2,7 +2,8 @@ import Foundation
 import Mustache
 
 /// Renders the pages from the mustache templates embedded in the binary.
-/// Mustache escapes every `{{value}}` for HTML (`&`, `<`, `>`, `"`, `'`), and
+/// Every `{{value}}` is escaped for HTML (`&`, `<`, `>`, `"`, `'`) one
+/// Unicode scalar at a time (`ScalarHTMLEscaping`), and
 /// the templates never use the unescaped `{{{…}}}` form (a test holds them
 /// to that), so a provider's field is text wherever it lands.
 struct PageRenderer: Sendable {
@@ -21,6 +22,7 @@ struct PageRenderer: Sendable {
     let library: MustacheLibrary
 
     init() throws {
+        ScalarHTMLEscaping.register()
         var library = MustacheLibrary()
         for (name, bytes) in Self.sources { try library.register(String(decoding: bytes, as: UTF8.self), named: name) }
         self.library = library

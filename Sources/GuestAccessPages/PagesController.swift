@@ -100,13 +100,13 @@ public struct PagesController<Stores: GuestAccessStores, Provider: OrderDetailPr
         let cookie = PageCookie.flow.setCookie(
             flow.sealed(by: kit.signer),
             maxAge: kit.settings.codeLifetimeSeconds,
-            secure: PageCookie.isSecure(request)
+            secure: kit.isSecure(request)
         )
         return kit.redirect("/code", cookies: [cookie])
     }
 
     private func flow(_ request: Request) -> CodeFlow? {
-        PageCookie.flow.value(in: request, secure: PageCookie.isSecure(request))
+        PageCookie.flow.value(in: request, secure: kit.isSecure(request))
             .flatMap { CodeFlow.open($0, signer: kit.signer, now: Date()) }
     }
 
@@ -119,7 +119,7 @@ public struct PagesController<Stores: GuestAccessStores, Provider: OrderDetailPr
         let started = ContinuousClock.now
         let form = try await kit.form(CodeForm.self, from: request, context: context)
         guard let flow = flow(request) else { return kit.redirect("/lookup") }
-        let secure = PageCookie.isSecure(request)
+        let secure = kit.isSecure(request)
         do {
             let access = try await app.verifyCode(
                 CodeRequestBody(orderNumber: flow.orderNumber, email: flow.email, code: form.code.trimmingCharacters(in: .whitespaces)),
@@ -142,7 +142,7 @@ public struct PagesController<Stores: GuestAccessStores, Provider: OrderDetailPr
     }
 
     @Sendable func order(_ request: Request, context: AppRequestContext) async throws -> Response {
-        let secure = PageCookie.isSecure(request)
+        let secure = kit.isSecure(request)
         let token = PageCookie.session.value(in: request, secure: secure)
         do {
             let order = try await app.readOrder(accessToken: token, logger: context.logger)
@@ -157,7 +157,7 @@ public struct PagesController<Stores: GuestAccessStores, Provider: OrderDetailPr
 
     @Sendable func signOut(_ request: Request, context: AppRequestContext) async throws -> Response {
         _ = try await kit.form(SignOutForm.self, from: request, context: context)
-        let secure = PageCookie.isSecure(request)
+        let secure = kit.isSecure(request)
         if let token = PageCookie.session.value(in: request, secure: secure) {
             do {
                 try await app.signOut(accessToken: token, logger: context.logger)

@@ -23,6 +23,17 @@ struct PagesTests {
         xss.items[0].imageUrl = "javascript:alert(2)"
         xss.fulfillments[0].trackingUrl = "javascript:alert(3)"
         xss.shippingAddress?.city = "<script>alert(4)</script>"
+        // Marks that join an ASCII quote or bracket into one Character (found by an outside review).
+        xss.items.append(
+            OrderItem(
+                name:
+                    "Shirt \u{0600}<img src=https://evil.example/x.png id=injected \u{0600}>\u{0600}<meta http-equiv=refresh content=0 \u{0600}>",
+                quantity: 1,
+                unitPrice: 1,
+                total: 1,
+                imageUrl: "https://img.example/a.png\"\u{0338} referrerpolicy=unsafe-url"
+            )
+        )
         return try TestEnvironment(typedOrders: Fixtures.orders + [xss], policy: TestEnvironment.fastPolicy)
     }
 
@@ -190,6 +201,32 @@ struct PagesTests {
         #expect(cookie == "__Host-ga-session=v; Path=/; Max-Age=1800; HttpOnly; SameSite=Strict; Secure")
     }
 
+    @Test(
+        "With --public-origin, cookies are Secure and __Host- whatever Host a proxy passes on, and a form post must come from exactly that origin, scheme included"
+    )
+    func publicOrigin() async throws {
+        let env = try Self.environment()
+        let order = Fixtures.orders[0]
+        try await Self.app(env, [Setting.publicOrigin.key: "https://orders.shop.example"]).test(.router) { client in
+            // The router test's Host is localhost, as behind a proxy that does not pass the browser's on.
+            let jar = Jar()
+            let token = try #require(Self.formToken(try await Self.get(client, "/lookup", jar: jar)))
+            let csrf = try #require(jar.cookies["__Host-ga-csrf"])
+            #expect(!csrf.isEmpty)
+            let form = "csrf=\(token)&orderNumber=\(order.orderNumber)&email=\(Self.encoded(order.email))"
+            for origin in ["http://orders.shop.example", "https://localhost", "https://orders.shop.example:8443", "https://evil.example"] {
+                let refused = try await Self.post(client, "/lookup", form, jar: jar, headers: [.origin: origin])
+                #expect(refused.status == .forbidden, "\(origin)")
+            }
+            let accepted = try await Self.post(client, "/lookup", form, jar: jar, headers: [.origin: "https://orders.shop.example"])
+            #expect(accepted.status == .seeOther)
+            #expect(
+                accepted.headers[values: .setCookie].contains { $0.hasPrefix("__Host-ga-flow=") && $0.contains("; Secure") },
+                "\(accepted.status) \(accepted.headers)"
+            )
+        }
+    }
+
     @Test("Served to a browser on loopback, the cookies have neither Secure nor the __Host- prefix, so development over http works")
     func loopbackCookies() async throws {
         let env = try Self.environment()
@@ -271,6 +308,11 @@ struct PagesTests {
             #expect(!page.text.contains("<script>"))
             #expect(page.text.contains("&lt;script&gt;alert(4)&lt;/script&gt;"))
             #expect(!page.text.lowercased().contains("javascript:"))
+            // No element from the joined marks: every '<' and '"' of provider text is escaped, scalar by scalar.
+            #expect(!page.text.contains("id=injected") || page.text.contains("&lt;img src=https://evil.example/x.png id=injected"))
+            #expect(!page.text.unicodeScalars.split(separator: "\u{0600}").dropFirst().contains { $0.first == "<" })
+            #expect(!page.text.contains("<meta http-equiv=refresh"))
+            #expect(!page.text.contains("referrerpolicy=unsafe-url"))
         }
     }
 
@@ -356,14 +398,24 @@ struct PagesTests {
         for language in ShopperLanguage.allCases {
             #expect(Set(catalogue(language).keys) == english, "\(language)")
         }
-        for (name, bytes) in PageRenderer.sources {
+        for (name, bytes) in PageRenderer.sources.merging(["email": PackageResources.email_mustache], uniquingKeysWith: { $1 }) {
             let text = String(decoding: bytes, as: UTF8.self)
+            #expect(text.hasPrefix("{{% CONTENT_TYPE: guest-access-html }}\n"), "\(name) must escape scalar by scalar")
             #expect(!text.contains("{{{") && !text.contains("{{&"), "\(name)")
             for match in text.matches(of: /\{\{t\.([a-z_A-Z]+)\}\}/) {
                 #expect(english.contains(String(match.1)), "\(name) names t.\(match.1)")
             }
-            #expect(!text.contains("style=") && !text.contains("<script"), "\(name)")
+            #expect((name == "email" || !text.contains("style=")) && !text.contains("<script"), "\(name)")
         }
+    }
+
+    @Test("Escaping works on Unicode scalars: a quote or bracket joined to a mark is still escaped")
+    func scalarEscaping() {
+        #expect(ScalarHTMLEscaping.escape("a\"\u{0338}b") == "a&quot;\u{0338}b")
+        #expect(ScalarHTMLEscaping.escape("\u{0600}<img>") == "\u{0600}&lt;img&gt;")
+        #expect(ScalarHTMLEscaping.escape("<&'\">") == "&lt;&amp;&#39;&quot;&gt;")
+        #expect(OrderPresentation.safeURL("https://img.example/a.png\"\u{0338} x=y") == nil)
+        #expect(OrderPresentation.safeURL("https://img.example/a%20b.png") == "https://img.example/a%20b.png")
     }
 
     @Test("Branding that could break out of an attribute or a stylesheet is refused at start")

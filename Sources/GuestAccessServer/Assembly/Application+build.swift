@@ -234,7 +234,11 @@ private func assemble<Stores: GuestAccessStores, Provider: OrderDetailProvider>(
         settings.pagesEnabled
         ? try PagesController(
             app,
-            settings: PagesSettings(branding: settings.branding, codeLifetimeSeconds: policy.codes.ttlSeconds),
+            settings: PagesSettings(
+                branding: settings.branding,
+                codeLifetimeSeconds: policy.codes.ttlSeconds,
+                publicOrigin: settings.publicOrigin
+            ),
             adminKey: settings.adminKey
         ) : nil
     return buildRouter(

@@ -56,6 +56,8 @@ public struct ServiceSettings: Sendable, CustomStringConvertible, CustomReflecta
     public var pagesEnabled: Bool
     /// The storefront's look on the pages and in the code email.
     public var branding: Branding
+    /// The pages' origin as browsers see it (`--public-origin`).
+    public var publicOrigin: String?
     /// Browser origins allowed to call the guest API (CORS); none by default.
     public var corsOrigins: [String]
     private var unusedProviderCredential = false
@@ -219,6 +221,14 @@ public struct ServiceSettings: Sendable, CustomStringConvertible, CustomReflecta
             origins.append(origin)
         }
         corsOrigins = origins
+        if let origin = Self.text(reader, .publicOrigin) {
+            guard let url = URL(string: origin), ["https", "http"].contains(url.scheme ?? ""), url.host != nil, url.path.isEmpty,
+                url.query == nil, url.fragment == nil, url.user == nil, origin == origin.lowercased(), !origin.hasSuffix("/")
+            else { throw StartupError("\(Setting.publicOrigin.names): not an origin (scheme://host[:port], lower case, no path)") }
+            publicOrigin = origin
+        } else {
+            publicOrigin = nil
+        }
         let drainDelaySeconds = try Self.integer(reader, .drainDelaySeconds) ?? 5
         guard (0...300).contains(drainDelaySeconds) else {
             throw StartupError("--drain-delay-seconds must be between 0 and 300 (got \(drainDelaySeconds))")
@@ -247,6 +257,11 @@ public struct ServiceSettings: Sendable, CustomStringConvertible, CustomReflecta
             warnings.append("a webhook secret is given but the mailer is not webhook:")
         }
         if case .sqlite = database, unusedDatabasePassword { warnings.append("a database password is given but the database is SQLite") }
+        if pagesEnabled, publicOrigin == nil, !["127.0.0.1", "localhost", "::1"].contains(host) {
+            warnings.append(
+                "pages without --public-origin: cookies' Secure flag and the form posts' origin check follow the Host header, which a proxy in front must pass on unchanged"
+            )
+        }
         if let operations, operations.credential == nil, !["127.0.0.1", "localhost", "::1"].contains(operations.host) {
             warnings.append("/metrics on the operations listener \(operations.host) is open to the network: give an operations credential")
         }
