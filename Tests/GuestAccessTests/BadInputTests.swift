@@ -139,11 +139,12 @@ struct BadInputTests {
         let app = try await buildApplication(reader: env.reader())
         try await app.test(.live) { client in
             let port = try #require(client.port)
-            let started = ContinuousClock.now
+            // The client waits at most 5 s (its receive timeout) for a body it never finishes:
+            // a 503 at all means the 1 s deadline cut it, not the 30 s idle timeout. No bound
+            // tighter than that: on two loaded cores the answer has taken 4.1 s.
             let answer = try await Self.stalledRequest(port: port)
             #expect(answer.hasPrefix("HTTP/1.1 503"), "\(answer)")
             #expect(answer.contains(#""code":"unavailable""#))
-            #expect(ContinuousClock.now - started < .seconds(4))
             #expect(try await client.get("/healthz").status == .ok)
         }
     }
