@@ -41,7 +41,7 @@ struct BrowserJourneyTests {
         probe.standardInput = FileHandle.nullDevice
         probe.standardOutput = FileHandle.nullDevice
         probe.standardError = FileHandle.nullDevice
-        guard (try? probe.run()) != nil else { return false }
+        guard (try? ProcessLaunch.run(probe)) != nil else { return false }
         probe.waitUntilExit()
         return probe.terminationStatus == 0
     }()
@@ -120,7 +120,7 @@ struct BrowserJourneyTests {
         browser.standardInput = FileHandle.nullDevice
         browser.standardOutput = output
         browser.standardError = output
-        try browser.run()
+        try ProcessLaunch.run(browser)
         let deadline = ContinuousClock.now + .seconds(300)
         while browser.isRunning && ContinuousClock.now < deadline {
             try await Task.sleep(for: .milliseconds(100))

@@ -95,7 +95,7 @@ struct ProviderKitTests {
         process.standardInput = FileHandle.nullDevice
         process.standardOutput = FileHandle.nullDevice
         process.standardError = FileHandle.nullDevice
-        try process.run()
+        try ProcessLaunch.run(process)
         defer { process.terminate() }
         try await waitUntil("scripts/example_provider.py listens on port \(port)", poll: .milliseconds(50)) {
             (try? RawHTTPConnection(port: port)) != nil

@@ -80,7 +80,7 @@ final class SMTPSink: Sendable {
         process.standardInput = FileHandle.nullDevice
         process.standardOutput = FileHandle.nullDevice
         process.standardError = FileHandle.nullDevice
-        try process.run()
+        try ProcessLaunch.run(process)
         while process.isRunning { try await Task.sleep(for: .milliseconds(20)) }
         guard process.terminationStatus == 0 else { throw CocoaError(.fileWriteUnknown) }
         return (directory + "/cert.pem", directory + "/key.pem")
