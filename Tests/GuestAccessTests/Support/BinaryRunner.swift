@@ -47,8 +47,11 @@ final class RunningProcess: @unchecked Sendable {
         process.arguments = arguments
         // Settings come from the environment too: none of the runner's own
         // GUEST_ACCESS_* variables (settings, or the tests' own) may reach the service.
-        var env = ProcessInfo.processInfo.environment.filter { name, _ in
-            name != "CREDENTIALS_DIRECTORY" && !name.hasPrefix("GUEST_ACCESS_")
+        // (Removed from the inherited dictionary in place, as before this rule: a CI run with
+        // a `filter`ed copy crashed twice inside Foundation's Process.run, in memcpy.)
+        var env = ProcessInfo.processInfo.environment
+        for name in Array(env.keys) where name == "CREDENTIALS_DIRECTORY" || name.hasPrefix("GUEST_ACCESS_") {
+            env.removeValue(forKey: name)
         }
         for (key, value) in environment { env[key] = value }
         process.environment = env
