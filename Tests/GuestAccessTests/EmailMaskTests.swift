@@ -20,6 +20,8 @@ struct EmailMaskTests {
             ("no-at-sign", "***"),
             ("@example.com", "***"),
             ("user@", "***"),
+            ("x@mail.shop.\u{301}example", "x***@m***.\u{301}example"),  // a mark after the last dot: still the last dot
+            ("s@\u{1F3FB}b.com", "s***@\u{1F3FB}***.com"),  // an emoji modifier after the @
         ]
     )
     func masks(email: String, masked: String) {
@@ -43,6 +45,12 @@ struct EmailMaskTests {
         #expect(!EmailAddress.isAcceptable(String(repeating: "a", count: 65) + "@example.com"))
         #expect(!EmailAddress.isAcceptable("a@" + String(repeating: "b", count: 250) + ".com"))
         #expect(!EmailAddress.isAcceptable("a@example..com"))
+        // `@` and `.` are split as code points, as the contract's pattern reads them: an emoji modifier or a
+        // combining mark after one joins it into one character, and a character split then found no `@`.
+        #expect(EmailAddress.isAcceptable("s+\u{50917}@\u{1F3FB}\u{9DB1F}\u{A3}\u{C375D}"))
+        #expect(EmailAddress.isAcceptable("a@b.\u{301}com"))
+        #expect(!EmailAddress.isAcceptable("a@\u{301}@b.com"))
+        #expect(!EmailAddress.isAcceptable("a@-b.com") && !EmailAddress.isAcceptable("a@b-.com"))
         #expect(EmailAddress.normalized("  Jane.Doe@Example.COM ") == "jane.doe@example.com")
     }
 }

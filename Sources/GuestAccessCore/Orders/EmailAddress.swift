@@ -24,13 +24,18 @@ public enum EmailAddress {
                 return false
             }
         }
-        let parts = email.split(separator: "@", omittingEmptySubsequences: false)
+        // Split on the `@` and `.` code points, not on characters: a combining
+        // mark or emoji modifier after either joins it into one grapheme, and a
+        // character split would then see no `@` at all. The contract's pattern
+        // counts code points too.
+        let parts = email.utf8.split(separator: UInt8(ascii: "@"), omittingEmptySubsequences: false)
         guard parts.count == 2 else { return false }
         let local = parts[0]
         let domain = parts[1]
-        guard !local.isEmpty, local.utf8.count <= maxLocalLength else { return false }
-        guard !domain.isEmpty, domain.utf8.count <= 253 else { return false }
-        let labels = domain.split(separator: ".", omittingEmptySubsequences: false)
-        return labels.allSatisfy { !$0.isEmpty && $0.utf8.count <= 63 && !$0.hasPrefix("-") && !$0.hasSuffix("-") }
+        guard !local.isEmpty, local.count <= maxLocalLength else { return false }
+        guard !domain.isEmpty, domain.count <= 253 else { return false }
+        let labels = domain.split(separator: UInt8(ascii: "."), omittingEmptySubsequences: false)
+        let hyphen = UInt8(ascii: "-")
+        return labels.allSatisfy { !$0.isEmpty && $0.count <= 63 && $0.first != hyphen && $0.last != hyphen }
     }
 }
