@@ -8,6 +8,7 @@ classes (|t| < 4.5 is the target). Standard library only.
 
     scripts/timing_probe.py --binary .build/release/guest-access --samples 10000
     scripts/timing_probe.py --samples 300 --floor-ms 0        # the short CI run
+    scripts/timing_probe.py --samples 300 --floor-ms 0 --pages  # the same through the hosted pages
 
 Verify classes (all answer the same 401):
   right-email   the order has a code, the email is right, the code is wrong: an attempt
@@ -17,6 +18,10 @@ Verify classes (all answer the same 401):
   no-order      no such order
   locked        the order's failure budget is spent
 Request-code classes (all answer the same 202): right-email, wrong-email, no-order.
+
+With --pages the same classes go through the hosted pages instead (`serve --pages`):
+POST /code with each class's code-step cookie (all answer the same 401 page) and
+POST /lookup (all answer the same 303 to /code), as a browser posts them.
 """
 import argparse
 import http.client
@@ -31,6 +36,7 @@ import subprocess
 import sys
 import tempfile
 import time
+import urllib.parse
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
@@ -53,7 +59,7 @@ def welch(a, b):
 
 
 class Service:
-    def __init__(self, binary, floor_ms, live_orders, database=None, password_file=None):
+    def __init__(self, binary, floor_ms, live_orders, database=None, password_file=None, pages=False):
         self.dir = tempfile.mkdtemp(prefix="guest-access-probe-")
         subprocess.run([binary, "keys", "init", "--data-dir", self.dir], check=True, stdout=subprocess.DEVNULL)
         with open(os.path.join(ROOT, "policy", "default.yaml")) as f:
@@ -81,7 +87,8 @@ class Service:
                  "--orders", os.path.join(self.dir, "orders.json"), "--admin-key-file", key_path,
                  "--mailer", "file:" + self.outbox]
                 + (["--database", database] if database else [])
-                + (["--database-password-file", password_file] if password_file else []),
+                + (["--database-password-file", password_file] if password_file else [])
+                + (["--pages"] if pages else []),
                 stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=log)
         deadline = time.time() + 30
         self.port = None
@@ -104,6 +111,34 @@ class Service:
         response.read()
         return response.status, time.perf_counter_ns() - start
 
+    def form_post(self, path, form):
+        """A page's form post as a same-origin browser sends it; `form` is (cookies, fields)."""
+        cookies, fields = form
+        payload = urllib.parse.urlencode({"csrf": self.form_token, **fields})
+        headers = {"Content-Type": "application/x-www-form-urlencoded", "Cookie": cookies,
+                   "Sec-Fetch-Site": "same-origin", "Origin": f"http://127.0.0.1:{self.port}"}
+        start = time.perf_counter_ns()
+        self.connection.request("POST", path, payload, headers)
+        response = self.connection.getresponse()
+        response.read()
+        return response.status, time.perf_counter_ns() - start, response
+
+    def open_pages(self):
+        """The form nonce cookie and the form token bound to it, from GET /lookup."""
+        self.connection.request("GET", "/lookup")
+        response = self.connection.getresponse()
+        page = response.read().decode()
+        self.csrf_cookie = re.search(r"(ga-csrf=[^;]+)", response.getheader("Set-Cookie") or "").group(1)
+        self.form_token = re.search(r'name="csrf" value="([^"]+)"', page).group(1)
+
+    def flow(self, number, email):
+        """The code-step cookie for an order number and email (the lookup also asks for a code)."""
+        status, _, response = self.form_post("/lookup", (self.csrf_cookie, {"orderNumber": number, "email": email}))
+        cookies = [c for c in (response.msg.get_all("Set-Cookie") or []) if c.startswith("ga-flow=")]
+        if status != 303 or not cookies:
+            raise SystemExit(f"/lookup for {number}: status {status}, no code-step cookie")
+        return self.csrf_cookie + "; " + cookies[0].split(";")[0]
+
     def wait_for_code(self, number, count):
         deadline = time.time() + 20
         while time.time() < deadline:
@@ -120,8 +155,9 @@ class Service:
         self.process.wait(timeout=20)
 
 
-def measure(service, classes, path, samples, expected):
+def measure(service, classes, path, samples, expected, pages=False):
     """`classes` maps a name to a body, or to a list of bodies taken in turn."""
+    send = (lambda p, b: service.form_post(p, b)[:2]) if pages else service.post
     schedule = [name for name in classes for _ in range(samples)]
     random.shuffle(schedule)
     turns = {name: 0 for name in classes}
@@ -134,10 +170,10 @@ def measure(service, classes, path, samples, expected):
         return value
 
     for name in list(classes) * 50:  # warm-up, not recorded
-        service.post(path, body(name))
+        send(path, body(name))
     times = {name: [] for name in classes}
     for name in schedule:
-        status, elapsed = service.post(path, body(name))
+        status, elapsed = send(path, body(name))
         if status != expected:
             raise SystemExit(f"{path} {name}: status {status}, expected {expected}")
         times[name].append(elapsed / 1000.0)
@@ -167,11 +203,12 @@ def main():
     parser.add_argument("--seed", type=int, default=None)
     parser.add_argument("--database", default=None, help="postgres://… (a fresh, empty database) instead of SQLite")
     parser.add_argument("--database-password-file", default=None)
+    parser.add_argument("--pages", action="store_true", help="probe the hosted pages' form posts instead of the API")
     args = parser.parse_args()
     random.seed(args.seed)
     # Each live order takes at most 90 counted attempts (warm-up included), under the 100 that lock it.
     live_orders = args.samples // 90 + 2
-    service = Service(args.binary, args.floor_ms, live_orders, args.database, args.database_password_file)
+    service = Service(args.binary, args.floor_ms, live_orders, args.database, args.database_password_file, args.pages)
     try:
         live_number, live_email = service.orders["live0"]
         locked_number, locked_email = service.orders["locked"]
@@ -182,13 +219,19 @@ def main():
         for _ in range(100):
             service.post("/v1/access-codes/verify", {"orderNumber": locked_number, "email": locked_email, "code": wrong})
         live = [service.orders[f"live{index}"] for index in range(live_orders)]
-        for number, email in live:
-            service.post("/v1/access-codes", {"orderNumber": number, "email": email})
+        if args.pages:
+            service.open_pages()
+            flows = [service.flow(number, email) for number, email in live]
+        else:
+            for number, email in live:
+                service.post("/v1/access-codes", {"orderNumber": number, "email": email})
         counted = []
-        for number, email in live:
+        for index, (number, email) in enumerate(live):
             code = service.wait_for_code(number, 1)
             counted.append({"orderNumber": number, "email": email, "code": f"{(int(code) + 1) % 1000000:06d}"})
-        live_wrong = counted[0]["code"]
+            if args.pages:
+                counted[-1] = (flows[index], {"code": counted[-1]["code"]})
+        live_wrong = counted[0][1]["code"] if args.pages else counted[0]["code"]
         verify = {
             "right-email": counted[1:],
             "wrong-email": {"orderNumber": live_number, "email": "someone@example.org", "code": live_wrong},
@@ -200,10 +243,21 @@ def main():
             "wrong-email": {"orderNumber": live_number, "email": "someone@example.org"},
             "no-order": {"orderNumber": "ORD-PROBE-NONE", "email": live_email},
         }
+        if args.pages:
+            # Each class's code-step cookie, made once; the lookups answer like the API's code requests.
+            for name in ["wrong-email", "no-order", "locked"]:
+                body = verify[name]
+                verify[name] = (service.flow(body["orderNumber"], body["email"]), {"code": body["code"]})
+            request = {name: (service.csrf_cookie, body) for name, body in request.items()}
+        surface = "the hosted pages" if args.pages else "the API"
         print(f"guest-access timing probe: {args.samples} samples per class, response floor {args.floor_ms} ms, "
-              f"binary {os.path.relpath(args.binary, ROOT)}, storage {'PostgreSQL' if args.database else 'SQLite'}")
-        worst_verify = report("POST /v1/access-codes/verify (401)", measure(service, verify, "/v1/access-codes/verify", args.samples, 401))
-        worst_request = report("POST /v1/access-codes (202)", measure(service, request, "/v1/access-codes", args.samples, 202))
+              f"binary {os.path.relpath(args.binary, ROOT)}, storage {'PostgreSQL' if args.database else 'SQLite'}, {surface}")
+        if args.pages:
+            worst_verify = report("POST /code, wrong code (401 page)", measure(service, verify, "/code", args.samples, 401, pages=True))
+            worst_request = report("POST /lookup (303 to /code)", measure(service, request, "/lookup", args.samples, 303, pages=True))
+        else:
+            worst_verify = report("POST /v1/access-codes/verify (401)", measure(service, verify, "/v1/access-codes/verify", args.samples, 401))
+            worst_request = report("POST /v1/access-codes (202)", measure(service, request, "/v1/access-codes", args.samples, 202))
         print(f"\nworst |t|: verify {worst_verify:.2f}, request {worst_request:.2f} (target < 4.5)")
     finally:
         service.stop()

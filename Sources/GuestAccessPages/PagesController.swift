@@ -145,8 +145,20 @@ public struct PagesController<Stores: GuestAccessStores, Provider: OrderDetailPr
         let secure = kit.isSecure(request)
         let token = PageCookie.session.value(in: request, secure: secure)
         do {
-            let order = try await app.readOrder(accessToken: token, logger: context.logger)
-            return kit.page(.order, for: request, title: "order_title", ["order": presentation(request).detail(order)])
+            let (order, expiresAt) = try await app.readOrder.withExpiry(accessToken: token, logger: context.logger)
+            // The session cookie, set again with this page (same token, its remaining lifetime): Chromium (156
+            // measured) keeps a no-store page in its back/forward cache and restores it on Back unless an HttpOnly
+            // cookie changes after the page loaded — and it missed sign-out's deletion when the cookie had been set
+            // by the redirect that brought this page. Set by the page's own response, the deletion evicts it, and
+            // Back after sign-out asks the server again (the browser journey checks this).
+            let remaining = Int(max(0, expiresAt - Int64(Date().timeIntervalSince1970)))
+            return kit.page(
+                .order,
+                for: request,
+                title: "order_title",
+                ["order": presentation(request).detail(order)],
+                cookies: [PageCookie.session.setCookie(token ?? "", maxAge: remaining, secure: secure)]
+            )
         } catch .unavailable {
             throw APIError.unavailable
         } catch {

@@ -171,6 +171,17 @@ struct PagesTests {
             #expect(page.text.contains(order.email))
             #expect(page.text.contains("742 Evergreen Terrace"))
             #expect(!page.text.contains(accessToken))
+            // The order page sets the same session cookie again, for what is left of its lifetime: the change that
+            // lets sign-out's deletion evict the page from Chromium's back/forward cache.
+            let again = try #require(page.headers[values: .setCookie].first { $0.hasPrefix("ga-session=") })
+            #expect(again.hasPrefix("ga-session=\(accessToken);") && again.contains("HttpOnly") && again.contains("SameSite=Strict"))
+            let maxAge = try #require(
+                again.split(separator: ";").first { $0.contains("Max-Age=") }?.split(separator: "=").last.flatMap { Int($0) }
+            )
+            #expect(
+                maxAge <= TestEnvironment.fastPolicy.accessTokens.ttlSeconds
+                    && maxAge >= TestEnvironment.fastPolicy.accessTokens.ttlSeconds - 60
+            )
             let signOutToken = try #require(Self.formToken(page))
             let signedOut = try await Self.post(client, "/sign-out", "csrf=\(signOutToken)", jar: jar)
             #expect(signedOut.status == .seeOther)

@@ -13,7 +13,13 @@ public struct ReadOrder<Revocations: AccessTokenRevocationStore, Orders: Trackin
     /// Throws `unauthorized` for any token not accepted, `notFound` when the
     /// provider no longer knows the order, `unavailable` on an outage.
     public func callAsFunction(accessToken: String?, logger: Logger) async throws(UseCaseError) -> OrderDetail {
+        try await withExpiry(accessToken: accessToken, logger: logger).order
+    }
+
+    /// The order and when the token expires (seconds since 1970): the pages
+    /// give the session cookie that lifetime again with each order page.
+    public func withExpiry(accessToken: String?, logger: Logger) async throws(UseCaseError) -> (order: OrderDetail, expiresAt: Int64) {
         let claims = try await authenticator.claims(accessToken, logger: logger)
-        return try await orders.order(claims.sub)
+        return (try await orders.order(claims.sub), claims.exp)
     }
 }
