@@ -57,4 +57,41 @@ public enum Base64URL {
         if bits > 0 && (buffer & ((1 << UInt32(bits)) - 1)) != 0 { return nil }
         return out
     }
+
+    /// Decodes `input` into `output` in place, strict as `decode`; the number
+    /// of bytes written, or nil for anything not canonical or too long for `output`.
+    public static func decode(_ input: UnsafeBufferPointer<UInt8>, into output: UnsafeMutableBufferPointer<UInt8>) -> Int? {
+        if input.count % 4 == 1 || input.count * 3 / 4 > output.count { return nil }
+        var written = 0
+        var buffer: UInt32 = 0
+        var bits = 0
+        for char in input {
+            let value = reverse[Int(char)]
+            if value == 0xFF { return nil }
+            buffer = (buffer << 6) | UInt32(value)
+            bits += 6
+            if bits >= 8 {
+                bits -= 8
+                output[written] = UInt8((buffer >> UInt32(bits)) & 0xFF)
+                written += 1
+            }
+        }
+        if bits > 0 && (buffer & ((1 << UInt32(bits)) - 1)) != 0 { return nil }
+        return written
+    }
+
+    /// Whether `text` is canonical unpadded base64url of exactly `byteCount`
+    /// bytes, checked without decoding into memory.
+    public static func isCanonical(_ text: String, byteCount: Int) -> Bool {
+        let chars = text.utf8
+        guard chars.count == (byteCount * 4 + 2) / 3 else { return false }
+        var last: UInt8 = 0
+        for char in chars {
+            last = reverse[Int(char)]
+            if last == 0xFF { return false }
+        }
+        // The unused low bits of the last character must be zero.
+        let unusedBits = (chars.count * 6) - byteCount * 8
+        return unusedBits == 0 || last & UInt8((1 << unusedBits) - 1) == 0
+    }
 }

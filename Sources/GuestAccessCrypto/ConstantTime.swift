@@ -14,6 +14,13 @@ public enum ConstantTime {
         }
     }
 
+    /// `equals` over bytes in place.
+    public static func equals(_ lhs: UnsafeBufferPointer<UInt8>, _ rhs: UnsafeBufferPointer<UInt8>) -> Bool {
+        guard lhs.count == rhs.count else { return false }
+        if lhs.isEmpty { return true }
+        return CRYPTO_memcmp(lhs.baseAddress, rhs.baseAddress, lhs.count) == 0
+    }
+
     /// Compares two secrets of any length by their SHA-256 digests, so neither the
     /// content nor the length of the expected value shapes the timing.
     public static func secretsEqual(_ lhs: [UInt8], _ rhs: [UInt8]) -> Bool {

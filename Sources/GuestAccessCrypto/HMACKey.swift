@@ -33,6 +33,15 @@ public final class HMACKey: @unchecked Sendable {
         return out
     }
 
+    /// The HMAC of the bytes at `message`, written to the 32 bytes at `out`;
+    /// for callers that have the message in place and nothing to allocate.
+    public func authenticate(_ message: UnsafeBufferPointer<UInt8>, into out: UnsafeMutableBufferPointer<UInt8>) {
+        precondition(out.count >= 32, "an HMAC-SHA256 needs 32 bytes")
+        guard ga_hmac_sha256_oneshot(template, message.baseAddress, message.count, out.baseAddress) == 1 else {
+            fatalError("EVP_MAC HMAC-SHA256 failed")
+        }
+    }
+
     /// The HMAC of a UTF-8 string.
     public func authenticate(_ text: String) -> [UInt8] { authenticate(Array(text.utf8)) }
 

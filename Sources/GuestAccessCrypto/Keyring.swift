@@ -10,11 +10,16 @@ public struct Keyring: Sendable {
     public struct Key: Sendable {
         public let kid: String
         public let status: KeyStatus
+        /// The base64url header of the access tokens this key signs, the
+        /// only header accepted under its id: verification compares a token's
+        /// first segment with it as bytes, with nothing decoded.
+        public let tokenHeader: [UInt8]
         private let subkeys: [KeyPurpose: HMACKey]
 
         init(kid: String, status: KeyStatus, secret: [UInt8]) {
             self.kid = kid
             self.status = status
+            self.tokenHeader = Array(Base64URL.encode(Array(#"{"alg":"HS256","kid":"\#(kid)","typ":"JWT"}"#.utf8)).utf8)
             let master = HMACKey(secret: secret)
             var subkeys = [KeyPurpose: HMACKey]()
             for purpose in KeyPurpose.allCases {

@@ -188,3 +188,60 @@ struct CanonicalClaimsTests {
         #expect(AccessTokenClaims.canonical(Array(other.text.utf8)) == nil, "\(other.text)")
     }
 }
+
+@Suite("Access tokens read in place")
+struct InPlaceTokenTests {
+    /// The in-place reader is a shortcut, never a second judge: on every
+    /// token it either agrees with the general parser or steps aside.
+    @Test("On random valid and mutated tokens the in-place reader returns what the general parser returns, or nothing")
+    func inPlaceAgreesWithTheParser() throws {
+        let seed = UInt64.random(in: 0...UInt64.max)
+        var random = SeededGenerator(seed: seed)
+        // Two usable keys (the older verify-only), and a key the keyring never held.
+        let older = KeyringDocument.generate(now: Date() - 60)
+        let keyring = try Keyring(document: older.rotated())
+        let olderSigner = try Keyring(document: older)
+        let stranger = try Keyring(document: .generate())
+        let alphabet = Array("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_.=+/ {}\"".utf8)
+        var agreed = 0
+        var readInPlace = 0
+        for round in 0..<4000 {
+            let claims = AccessTokenClaims(
+                iss: "guest-access",
+                aud: "guest-access-storefront",
+                sub: "ORD-\(round)",
+                scope: AccessTokenClaims.orderReadScope,
+                iat: Int64.random(in: 0...2_000_000_000, using: &random),
+                exp: Int64.random(in: 0...2_000_000_000, using: &random),
+                jti: Base64URL.encode((0..<16).map { _ in UInt8.random(in: 0...255, using: &random) })
+            )
+            let signer = [keyring, olderSigner, stranger].randomElement(using: &random)!
+            var bytes = Array(AccessTokenCodec.sign(claims, keyring: signer).utf8)
+            // Half unchanged; the rest with one to three bytes replaced, removed or inserted.
+            if round % 2 == 1 {
+                for _ in 0..<Int.random(in: 1...3, using: &random) {
+                    let index = Int.random(in: 0..<bytes.count, using: &random)
+                    switch Int.random(in: 0..<3, using: &random) {
+                    case 0: bytes[index] = alphabet.randomElement(using: &random)!
+                    case 1: bytes.remove(at: index)
+                    default: bytes.insert(alphabet.randomElement(using: &random)!, at: index)
+                    }
+                }
+            }
+            let token = String(decoding: bytes, as: UTF8.self)
+            let general = try? AccessTokenCodec.parsed(token, keyring: keyring)
+            var copy = token
+            let inPlace = copy.withUTF8 { AccessTokenCodec.inPlace($0, keyring: keyring) }
+            if let inPlace {
+                readInPlace += 1
+                #expect(inPlace == general, "seed \(seed), round \(round): \(token)")
+            } else if round % 2 == 0 && keyring.key(kid: signer.active.kid) != nil {
+                Issue.record("seed \(seed), round \(round): an unchanged token of this keyring was not read in place")
+            }
+            #expect((try? AccessTokenCodec.verifySignature(token, keyring: keyring)) == general, "seed \(seed), round \(round)")
+            agreed += 1
+        }
+        #expect(agreed == 4000)
+        #expect(readInPlace >= 800, "only \(readInPlace) tokens read in place (seed \(seed))")
+    }
+}

@@ -1,3 +1,5 @@
+import Foundation
+
 extension AccessTokenClaims {
     /// Reads claims in the exact form `AccessTokenCodec.sign` writes them
     /// (sorted keys, no whitespace, no escapes), without `JSONDecoder`; nil
@@ -6,6 +8,11 @@ extension AccessTokenClaims {
     /// Only ever called after the MAC has verified, so the bytes are ones this
     /// service signed; the fast path is for speed, not for trust.
     static func canonical(_ bytes: [UInt8]) -> AccessTokenClaims? {
+        bytes.withUnsafeBufferPointer { canonical($0) }
+    }
+
+    /// `canonical` over bytes in place.
+    static func canonical(_ bytes: UnsafeBufferPointer<UInt8>) -> AccessTokenClaims? {
         var reader = CanonicalReader(bytes: bytes)
         guard reader.literal("{\"aud\":"), let aud = reader.string(), reader.literal(",\"exp\":"), let exp = reader.integer(),
             reader.literal(",\"iat\":"), let iat = reader.integer(), reader.literal(",\"iss\":"), let iss = reader.string(),
@@ -18,7 +25,7 @@ extension AccessTokenClaims {
 
 /// A cursor over canonical JSON bytes: literals, escape-free strings, integers.
 struct CanonicalReader {
-    let bytes: [UInt8]
+    let bytes: UnsafeBufferPointer<UInt8>
     var index = 0
 
     var atEnd: Bool { index == bytes.count }
@@ -26,7 +33,9 @@ struct CanonicalReader {
     mutating func literal(_ text: StaticString) -> Bool {
         let count = text.utf8CodeUnitCount
         guard bytes.count - index >= count else { return false }
-        let matches = text.withUTF8Buffer { expected in bytes[index..<(index + count)].elementsEqual(expected) }
+        let matches = text.withUTF8Buffer { expected in
+            memcmp(bytes.baseAddress! + index, expected.baseAddress!, count) == 0
+        }
         if matches { index += count }
         return matches
     }
@@ -40,7 +49,7 @@ struct CanonicalReader {
             end += 1
         }
         guard end < bytes.count else { return nil }
-        let text = String(validating: bytes[(index + 1)..<end], as: UTF8.self)
+        let text = String(validating: UnsafeBufferPointer(rebasing: bytes[(index + 1)..<end]), as: UTF8.self)
         index = end + 1
         return text
     }

@@ -34,6 +34,6 @@ public struct AccessTokenClaims: Codable, Sendable, Equatable {
         guard iss == issuer else { throw .wrongIssuer }
         guard aud == audience else { throw .wrongAudience }
         guard scope == Self.orderReadScope else { throw .wrongScope }
-        guard Base64URL.decode(jti)?.count == 16 else { throw .malformed }
+        guard Base64URL.isCanonical(jti, byteCount: 16) else { throw .malformed }
     }
 }

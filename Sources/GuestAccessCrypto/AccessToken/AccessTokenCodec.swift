@@ -20,11 +20,10 @@ public enum AccessTokenCodec {
     /// Signs `claims` with the keyring's active key.
     public static func sign(_ claims: AccessTokenClaims, keyring: Keyring) -> String {
         let key = keyring.active
-        let header = #"{"alg":"HS256","kid":"\#(key.kid)","typ":"JWT"}"#
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         let payload = (try? encoder.encode(claims)).map { [UInt8]($0) } ?? []
-        let signingInput = Base64URL.encode(Array(header.utf8)) + "." + Base64URL.encode(payload)
+        let signingInput = String(decoding: key.tokenHeader, as: UTF8.self) + "." + Base64URL.encode(payload)
         let mac = key.mac(for: .accessToken).authenticate(Array(signingInput.utf8))
         return signingInput + "." + Base64URL.encode(mac)
     }
@@ -32,6 +31,40 @@ public enum AccessTokenCodec {
     /// The verified claims (signature only; call `claims.verify` for time and audience).
     public static func verifySignature(_ token: String, keyring: Keyring) throws(AccessTokenError) -> AccessTokenClaims {
         guard token.utf8.count <= maxLength else { throw .tooLarge }
+        var token = token
+        if let claims = token.withUTF8({ inPlace($0, keyring: keyring) }) { return claims }
+        return try parsed(token, keyring: keyring)
+    }
+
+    /// The claims of a token exactly as `sign` writes them, read in place:
+    /// the header compared as base64url bytes with each usable key's own,
+    /// the MAC over the token's own bytes, the signature and claims decoded
+    /// into stack memory. Nil for anything else — bad signatures included —
+    /// and `parsed` then decides, naming the reason.
+    static func inPlace(_ token: UnsafeBufferPointer<UInt8>, keyring: Keyring) -> AccessTokenClaims? {
+        let dot = UInt8(ascii: ".")
+        guard let first = token.firstIndex(of: dot) else { return nil }
+        guard let key = keyring.keys.first(where: { $0.tokenHeader.elementsEqual(token[..<first]) }) else { return nil }
+        guard let second = token[(first + 1)...].firstIndex(of: dot), second > first + 1 else { return nil }
+        let signature = UnsafeBufferPointer(rebasing: token[(second + 1)...])
+        guard signature.count == 43, !signature.contains(dot) else { return nil }
+        return withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 64) { macs -> AccessTokenClaims? in
+            let presented = UnsafeMutableBufferPointer(rebasing: macs[0..<32])
+            let computed = UnsafeMutableBufferPointer(rebasing: macs[32..<64])
+            guard Base64URL.decode(signature, into: presented) == 32 else { return nil }
+            key.mac(for: .accessToken).authenticate(UnsafeBufferPointer(rebasing: token[..<second]), into: computed)
+            guard ConstantTime.equals(UnsafeBufferPointer(presented), UnsafeBufferPointer(computed)) else { return nil }
+            let payload = UnsafeBufferPointer(rebasing: token[(first + 1)..<second])
+            return withUnsafeTemporaryAllocation(of: UInt8.self, capacity: payload.count) { claims -> AccessTokenClaims? in
+                guard let count = Base64URL.decode(payload, into: claims) else { return nil }
+                return AccessTokenClaims.canonical(UnsafeBufferPointer(rebasing: claims[..<count]))
+            }
+        }
+    }
+
+    /// The general path: every segment decoded, any header parsed for the
+    /// reason it is refused, claims in any JSON form `JSONDecoder` reads.
+    static func parsed(_ token: String, keyring: Keyring) throws(AccessTokenError) -> AccessTokenClaims {
         let parts = token.split(separator: ".", omittingEmptySubsequences: false)
         guard parts.count == 3, !parts[0].isEmpty, !parts[1].isEmpty else { throw .malformed }
         guard let headerBytes = Base64URL.decode(parts[0]), let payloadBytes = Base64URL.decode(parts[1]),
