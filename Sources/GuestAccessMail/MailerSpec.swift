@@ -17,7 +17,8 @@ public enum MailerSpec: Sendable, Equatable {
             guard let colon = rest.lastIndex(of: ":"), let port = Int(rest[rest.index(after: colon)...]),
                 (1...65535).contains(port), colon > rest.startIndex
             else { throw .unsupported("\(scheme) needs \(scheme)://HOST:PORT") }
-            guard !rest[..<colon].contains("@") else {
+            // `@` as a byte: a combining mark after it makes a character `contains("@")` would not match.
+            guard !rest[..<colon].utf8.contains(UInt8(ascii: "@")) else {
                 throw .unsupported("\(scheme): credentials go in --smtp-username and the SMTP password, never in the URL")
             }
             self = .smtp(host: String(rest[..<colon]), port: port, security: implicit ? .implicitTLS : .startTLS)
@@ -27,7 +28,7 @@ public enum MailerSpec: Sendable, Equatable {
                 throw .unsupported("webhook needs webhook:http(s)://…")
             }
             let authority = url.split(separator: "/", maxSplits: 3, omittingEmptySubsequences: false).dropFirst(2).first ?? ""
-            guard !authority.contains("@") else {
+            guard !authority.utf8.contains(UInt8(ascii: "@")) else {
                 throw .unsupported("webhook: no user information in the URL; the request is signed with the webhook secret")
             }
             self = .webhook(url: url)

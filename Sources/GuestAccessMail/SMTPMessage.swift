@@ -70,9 +70,11 @@ struct SMTPMessage {
         return words.joined(separator: "\r\n ")
     }
 
-    /// Lines starting with a dot get a second one (RFC 5321 §4.5.2).
+    /// Lines starting with a dot get a second one (RFC 5321 §4.5.2). The dot
+    /// is looked for as a byte: a combining mark after it makes one character
+    /// that `hasPrefix(".")` does not match, and the server would strip the dot.
     var dotStuffed: String {
-        text.split(separator: "\r\n", omittingEmptySubsequences: false).map { $0.hasPrefix(".") ? "." + $0 : String($0) }
+        text.split(separator: "\r\n", omittingEmptySubsequences: false).map { $0.utf8.first == UInt8(ascii: ".") ? "." + $0 : String($0) }
             .joined(separator: "\r\n")
     }
 

@@ -1,7 +1,7 @@
 import Foundation
 import Hummingbird
 
-/// The pages' three cookies. All HttpOnly and SameSite=Strict, Path=/.
+/// The pages' four cookies. All HttpOnly and SameSite=Strict, Path=/.
 /// Served to a browser that reached the service by a name other than
 /// loopback, they are also Secure and `__Host-` prefixed (the browser then
 /// refuses them over plain HTTP and from any other host or path); on
@@ -13,6 +13,12 @@ enum PageCookie: String, CaseIterable, Sendable {
     case flow = "ga-flow"
     /// The nonce form tokens are bound to.
     case csrf = "ga-csrf"
+    /// A random value set with every order page and deleted at sign-out.
+    /// Chromium keeps `no-store` pages in its back/forward cache and restores
+    /// them on Back unless an HttpOnly cookie the page was served with
+    /// changes; the session cookie is set by the redirect before the page and
+    /// its deletion did not evict it (Chromium 156, measured), this one's does.
+    case page = "ga-page"
 
     func name(secure: Bool) -> String { secure ? "__Host-" + rawValue : rawValue }
 

@@ -1,5 +1,6 @@
 import Foundation
 public import GuestAccessCore
+import GuestAccessCrypto
 public import GuestAccessHTTP
 public import GuestAccessService
 public import Hummingbird
@@ -145,24 +146,26 @@ public struct PagesController<Stores: GuestAccessStores, Provider: OrderDetailPr
         let secure = kit.isSecure(request)
         let token = PageCookie.session.value(in: request, secure: secure)
         do {
-            let (order, expiresAt) = try await app.readOrder.withExpiry(accessToken: token, logger: context.logger)
-            // The session cookie, set again with this page (same token, its remaining lifetime): Chromium (156
-            // measured) keeps a no-store page in its back/forward cache and restores it on Back unless an HttpOnly
-            // cookie changes after the page loaded — and it missed sign-out's deletion when the cookie had been set
-            // by the redirect that brought this page. Set by the page's own response, the deletion evicts it, and
-            // Back after sign-out asks the server again (the browser journey checks this).
-            let remaining = Int(max(0, expiresAt - Int64(Date().timeIntervalSince1970)))
+            let (order, secondsLeft) = try await app.readOrder.withLifetime(accessToken: token, logger: context.logger)
+            // A fresh page cookie with each order page, deleted at sign-out: the change that makes Chromium evict
+            // this page from its back/forward cache, so Back after sign-out asks the server (see `PageCookie.page`).
+            // Not the session cookie again: the token would travel in every order page's headers, and a page
+            // answered while another tab signs out would put a revoked token back in the jar.
+            let marker = PageCookie.page.setCookie(Base64URL.encode(SecureRandom.bytes(16)), maxAge: secondsLeft, secure: secure)
             return kit.page(
                 .order,
                 for: request,
                 title: "order_title",
                 ["order": presentation(request).detail(order)],
-                cookies: [PageCookie.session.setCookie(token ?? "", maxAge: remaining, secure: secure)]
+                cookies: [marker]
             )
         } catch .unavailable {
             throw APIError.unavailable
         } catch {
-            let clear = token == nil ? [] : [PageCookie.session.setCookie("", maxAge: 0, secure: secure)]
+            let clear =
+                token == nil
+                ? []
+                : [PageCookie.session.setCookie("", maxAge: 0, secure: secure), PageCookie.page.setCookie("", maxAge: 0, secure: secure)]
             return kit.message(.sessionEnded, status: .unauthorized, for: request, cookies: clear)
         }
     }
@@ -179,6 +182,11 @@ public struct PagesController<Stores: GuestAccessStores, Provider: OrderDetailPr
                 // Already invalid: signed out all the same.
             }
         }
-        return kit.redirect("/signed-out", cookies: [PageCookie.session.setCookie("", maxAge: 0, secure: secure)])
+        return kit.redirect(
+            "/signed-out",
+            cookies: [
+                PageCookie.session.setCookie("", maxAge: 0, secure: secure), PageCookie.page.setCookie("", maxAge: 0, secure: secure),
+            ]
+        )
     }
 }

@@ -171,21 +171,26 @@ struct PagesTests {
             #expect(page.text.contains(order.email))
             #expect(page.text.contains("742 Evergreen Terrace"))
             #expect(!page.text.contains(accessToken))
-            // The order page sets the same session cookie again, for what is left of its lifetime: the change that
-            // lets sign-out's deletion evict the page from Chromium's back/forward cache.
-            let again = try #require(page.headers[values: .setCookie].first { $0.hasPrefix("ga-session=") })
-            #expect(again.hasPrefix("ga-session=\(accessToken);") && again.contains("HttpOnly") && again.contains("SameSite=Strict"))
+            // A fresh random page cookie with every order page, for the token's remaining lifetime, deleted at
+            // sign-out: the change that evicts the page from Chromium's back/forward cache. Never the token again.
+            #expect(!page.headers[values: .setCookie].contains { $0.hasPrefix("ga-session=") || $0.contains(accessToken) })
+            let marker = try #require(page.headers[values: .setCookie].first { $0.hasPrefix("ga-page=") })
+            #expect(marker.contains("HttpOnly") && marker.contains("SameSite=Strict") && marker.contains("Path=/"))
             let maxAge = try #require(
-                again.split(separator: ";").first { $0.contains("Max-Age=") }?.split(separator: "=").last.flatMap { Int($0) }
+                marker.split(separator: ";").first { $0.contains("Max-Age=") }?.split(separator: "=").last.flatMap { Int($0) }
             )
             #expect(
                 maxAge <= TestEnvironment.fastPolicy.accessTokens.ttlSeconds
                     && maxAge >= TestEnvironment.fastPolicy.accessTokens.ttlSeconds - 60
             )
+            let secondPage = try await Self.get(client, "/order", jar: jar)
+            let secondMarker = try #require(secondPage.headers[values: .setCookie].first { $0.hasPrefix("ga-page=") })
+            #expect(secondMarker.split(separator: ";").first != marker.split(separator: ";").first, "the page cookie is fresh each time")
             let signOutToken = try #require(Self.formToken(page))
             let signedOut = try await Self.post(client, "/sign-out", "csrf=\(signOutToken)", jar: jar)
             #expect(signedOut.status == .seeOther)
             #expect(signedOut.headers[values: .setCookie].contains { $0.hasPrefix("ga-session=;") && $0.contains("Max-Age=0") })
+            #expect(signedOut.headers[values: .setCookie].contains { $0.hasPrefix("ga-page=;") && $0.contains("Max-Age=0") })
             // The old cookie, replayed, is refused server-side: the token was revoked.
             let replayed = try await client.execute(uri: "/order", method: .get, headers: [.cookie: "ga-session=\(accessToken)"])
             #expect(replayed.status == .unauthorized)

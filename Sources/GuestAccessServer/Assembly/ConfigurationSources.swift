@@ -219,8 +219,11 @@ public struct ConfigurationSources: Sendable {
     static func withoutURLPassword(_ text: String) -> String {
         guard let scheme = text.range(of: "://") else { return text }
         let rest = text[scheme.upperBound...]
-        guard let at = rest.lastIndex(of: "@") else { return text }
-        if let colon = rest[..<at].firstIndex(of: ":") { return String(text[..<colon]) + ":<redacted>" + String(text[at...]) }
+        // Found as code points: a combining mark after `@` or `:` joins it into one character a character search misses.
+        guard let at = rest.unicodeScalars.lastIndex(of: "@") else { return text }
+        if let colon = rest.unicodeScalars[..<at].firstIndex(of: ":") {
+            return String(text[..<colon]) + ":<redacted>" + String(text[at...])
+        }
         return String(text[..<scheme.upperBound]) + "<redacted>" + String(text[at...])
     }
 }

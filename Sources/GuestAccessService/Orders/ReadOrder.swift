@@ -1,3 +1,4 @@
+import Foundation
 public import GuestAccessCore
 import GuestAccessCrypto
 public import Logging
@@ -13,13 +14,15 @@ public struct ReadOrder<Revocations: AccessTokenRevocationStore, Orders: Trackin
     /// Throws `unauthorized` for any token not accepted, `notFound` when the
     /// provider no longer knows the order, `unavailable` on an outage.
     public func callAsFunction(accessToken: String?, logger: Logger) async throws(UseCaseError) -> OrderDetail {
-        try await withExpiry(accessToken: accessToken, logger: logger).order
+        try await withLifetime(accessToken: accessToken, logger: logger).order
     }
 
-    /// The order and when the token expires (seconds since 1970): the pages
-    /// give the session cookie that lifetime again with each order page.
-    public func withExpiry(accessToken: String?, logger: Logger) async throws(UseCaseError) -> (order: OrderDetail, expiresAt: Int64) {
+    /// The order and how many seconds the token has left (by the service's
+    /// clock): the pages give their page cookie that lifetime.
+    public func withLifetime(accessToken: String?, logger: Logger) async throws(UseCaseError) -> (order: OrderDetail, secondsLeft: Int) {
         let claims = try await authenticator.claims(accessToken, logger: logger)
-        return (try await orders.order(claims.sub), claims.exp)
+        let order = try await orders.order(claims.sub)
+        let now = Int64(authenticator.clock.now().timeIntervalSince1970)
+        return (order, Int(max(0, min(claims.exp - now, Int64(Int32.max)))))
     }
 }
