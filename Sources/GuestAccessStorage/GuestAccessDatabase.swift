@@ -9,6 +9,9 @@ public final class GuestAccessDatabase: Sendable {
     public static let fileName = "guest-access.sqlite"
 
     let pool: DatabasePool
+    /// A read-only connection for the hot point lookups (a tracking token, a
+    /// revocation), used on the caller's thread (`lookup`).
+    let lookups: DatabaseQueue
 
     /// Opens (creating if needed) and migrates the database at `path`.
     /// `statementObserver`, if given, sees the SQL text (never the arguments)
@@ -33,6 +36,9 @@ public final class GuestAccessDatabase: Sendable {
         do {
             pool = try DatabasePool(path: path, configuration: configuration)
             try Self.migrator.migrate(pool)
+            var readOnly = configuration
+            readOnly.readonly = true
+            lookups = try DatabaseQueue(path: path, configuration: readOnly)
         } catch {
             throw StoreError(error)
         }
@@ -104,6 +110,18 @@ public final class GuestAccessDatabase: Sendable {
         } catch {
             throw StoreError(error)
         }
+    }
+
+    /// Runs one read-only statement on the calling thread, without a
+    /// transaction or savepoint around it (one statement reads one snapshot),
+    /// over a connection of its own: for the hot point lookups, whose indexed
+    /// read takes microseconds, less than the hops to a GRDB queue and back
+    /// that `read` makes (BENCHMARKS.md, "Load"). A WAL reader waits for no
+    /// writer; two callers at once take turns on the connection. (The pool's
+    /// own synchronous read, tried first, deadlocked under load beside the
+    /// pool's asynchronous reads.)
+    func lookup<T>(_ body: (Database) throws -> T) throws(StoreError) -> T {
+        do { return try lookups.inDatabase(body) } catch { throw StoreError(error) }
     }
 
     /// Runs `body` on a read-only snapshot.

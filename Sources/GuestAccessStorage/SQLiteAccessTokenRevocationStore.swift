@@ -19,7 +19,7 @@ public struct SQLiteAccessTokenRevocationStore: AccessTokenRevocationStore {
     }
 
     public func isRevoked(jti: String) async throws(StoreError) -> Bool {
-        try await database.read { db in
+        try database.lookup { db in
             try Bool.fetchOne(
                 db.cachedStatement(sql: "SELECT EXISTS (SELECT 1 FROM revoked_access_tokens WHERE jti = ?)"),
                 arguments: [jti]

@@ -23,7 +23,7 @@ public struct SQLiteTrackingTokenStore: TrackingTokenStore {
     }
 
     public func find(digest: [UInt8]) async throws(StoreError) -> TrackingTokenRecord? {
-        try await database.read { db -> TrackingTokenRecord? in
+        try database.lookup { db -> TrackingTokenRecord? in
             guard
                 let row = try Row.fetchOne(
                     db.cachedStatement(
@@ -68,7 +68,7 @@ public struct SQLiteTrackingTokenStore: TrackingTokenStore {
     }
 
     public func revocationTime(of orderNumber: String) async throws(StoreError) -> Date? {
-        try await database.read { db -> Date? in
+        try database.lookup { db -> Date? in
             try Int64.fetchOne(
                 db.cachedStatement(sql: "SELECT revoked_at_ms FROM order_revocations WHERE order_number = ?"),
                 arguments: [orderNumber]

@@ -1,6 +1,6 @@
 import GuestAccessCore
 public import Hummingbird
 
-/// The core's views are answers as they are, encoded by the context's `JSONResponseEncoder`.
+/// The order view is an answer as it is, encoded by the context's `JSONResponseEncoder`
+/// (the tracking view writes itself: `TrackingView+ResponseGenerator`).
 extension OrderDetail: ResponseEncodable {}
-extension TrackingView: ResponseEncodable {}
