@@ -20,6 +20,7 @@ import re
 import shutil
 import signal
 import socket
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -176,6 +177,8 @@ def main():
     parser.add_argument("--duration", type=int, default=10)
     parser.add_argument("--connections", type=int, default=64)
     parser.add_argument("--threads", type=int, default=1)
+    parser.add_argument("--repeat", type=int, default=1,
+                        help="run the table this many times; each ratio is per run, the table shows medians")
     parser.add_argument("--soak", type=int, default=0, help="seconds of mixed load while sampling RSS (no route table)")
     args = parser.parse_args()
     if not shutil.which("wrk"):
@@ -198,27 +201,38 @@ def main():
             ("verify, wrong code (floor off)", base + "/v1/access-codes/verify", LUA_POST % verify_body, None, "service", "commit", 0.50),
             ("request code", base + "/v1/access-codes", LUA_POST % request_body, None, "service", "commit", 0.50),
         ]
-        results, baselines = [], {}
-        for name, url, lua, header, measured, group, target in runs:
-            sampler = RSSSampler(service.pid)
-            sampler.start()
-            result = wrk(url, args.duration, args.connections, args.threads, lua, header)
-            sampler.stop.set()
-            sampler.join()
-            result["rss_peak_mib"] = max((s for _, s in sampler.samples), default=0) / 1024 if measured else float("nan")
-            if target == "baseline":
-                baselines[group] = result["rps"]
-            results.append((name, result, group, target))
-            time.sleep(1)
+        rounds = []
+        for _ in range(args.repeat):
+            results, baselines = [], {}
+            for name, url, lua, header, measured, group, target in runs:
+                sampler = RSSSampler(service.pid)
+                sampler.start()
+                result = wrk(url, args.duration, args.connections, args.threads, lua, header)
+                sampler.stop.set()
+                sampler.join()
+                result["rss_peak_mib"] = max((s for _, s in sampler.samples), default=0) / 1024 if measured else float("nan")
+                if target == "baseline":
+                    baselines[group] = result["rps"]
+                results.append((name, result, group, target))
+                time.sleep(1)
+            for name, r, group, target in results:
+                r["ratio"] = r["rps"] / baselines[group] if target != "baseline" else 1.0
+            rounds.append(results)
         print(f"\nwrk -t{args.threads} -c{args.connections} -d{args.duration}s --latency, loopback, "
-              f"{os.cpu_count()} cores, {time.strftime('%Y-%m-%d')}\n")
+              f"{os.cpu_count()} cores, {time.strftime('%Y-%m-%d')}"
+              + (f", median of {args.repeat} runs (ratios per run)" if args.repeat > 1 else "") + "\n")
         print("| route | req/s | ratio to its baseline | target | p50 ms | p99 ms | non-2xx | service RSS peak MiB |")
         print("|---|---:|---:|---:|---:|---:|---:|---:|")
-        for name, r, group, target in results:
-            ratio = r["rps"] / baselines[group] if target != "baseline" else 1.0
+        for index, (name, _, group, target) in enumerate(rounds[0]):
+            runs_of = [results[index][1] for results in rounds]
+            r = {key: statistics.median(run[key] for run in runs_of) for key in ("rps", "ratio", "p50", "p99", "non2xx")}
+            rss_values = [run["rss_peak_mib"] for run in runs_of]
+            rss = "—" if rss_values[0] != rss_values[0] else f"{max(rss_values):.1f}"
             target_text = "—" if target == "baseline" else f"≥ {target:.0%}"
-            rss = "—" if r["rss_peak_mib"] != r["rss_peak_mib"] else f"{r['rss_peak_mib']:.1f}"
-            print(f"| {name} | {r['rps']:.0f} | {ratio:.2f} | {target_text} | {r['p50']:.2f} | {r['p99']:.2f} | {r['non2xx']} | {rss} |")
+            spread = "" if args.repeat == 1 or target == "baseline" else \
+                f" ({min(run['ratio'] for run in runs_of):.2f}–{max(run['ratio'] for run in runs_of):.2f})"
+            print(f"| {name} | {r['rps']:.0f} | {r['ratio']:.2f}{spread} | {target_text} | {r['p50']:.2f} | {r['p99']:.2f} | "
+                  f"{r['non2xx']:.0f} | {rss} |")
         print(f"\nservice VmHWM (peak RSS over the whole run): {rss_kib(service.pid, 'VmHWM') / 1024:.1f} MiB")
     finally:
         for process in (service, bare):

@@ -20,52 +20,89 @@ struct JSONBufferWriterTests {
         }.joined()
     }
 
-    @Test("On random orders the written bytes are exactly JSONEncoder's with sorted keys and unescaped slashes")
-    func bytesMatchTheEncoder() throws {
+    static func maybe(_ random: inout SeededGenerator) -> String? {
+        Bool.random(using: &random) ? randomString(&random) : nil
+    }
+
+    static func address(_ random: inout SeededGenerator) -> PostalAddress? {
+        guard Bool.random(using: &random) else { return nil }
+        return PostalAddress(
+            name: randomString(&random),
+            line1: randomString(&random),
+            line2: maybe(&random),
+            city: randomString(&random),
+            region: maybe(&random),
+            postalCode: maybe(&random),
+            country: randomString(&random)
+        )
+    }
+
+    /// An order with every string random and every optional present or not.
+    static func randomOrder(_ random: inout SeededGenerator) -> OrderDetail {
+        OrderDetail(
+            orderNumber: randomString(&random),
+            status: OrderStatus.allCases.randomElement(using: &random)!,
+            paymentStatus: PaymentStatus.allCases.randomElement(using: &random)!,
+            fulfillmentStatus: FulfillmentStatus.allCases.randomElement(using: &random)!,
+            currency: randomString(&random),
+            subtotal: Int.random(in: Int.min...Int.max, using: &random),
+            shippingAmount: Int.random(in: -1000...1000, using: &random),
+            taxAmount: Int.random(in: 0...1_000_000, using: &random),
+            discountAmount: Int.random(in: 0...1_000_000, using: &random),
+            grandTotal: Int.random(in: Int.min...Int.max, using: &random),
+            email: randomString(&random) + "@" + randomString(&random),
+            phone: maybe(&random),
+            shippingAddress: address(&random),
+            billingAddress: address(&random),
+            items: (0..<Int.random(in: 0...3, using: &random)).map { _ in
+                OrderItem(
+                    name: randomString(&random),
+                    sku: maybe(&random),
+                    quantity: Int.random(in: -5...1_000_000, using: &random),
+                    unitPrice: Int.random(in: 0...100_000, using: &random),
+                    total: Int.random(in: 0...100_000_000, using: &random),
+                    imageUrl: maybe(&random)
+                )
+            },
+            fulfillments: (0..<Int.random(in: 0...2, using: &random)).map { _ in
+                Fulfillment(
+                    status: randomString(&random),
+                    carrier: maybe(&random),
+                    trackingNumber: maybe(&random),
+                    trackingUrl: maybe(&random),
+                    shippedAt: maybe(&random),
+                    deliveredAt: maybe(&random)
+                )
+            },
+            createdAt: randomString(&random),
+            updatedAt: randomString(&random)
+        )
+    }
+
+    @Test("On random orders the tracking view's bytes are exactly JSONEncoder's with sorted keys and unescaped slashes")
+    func trackingViewBytesMatchTheEncoder() throws {
         let seed = UInt64.random(in: 0...UInt64.max)
         var random = SeededGenerator(seed: seed)
         for round in 0..<2000 {
-            var order = Fixtures.order(
-                Self.randomString(&random),
-                email: Self.randomString(&random) + "@" + Self.randomString(&random),
-                city: Self.randomString(&random),
-                country: Self.randomString(&random),
-                status: OrderStatus.allCases.randomElement(using: &random)!,
-                items: Int.random(in: 0...3, using: &random)
-            )
-            order = OrderDetail(
-                orderNumber: order.orderNumber,
-                status: order.status,
-                paymentStatus: PaymentStatus.allCases.randomElement(using: &random)!,
-                fulfillmentStatus: FulfillmentStatus.allCases.randomElement(using: &random)!,
-                currency: Self.randomString(&random),
-                subtotal: order.subtotal,
-                shippingAmount: order.shippingAmount,
-                taxAmount: order.taxAmount,
-                discountAmount: order.discountAmount,
-                grandTotal: Int.random(in: Int.min...Int.max, using: &random),
-                email: order.email,
-                phone: order.phone,
-                shippingAddress: Bool.random(using: &random) ? order.shippingAddress : nil,
-                billingAddress: order.billingAddress,
-                items: order.items.map {
-                    OrderItem(
-                        name: Self.randomString(&random),
-                        sku: $0.sku,
-                        quantity: Int.random(in: -5...1_000_000, using: &random),
-                        unitPrice: $0.unitPrice,
-                        total: $0.total,
-                        imageUrl: Bool.random(using: &random) ? Self.randomString(&random) : nil
-                    )
-                },
-                fulfillments: order.fulfillments,
-                createdAt: Self.randomString(&random),
-                updatedAt: order.updatedAt
-            )
-            let view = TrackingView(order: order)
+            let view = TrackingView(order: Self.randomOrder(&random))
             let expected = try JSONResponseEncoder.encoder.encode(view)
-            let written = view.jsonBuffer()
-            #expect(Array(written.readableBytesView) == Array(expected), "seed \(seed), round \(round)")
+            #expect(Array(view.jsonBuffer().readableBytesView) == Array(expected), "seed \(seed), round \(round)")
+        }
+    }
+
+    @Test("On random orders the full order's bytes are exactly JSONEncoder's, absent optionals left out")
+    func orderBytesMatchTheEncoder() throws {
+        let seed = UInt64.random(in: 0...UInt64.max)
+        var random = SeededGenerator(seed: seed)
+        for round in 0..<2000 {
+            let order = Self.randomOrder(&random)
+            let expected = try JSONResponseEncoder.encoder.encode(order)
+            var json = JSONBufferWriter(capacity: 256)
+            order.write(to: &json)
+            #expect(
+                Array(json.buffer.readableBytesView) == Array(expected),
+                "seed \(seed), round \(round):\n\(String(buffer: json.buffer))\n\(String(decoding: expected, as: UTF8.self))"
+            )
         }
     }
 }

@@ -1,4 +1,3 @@
-import Foundation
 import Hummingbird
 
 extension HTTPFields {
@@ -6,11 +5,26 @@ extension HTTPFields {
     static let maxAuthorizationLength = 4096 + 7
 
     /// The token of `Authorization: Bearer <token>`, or nil for a missing,
-    /// oversized or non-Bearer header.
+    /// oversized or non-Bearer header. Read as bytes: the scheme compared
+    /// without case, spaces and tabs around the token dropped (Foundation's
+    /// `trimmingCharacters` went through `NSString` and cost a tenth of the
+    /// token re-fetch's time in a profile).
     var bearerToken: String? {
-        guard let header = self[.authorization], header.utf8.count <= Self.maxAuthorizationLength else { return nil }
-        guard header.prefix(7).lowercased() == "bearer " else { return nil }
-        let token = header.dropFirst(7).trimmingCharacters(in: .whitespaces)
-        return token.isEmpty ? nil : token
+        guard let header = self[.authorization] else { return nil }
+        let bytes = header.utf8
+        guard bytes.count > 7, bytes.count <= Self.maxAuthorizationLength else { return nil }
+        let scheme = "bearer ".utf8
+        for (byte, expected) in zip(bytes.prefix(7), scheme) {
+            // Lower-cases ASCII letters only; the space must be a space.
+            let folded = byte >= UInt8(ascii: "A") && byte <= UInt8(ascii: "Z") ? byte | 0x20 : byte
+            guard folded == expected else { return nil }
+        }
+        func isBlank(_ byte: UInt8) -> Bool { byte == UInt8(ascii: " ") || byte == UInt8(ascii: "\t") }
+        var start = bytes.index(bytes.startIndex, offsetBy: 7)
+        var end = bytes.endIndex
+        while start < end, isBlank(bytes[start]) { start = bytes.index(after: start) }
+        while end > start, isBlank(bytes[bytes.index(before: end)]) { end = bytes.index(before: end) }
+        guard start < end else { return nil }
+        return String(Substring(bytes[start..<end]))
     }
 }

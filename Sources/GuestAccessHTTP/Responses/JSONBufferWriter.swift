@@ -77,6 +77,13 @@ struct JSONBufferWriter {
         if let value { string(value) } else { null() }
     }
 
+    /// A key and its string, or nothing when absent (as `encodeIfPresent`).
+    mutating func field(_ name: StaticString, ifPresent value: String?) {
+        guard let value else { return }
+        key(name)
+        string(value)
+    }
+
     mutating func integer(_ value: Int) {
         separate()
         buffer.writeString(String(value))
