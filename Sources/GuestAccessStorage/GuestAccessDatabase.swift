@@ -26,6 +26,7 @@ public final class GuestAccessDatabase: Sendable {
         configuration.busyMode = .timeout(5)
         configuration.prepareDatabase { db in
             try db.execute(sql: synchronous == .full ? "PRAGMA synchronous = FULL" : "PRAGMA synchronous = NORMAL")
+            try db.execute(sql: "PRAGMA cache_size = -512")
             if let statementObserver {
                 db.trace(options: .statement) { event in
                     if case .statement(let statement) = event { statementObserver(statement.sql) }

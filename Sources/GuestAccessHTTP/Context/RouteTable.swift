@@ -21,18 +21,26 @@ public enum RouteTable {
         ("/v1/admin/orders/{orderNumber}/revoke", [.post]),
     ]
 
+    /// `routes` split once: each template's segments (nil for a `{name}`
+    /// segment) and its methods with HEAD beside GET. This runs on every
+    /// request; splitting the templates each time was a visible part of it.
+    private static let parsed: [(segments: [Substring?], methods: [HTTPRequest.Method])] = routes.map { route in
+        (
+            route.template.split(separator: "/", omittingEmptySubsequences: false).map { $0.hasPrefix("{") ? nil : $0 },
+            route.methods.contains(.get) ? route.methods + [.head] : route.methods
+        )
+    }
+
     /// The methods `path` is served with (HEAD added beside GET), or nil for a path the service does not serve.
     public static func methods(for path: String) -> [HTTPRequest.Method]? {
         var segments = path.split(separator: "/", omittingEmptySubsequences: false)
         // The router serves `/a/b/` as `/a/b`: so must this table.
         if segments.count > 2, segments.last?.isEmpty == true { segments.removeLast() }
-        for route in routes {
-            let template = route.template.split(separator: "/", omittingEmptySubsequences: false)
-            guard template.count == segments.count else { continue }
-            let matches = zip(template, segments).allSatisfy { part, segment in
-                part.hasPrefix("{") ? !segment.isEmpty : part == segment
+        for route in parsed where route.segments.count == segments.count {
+            let matches = zip(route.segments, segments).allSatisfy { part, segment in
+                part.map { $0 == segment } ?? !segment.isEmpty
             }
-            if matches { return route.methods.contains(.get) ? route.methods + [.head] : route.methods }
+            if matches { return route.methods }
         }
         return nil
     }
