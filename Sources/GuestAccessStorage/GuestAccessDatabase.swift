@@ -39,6 +39,10 @@ public final class GuestAccessDatabase: Sendable {
             try Self.migrator.migrate(pool)
             var readOnly = configuration
             readOnly.readonly = true
+            // A lookup holds its caller's thread (one of the few the cooperative pool has): it waits at most a
+            // quarter second for a lock (a WAL reader meets one only in rare cases such as recovery), then
+            // fails as unavailable, a 503, instead of stalling every request for the pool's five seconds.
+            readOnly.busyMode = .timeout(0.25)
             lookups = try DatabaseQueue(path: path, configuration: readOnly)
         } catch {
             throw StoreError(error)
