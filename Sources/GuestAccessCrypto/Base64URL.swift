@@ -38,30 +38,25 @@ public enum Base64URL {
     /// Decodes, or nil for anything that is not canonical unpadded base64url.
     public static func decode(_ text: some StringProtocol) -> [UInt8]? {
         let chars = Array(text.utf8)
-        if chars.count % 4 == 1 { return nil }
-        var out = [UInt8]()
-        out.reserveCapacity(chars.count * 3 / 4)
-        var buffer: UInt32 = 0
-        var bits = 0
-        for char in chars {
-            let value = reverse[Int(char)]
-            if value == 0xFF { return nil }
-            buffer = (buffer << 6) | UInt32(value)
-            bits += 6
-            if bits >= 8 {
-                bits -= 8
-                out.append(UInt8((buffer >> UInt32(bits)) & 0xFF))
+        var canonical = true
+        let out = chars.withUnsafeBufferPointer { input in
+            [UInt8](unsafeUninitializedCapacity: chars.count * 3 / 4) { output, count in
+                guard let written = decode(input, into: output) else {
+                    canonical = false
+                    count = 0
+                    return
+                }
+                count = written
             }
         }
-        // Leftover bits must be zero, or two spellings would decode alike.
-        if bits > 0 && (buffer & ((1 << UInt32(bits)) - 1)) != 0 { return nil }
-        return out
+        return canonical ? out : nil
     }
 
     /// Decodes `input` into `output` in place, strict as `decode`; the number
     /// of bytes written, or nil for anything not canonical or too long for `output`.
     public static func decode(_ input: UnsafeBufferPointer<UInt8>, into output: UnsafeMutableBufferPointer<UInt8>) -> Int? {
         if input.count % 4 == 1 || input.count * 3 / 4 > output.count { return nil }
+        // Leftover bits must be zero (checked below), or two spellings would decode alike.
         var written = 0
         var buffer: UInt32 = 0
         var bits = 0
