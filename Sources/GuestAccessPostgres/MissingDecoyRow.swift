@@ -1,3 +1,4 @@
-/// A decoy row (order key `''`) is gone: verify cannot run the same
-/// statements on every path, so it refuses (503) rather than answer differently.
+/// No decoy row could be locked (they were deleted, or more verifies than
+/// there are decoy rows ran at once): verify cannot run the same statements
+/// on every path, so it refuses (503) rather than answer differently.
 struct MissingDecoyRow: Error {}

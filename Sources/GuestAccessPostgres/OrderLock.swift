@@ -3,8 +3,9 @@ import PostgresNIO
 
 /// The per-order transaction lock every code-store write takes first, on
 /// every replica: verify attempts, storing, restoring and invalidating a
-/// code, and the admin revoke of one order run one at a time, so an attempt
-/// is counted against what the previous one left, across the fleet. Orders
+/// code, finishing a queued request, and the admin revoke of one order run
+/// one at a time, so an attempt is counted against what the previous one
+/// left, across the fleet, and no two of them wait on each other's rows. Orders
 /// whose numbers hash alike share a lock, which costs only waiting. An
 /// unknown order takes its own lock like any other, so the path is the same.
 enum OrderLock {

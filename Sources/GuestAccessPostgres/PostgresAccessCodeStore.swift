@@ -7,9 +7,11 @@ import PostgresNIO
 /// touches an order's code or budget first takes the order's transaction lock
 /// (`OrderLock`), then reads with `FOR UPDATE` what it decides on, so attempts
 /// spread over any number of replicas are counted one after another. As on
-/// SQLite, the decoy rows (order key `''`) stand in for a missing code or
-/// budget, so every verify runs the same statements; `VerifyWriteBack` decides
-/// what is written back (exactly the rows read, decoys unchanged).
+/// SQLite, a decoy row stands in for a missing code or budget, so every
+/// verify runs the same statements; `VerifyWriteBack` decides what is written
+/// back (exactly the rows read, decoys unchanged). Unlike SQLite, which runs
+/// one write at a time anyway, verifies here run side by side, so there are
+/// many decoy rows (migration `v3-decoy-rows`) and each verify takes a free one.
 public struct PostgresAccessCodeStore: AccessCodeStore {
     let database: PostgresDatabase
 
@@ -100,19 +102,32 @@ public struct PostgresAccessCodeStore: AccessCodeStore {
     ) async throws(StoreError) -> VerifyDecision {
         try await database.transaction { connection in
             try await OrderLock.take(orderNumber, on: connection, logger: logger)
+            // Each read locks the order's own row, if any, and one free decoy row, on every path:
+            // the decoy stands in when the order has none, and, being one of many and skipped
+            // when taken, never makes one verify wait for another order's.
             var code: StoredCode?
+            var decoyCodeKey: String?
             let codeRows = try await connection.query(
                 """
-                SELECT order_key, code_digest, email_digest, kid, expires_at_ms, attempts, used FROM access_codes
-                WHERE order_key IN (\(orderNumber), '') ORDER BY order_key = '' LIMIT 1 FOR UPDATE
+                WITH own AS (
+                    SELECT order_key, code_digest, email_digest, kid, expires_at_ms, attempts, used, false AS stand_in
+                    FROM access_codes WHERE order_key = \(orderNumber) AND NOT decoy FOR UPDATE),
+                stand_in AS (
+                    SELECT order_key, code_digest, email_digest, kid, expires_at_ms, attempts, used, true
+                    FROM access_codes WHERE decoy ORDER BY order_key LIMIT 1 FOR UPDATE SKIP LOCKED)
+                SELECT *, \(unescaped: PostgresClock.nowMilliseconds) FROM own UNION ALL SELECT *, \(unescaped: PostgresClock.nowMilliseconds) FROM stand_in
                 """,
                 logger: logger
             )
-            for try await (key, codeDigest, emailDigest, kid, expires, attempts, used) in codeRows.decode(
-                (String, Data, Data, String, Int64, Int32, Bool).self
+            var storeTime: Int64?
+            for try await (key, codeDigest, emailDigest, kid, expires, attempts, used, standIn, time) in codeRows.decode(
+                (String, Data, Data, String, Int64, Int32, Bool, Bool, Int64).self
             ) {
+                storeTime = min(storeTime ?? time, time)
+                if standIn { decoyCodeKey = key }
+                guard !standIn || code == nil else { continue }
                 code = StoredCode(
-                    orderKey: key,
+                    orderKey: standIn ? "" : key,
                     codeDigest: [UInt8](codeDigest),
                     emailDigest: [UInt8](emailDigest),
                     kid: kid,
@@ -122,23 +137,36 @@ public struct PostgresAccessCodeStore: AccessCodeStore {
                 )
             }
             var budget: OrderBudget?
+            var decoyBudgetKey: String?
             let budgetRows = try await connection.query(
                 """
-                SELECT order_key, consecutive_failures, day, day_failures, total_failures FROM order_budgets
-                WHERE order_key IN (\(orderNumber), '') ORDER BY order_key = '' LIMIT 1 FOR UPDATE
+                WITH own AS (
+                    SELECT order_key, consecutive_failures, day, day_failures, total_failures, false AS stand_in
+                    FROM order_budgets WHERE order_key = \(orderNumber) AND NOT decoy FOR UPDATE),
+                stand_in AS (
+                    SELECT order_key, consecutive_failures, day, day_failures, total_failures, true
+                    FROM order_budgets WHERE decoy ORDER BY order_key LIMIT 1 FOR UPDATE SKIP LOCKED)
+                SELECT * FROM own UNION ALL SELECT * FROM stand_in
                 """,
                 logger: logger
             )
-            for try await row in budgetRows.decode((String, Int32, Int32, Int32, Int32).self) { budget = Self.budget(row) }
-            guard let code, let budget else { throw MissingDecoyRow() }
+            for try await (key, consecutive, day, dayFailures, total, standIn) in budgetRows.decode(
+                (String, Int32, Int32, Int32, Int32, Bool).self
+            ) {
+                if standIn { decoyBudgetKey = key }
+                guard !standIn || budget == nil else { continue }
+                budget = Self.budget((standIn ? "" : key, consecutive, day, dayFailures, total))
+            }
+            guard let code, let budget, let decoyCodeKey, let decoyBudgetKey else { throw MissingDecoyRow() }
             let writeBack = VerifyWriteBack(code: code, budget: budget)
-            let decision = decide(code, writeBack.budgetForDecision)
+            var decision = decide(code, writeBack.budgetForDecision)
+            decision.storeTime = storeTime.map(Date.init(millisecondsSince1970:))
             let codeAfter = writeBack.codeRow(after: decision)
             try await connection.query(
                 """
                 UPDATE access_codes SET attempts = \(Int32(codeAfter.attempts)), used = \(codeAfter.used),
                     write_nonce = (random() * 9e18)::bigint
-                WHERE order_key = \(codeAfter.key)
+                WHERE order_key = \(codeAfter.key.isEmpty ? decoyCodeKey : codeAfter.key)
                 """,
                 logger: logger
             )
@@ -146,8 +174,8 @@ public struct PostgresAccessCodeStore: AccessCodeStore {
             try await connection.query(
                 """
                 INSERT INTO order_budgets (order_key, consecutive_failures, day, day_failures, total_failures, write_nonce)
-                VALUES (\(budgetAfter.orderKey), \(Int32(budgetAfter.consecutiveFailures)), \(Int32(budgetAfter.day)),
-                    \(Int32(budgetAfter.dayFailures)), \(Int32(budgetAfter.totalFailures)), (random() * 9e18)::bigint)
+                VALUES (\(budgetAfter.orderKey.isEmpty ? decoyBudgetKey : budgetAfter.orderKey), \(Int32(budgetAfter.consecutiveFailures)),
+                    \(Int32(budgetAfter.day)), \(Int32(budgetAfter.dayFailures)), \(Int32(budgetAfter.totalFailures)), (random() * 9e18)::bigint)
                 ON CONFLICT (order_key) DO UPDATE SET consecutive_failures = excluded.consecutive_failures, day = excluded.day,
                     day_failures = excluded.day_failures, total_failures = excluded.total_failures, write_nonce = excluded.write_nonce
                 """,
@@ -167,7 +195,7 @@ public struct PostgresAccessCodeStore: AccessCodeStore {
             try await connection.query(
                 """
                 UPDATE access_codes SET used = false, attempts = attempts - 1
-                WHERE order_key = \(orderNumber) AND order_key <> '' AND code_digest = \(Data(codeDigest)) AND used
+                WHERE order_key = \(orderNumber) AND NOT decoy AND code_digest = \(Data(codeDigest)) AND used
                     AND attempts = \(Int32(attempts))
                 """,
                 logger: logger
@@ -181,7 +209,7 @@ public struct PostgresAccessCodeStore: AccessCodeStore {
             try await connection.query(
                 """
                 UPDATE access_codes SET used = true
-                WHERE order_key = \(orderNumber) AND order_key <> '' AND code_digest = \(Data(codeDigest))
+                WHERE order_key = \(orderNumber) AND NOT decoy AND code_digest = \(Data(codeDigest))
                 """,
                 logger: logger
             )
@@ -192,15 +220,20 @@ public struct PostgresAccessCodeStore: AccessCodeStore {
         try await database.transaction { connection in
             try await OrderLock.take(orderNumber, on: connection, logger: logger)
             // The time is read once the lock is held: every verify of this order that
-            // committed before it issued its token earlier, and is refused.
-            try await PostgresTrackingTokenStore.revoke(
-                orderNumber,
-                atMilliseconds: now().millisecondsSince1970,
-                on: connection,
+            // committed before it issued its token earlier, and is refused. It is the later of
+            // this replica's clock and the database's, by which those verifies dated their
+            // tokens (`VerifyDecision.storeTime`), so a replica whose clock runs behind still
+            // covers them.
+            let requested = now().millisecondsSince1970
+            var revokedAt = requested
+            let times = try await connection.query(
+                "SELECT GREATEST(\(requested), \(unescaped: PostgresClock.nowMilliseconds))",
                 logger: logger
             )
+            for try await time in times.decode(Int64.self) { revokedAt = time }
+            try await PostgresTrackingTokenStore.revoke(orderNumber, atMilliseconds: revokedAt, on: connection, logger: logger)
             try await connection.query(
-                "DELETE FROM access_codes WHERE order_key = \(orderNumber) AND order_key <> ''",
+                "DELETE FROM access_codes WHERE order_key = \(orderNumber) AND NOT decoy",
                 logger: logger
             )
             try await connection.query(

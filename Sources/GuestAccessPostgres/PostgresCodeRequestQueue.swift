@@ -56,14 +56,18 @@ public struct PostgresCodeRequestQueue: CodeRequestQueue {
 
     public func claimNext(at date: Date, lease: TimeInterval) async throws(StoreError) -> CodeRequest? {
         let now = date.millisecondsSince1970
-        let until = now + Int64(lease * 1000)
+        let leaseMilliseconds = Int64(lease * 1000)
+        // Lease times are bounded by the database's clock in the safe direction, so a replica
+        // whose clock runs ahead neither sees another's live lease as lapsed nor grants one
+        // that lapses early: a lease lapses by the earlier clock, and is granted by the later.
+        let lapsedBy = "LEAST(\(now), \(PostgresClock.nowMilliseconds))"
         let token = Int64.random(in: 1...Int64.max)
         // A read first: idle workers poll, and a claim takes the fleet-wide claim lock.
         let due = try await database.connection { connection in
             let rows = try await connection.query(
                 """
                 SELECT EXISTS (SELECT 1 FROM code_requests
-                WHERE outcome IS NULL AND next_attempt_at_ms <= \(now) AND lease_until_ms <= \(now))
+                WHERE outcome IS NULL AND next_attempt_at_ms <= \(now) AND lease_until_ms <= \(unescaped: lapsedBy))
                 """,
                 logger: logger
             )
@@ -77,14 +81,15 @@ public struct PostgresCodeRequestQueue: CodeRequestQueue {
             try await connection.query("SELECT pg_advisory_xact_lock(\(Self.claimLock))", logger: logger)
             let rows = try await connection.query(
                 """
-                UPDATE code_requests SET lease_until_ms = \(until), lease_token = \(token)
+                UPDATE code_requests SET lease_until_ms = GREATEST(\(now), \(unescaped: PostgresClock.nowMilliseconds)) + \(leaseMilliseconds),
+                    lease_token = \(token)
                 WHERE id = (
                     SELECT id FROM code_requests AS candidate
-                    WHERE outcome IS NULL AND next_attempt_at_ms <= \(now) AND lease_until_ms <= \(now)
+                    WHERE outcome IS NULL AND next_attempt_at_ms <= \(now) AND lease_until_ms <= \(unescaped: lapsedBy)
                         AND NOT EXISTS (
                             SELECT 1 FROM code_requests AS twin
                             WHERE twin.outcome IS NULL AND twin.order_number = candidate.order_number
-                                AND twin.email_digest = candidate.email_digest AND twin.lease_until_ms > \(now))
+                                AND twin.email_digest = candidate.email_digest AND twin.lease_until_ms > \(unescaped: lapsedBy))
                     ORDER BY turn, id LIMIT 1
                     FOR UPDATE SKIP LOCKED)
                 RETURNING id, order_number, email_digest, email_kid, requested_at_ms, delivery_attempts, turn, language
@@ -135,6 +140,10 @@ public struct PostgresCodeRequestQueue: CodeRequestQueue {
     @discardableResult
     public func finish(_ request: CodeRequest, outcome: CodeRequestOutcome, event: AuditEvent) async throws(StoreError) -> Int? {
         try await database.transaction { connection -> Int? in
+            // The order's lock first, as a revoke and a code's storing take it: without it, a
+            // revoke taking the order's pending rows in one order and this finish taking its own
+            // row, then its twins, could each hold a row the other waits for (a deadlock, one 503).
+            try await OrderLock.take(request.orderNumber, on: connection, logger: logger)
             var finished: (String, Data, Int64?)?
             let rows = try await connection.query(
                 """
@@ -152,7 +161,7 @@ public struct PostgresCodeRequestQueue: CodeRequestQueue {
                     """
                     UPDATE code_requests SET outcome = \(CodeRequestOutcome.collapsed.rawValue)
                     WHERE outcome IS NULL AND order_number = \(orderNumber) AND email_digest = \(emailDigest)
-                        AND lease_until_ms <= \(event.at.millisecondsSince1970)
+                        AND lease_until_ms <= LEAST(\(event.at.millisecondsSince1970), \(unescaped: PostgresClock.nowMilliseconds))
                     RETURNING audit_id
                     """,
                     logger: logger
@@ -193,7 +202,7 @@ public struct PostgresCodeRequestQueue: CodeRequestQueue {
                     WITH chosen AS (
                         SELECT id, audit_id FROM code_requests
                         WHERE outcome IS NULL AND requested_at_ms < \(date.millisecondsSince1970)
-                            AND lease_until_ms <= \(now.millisecondsSince1970)
+                            AND lease_until_ms <= LEAST(\(now.millisecondsSince1970), \(unescaped: PostgresClock.nowMilliseconds))
                         LIMIT 2000 FOR UPDATE SKIP LOCKED),
                     gone AS (DELETE FROM audit_events WHERE id IN (SELECT audit_id FROM chosen)),
                     done AS (

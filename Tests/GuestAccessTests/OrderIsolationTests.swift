@@ -7,8 +7,10 @@ import HTTPTypes
 import Hummingbird
 import HummingbirdTesting
 import PostgresNIO
+import Synchronization
 import Testing
 
+@testable import GuestAccessPostgres
 @testable import GuestAccessServer
 @testable import GuestAccessService
 
@@ -74,8 +76,8 @@ struct OrderIsolationTests {
             let number = Fixtures.orders[0].orderNumber
             if let url = env.databaseURL {
                 try await TestPostgres.withConnection(url) { connection in
-                    try await connection.query("DELETE FROM access_codes WHERE order_key = ''", logger: TestPostgres.logger)
-                    try await connection.query("DELETE FROM order_budgets WHERE order_key = ''", logger: TestPostgres.logger)
+                    try await connection.query("DELETE FROM access_codes WHERE decoy", logger: TestPostgres.logger)
+                    try await connection.query("DELETE FROM order_budgets WHERE decoy", logger: TestPostgres.logger)
                 }
             } else {
                 try DatabaseInspector(directory: env.directory).write { db in
@@ -87,6 +89,66 @@ struct OrderIsolationTests {
             #expect(response.status == .serviceUnavailable)
             #expect(try await client.postJSON("/v1/access-codes", Self.body(number, "a@example.org")).status == .accepted)
             #expect(try await client.get("/healthz").status == .ok)
+        }
+    }
+
+    @Test("On PostgreSQL a verify held open inside its transaction holds up no verify of another order without rows of its own")
+    func aStalledVerifyHoldsUpNoOtherOrder() async throws {
+        TestLogs.start()
+        let env = try await TestEnvironment.make(policy: TestEnvironment.fastPolicy, backend: .postgres)
+        let app = try await buildApplication(reader: env.reader())
+        try await app.test(.live) { client in
+            let url = try #require(env.databaseURL)
+            let settings = try PostgresSettings(url: url)
+            let database = try PostgresDatabase(settings: settings, password: try TestPostgres.password(), logger: TestPostgres.logger)
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                group.addTask { await database.client.run() }
+                defer { group.cancelAll() }
+                // A verify of an order with no code stalls inside its transaction, holding whatever rows it locked.
+                let release = Mutex(false)
+                let stalled = Mutex(false)
+                let stall = Task {
+                    try await PostgresAccessCodeStore(database: database).attempt(
+                        orderNumber: "ORD-1999-0999",
+                        audit: AuditEvent(at: Date(), kind: .verifyFailed)
+                    ) { code, budget in
+                        stalled.withLock { $0 = true }
+                        let deadline = Date().addingTimeInterval(30)
+                        while !release.withLock({ $0 }) && Date() < deadline { Thread.sleep(forTimeInterval: 0.01) }
+                        return VerifyDecision(success: false, attempts: code.attempts, used: code.used, budget: budget)
+                    }
+                }
+                defer { release.withLock { $0 = true } }
+                try await waitUntil("the stalled verify holds its rows") { stalled.withLock { $0 } }
+                // Verifies of other orders without rows answer while it stalls (their bound is 10 s;
+                // the test gives up after 8, so a verify that waited on the stalled one fails it).
+                let statuses = try await withThrowingTaskGroup(of: HTTPResponse.Status?.self) { verifies in
+                    for index in 0..<8 {
+                        verifies.addTask {
+                            try await client.postJSON(
+                                "/v1/access-codes/verify",
+                                Self.body(String(format: "ORD-1999-%04d", index), "a@example.org", "123456")
+                            ).status
+                        }
+                    }
+                    verifies.addTask {
+                        try await Task.sleep(for: .seconds(8))
+                        return nil
+                    }
+                    var statuses: [HTTPResponse.Status] = []
+                    for try await status in verifies {
+                        guard let status else { break }
+                        statuses.append(status)
+                        if statuses.count == 8 { break }
+                    }
+                    verifies.cancelAll()
+                    return statuses
+                }
+                #expect(statuses == Array(repeating: .unauthorized, count: 8))
+                #expect(stalled.withLock { $0 } && !release.withLock { $0 }, "the stalled verify was still open")
+                release.withLock { $0 = true }
+                _ = try await stall.value
+            }
         }
     }
 
@@ -214,11 +276,17 @@ struct OrderIsolationTests {
         try await expectPristineDecoys(env)
     }
 
+    /// Every decoy row (SQLite's one, PostgreSQL's 512) as the migrations made it.
     static func expectPristineDecoys(_ env: TestEnvironment) async throws {
-        let code = try #require(try await env.stored.codes()[""])
-        let budget = try #require(try await env.stored.budgets()[""])
-        #expect(code == StoredState.CodeRow(attempts: 0, used: false, kid: ""))
-        #expect(budget == StoredState.BudgetRow(consecutive: 0, day: 0, dayFailures: 0, total: 0))
+        let decoyKeys = [""] + (env.databaseURL == nil ? [] : (1..<512).map { String(format: "~decoy-%03d", $0) })
+        let codes = try await env.stored.codes()
+        let budgets = try await env.stored.budgets()
+        for key in decoyKeys {
+            let code = try #require(codes[key], "decoy code row \(key)")
+            let budget = try #require(budgets[key], "decoy budget row \(key)")
+            #expect(code == StoredState.CodeRow(attempts: 0, used: false, kid: ""), "decoy code row \(key)")
+            #expect(budget == StoredState.BudgetRow(consecutive: 0, day: 0, dayFailures: 0, total: 0), "decoy budget row \(key)")
+        }
     }
 
     /// Every token the model holds live fetches the order; every dead one is refused.

@@ -26,16 +26,21 @@ struct StorePortTests {
             )
             try await body(stores.tracking, stores.queue)
         case .postgres:
-            let settings = try PostgresSettings(url: try await TestPostgres.freshDatabase())
-            let password = try TestPostgres.password()
-            try await PostgresDatabase.migrate(settings: settings, password: password, logger: Logger(label: "test"))
-            let database = try PostgresDatabase(settings: settings, password: password, logger: Logger(label: "test"))
-            try await withThrowingTaskGroup(of: Void.self) { group in
-                group.addTask { await database.client.run() }
-                defer { group.cancelAll() }
-                let stores = PostgresStores(database: database)
-                try await body(stores.tracking, stores.queue)
-            }
+            try await withPostgresStores { stores, _ in try await body(stores.tracking, stores.queue) }
+        }
+    }
+
+    /// A fresh PostgreSQL database's stores, live for `body`.
+    static func withPostgresStores(_ body: (PostgresStores, _ url: String) async throws -> Void) async throws {
+        let url = try await TestPostgres.freshDatabase()
+        let settings = try PostgresSettings(url: url)
+        let password = try TestPostgres.password()
+        try await PostgresDatabase.migrate(settings: settings, password: password, logger: Logger(label: "test"))
+        let database = try PostgresDatabase(settings: settings, password: password, logger: Logger(label: "test"))
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            group.addTask { await database.client.run() }
+            defer { group.cancelAll() }
+            try await body(PostgresStores(database: database), url)
         }
     }
 
@@ -108,8 +113,10 @@ struct StorePortTests {
         try await Self.withStores(backend) { _, queue in
             try await Self.enqueue(queue, "ORD-1", client: 1)
             let first = try #require(try await queue.claimNext(at: Date(), lease: 1))
-            // Once its lease has run out, another claim takes the request with a new token.
-            let second = try #require(try await queue.claimNext(at: Date() + 2, lease: 60))
+            // Once its lease has run out, another claim takes the request with a new token
+            // (waited out for real: on PostgreSQL a lease lapses by the database's clock too).
+            try await Task.sleep(for: .milliseconds(1100))
+            let second = try #require(try await queue.claimNext(at: Date(), lease: 60))
             #expect(first.id == second.id && first.leaseToken != second.leaseToken)
             let event = AuditEvent(at: Date() + 2, kind: .codeNotSent, detail: "mismatch")
             #expect(try await queue.finish(first, outcome: .mismatch, event: event) == nil)
@@ -125,6 +132,63 @@ struct StorePortTests {
             #expect(try await queue.finish(fourth, outcome: .mismatch, event: event) == 0)
             #expect(try await queue.pendingCount() == 0)
             #expect(try await queue.claimNext(at: Date() + 5, lease: 60) == nil)
+        }
+    }
+
+    @Test("On PostgreSQL a replica whose clock runs ahead takes over no lease still live by the database's clock")
+    func aFastClockTakesOverNoLiveLease() async throws {
+        try await Self.withStores(.postgres) { _, queue in
+            try await Self.enqueue(queue, "ORD-1", client: 1)
+            let held = try #require(try await queue.claimNext(at: Date(), lease: 60))
+            // A replica two minutes ahead: by its own clock the lease ran out long ago.
+            #expect(try await queue.claimNext(at: Date() + 120, lease: 60) == nil)
+            #expect(try await queue.expire(requestedBefore: Date() + 120, at: Date() + 120) == 0)
+            #expect(try await queue.finish(held, outcome: .mismatch, event: AuditEvent(at: Date(), kind: .codeNotSent)) == 0)
+        }
+    }
+
+    @Test("On PostgreSQL a worker finishing a request and an admin revoking its order at the same moment do not deadlock")
+    func finishAndRevokeDoNotDeadlock() async throws {
+        try await Self.withPostgresStores { stores, url in
+            // Two twins; the later one is claimed (the earlier one waits, rescheduled), so finishing
+            // it takes the later row, then collapses the earlier one, while a revoke takes the
+            // order's rows in index order: the earlier one first.
+            try await Self.enqueue(stores.queue, "ORD-1", client: 1)
+            try await Self.enqueue(stores.queue, "ORD-1", client: 2)
+            let first = try #require(try await stores.queue.claimNext(at: Date(), lease: 60))
+            try await stores.queue.reschedule(first, to: Date() + 3600, countsAttempt: false)
+            let second = try #require(try await stores.queue.claimNext(at: Date(), lease: 60))
+            #expect(second.id > first.id)
+            try await TestPostgres.withConnection(url) { side in
+                // A side session holds the claimed row, so the finish and the revoke line up behind it.
+                try await side.query("BEGIN", logger: TestPostgres.logger)
+                try await side.query("SELECT 1 FROM code_requests WHERE id = \(second.id) FOR UPDATE", logger: TestPostgres.logger)
+                let finishing = Task {
+                    try await stores.queue.finish(second, outcome: .mismatch, event: AuditEvent(at: Date(), kind: .codeNotSent))
+                }
+                try await Self.waitForLockWaits(1, side)
+                let revoking = Task { try await stores.codes.revokeOrder("ORD-1") { Date() } }
+                try await Self.waitForLockWaits(2, side)
+                try await side.query("COMMIT", logger: TestPostgres.logger)
+                let finished = await finishing.result
+                let revoked = await revoking.result
+                #expect((try? finished.get()) != nil, "finish: \(finished)")
+                #expect((try? revoked.get()) != nil, "revoke: \(revoked)")
+            }
+        }
+    }
+
+    /// Waits until `count` sessions of this test's database wait for a lock.
+    static func waitForLockWaits(_ count: Int, _ side: PostgresConnection) async throws {
+        try await waitUntil("\(count) sessions wait for a lock") {
+            // The side session is inside a transaction, which would otherwise see one snapshot of the statistics.
+            try await side.query("SELECT pg_stat_clear_snapshot()", logger: TestPostgres.logger)
+            let rows = try await side.query(
+                "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'",
+                logger: TestPostgres.logger
+            )
+            for try await waiting in rows.decode(Int64.self) { return waiting >= count }
+            return false
         }
     }
 

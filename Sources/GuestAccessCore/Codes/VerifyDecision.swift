@@ -1,3 +1,5 @@
+public import Foundation
+
 /// What one verify attempt decided, and the state to write back. The store
 /// writes it in the same transaction that read the state.
 public struct VerifyDecision: Sendable, Equatable {
@@ -15,6 +17,13 @@ public struct VerifyDecision: Sendable, Equatable {
     public let counted: Bool
     /// The digest of the code a success used (empty otherwise): what a restore must still find.
     public let codeDigest: [UInt8]
+    /// The store's own clock, read while it held the order's lock, when the
+    /// store is shared by replicas whose clocks may differ (PostgreSQL); nil
+    /// where this process's clock is the only one (SQLite). A token issued
+    /// from this attempt is dated no later than it, so a revoke that commits
+    /// after the attempt (and dates itself by the same clock, or later)
+    /// always covers the token, whatever the replica's clock says.
+    public var storeTime: Date?
 
     public init(
         success: Bool,

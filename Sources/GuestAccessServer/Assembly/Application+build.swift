@@ -1,7 +1,7 @@
 import AsyncHTTPClient
 public import Configuration
 import Foundation
-import GuestAccessCore
+public import GuestAccessCore
 import GuestAccessCrypto
 import GuestAccessHTTP
 import GuestAccessMail
@@ -21,7 +21,9 @@ import ServiceLifecycle
 /// Builds the whole service from configuration: what `guest-access serve`
 /// runs and what the tests start. Refuses to build, with a one-line
 /// `StartupError`, on a bad policy, data directory, keyring or order source.
-public func buildApplication(reader: ConfigReader) async throws -> some ApplicationProtocol {
+/// `clock` is the wall clock the use cases read; tests pass a skewed one to stand for a replica
+/// whose clock runs ahead or behind.
+public func buildApplication(reader: ConfigReader, clock: any WallClock = SystemWallClock()) async throws -> some ApplicationProtocol {
     let settings = try ServiceSettings(reader: reader)
     var logger = Logger(label: "guest-access")
     logger.logLevel = settings.logLevel
@@ -129,6 +131,7 @@ public func buildApplication(reader: ConfigReader) async throws -> some Applicat
             mailer: mailer,
             keyring: keyring,
             policy: policy,
+            clock: clock,
             settings: settings,
             adminKey: adminKey,
             readiness: readiness,
@@ -144,6 +147,7 @@ public func buildApplication(reader: ConfigReader) async throws -> some Applicat
             mailer: mailer,
             keyring: keyring,
             policy: policy,
+            clock: clock,
             settings: settings,
             adminKey: adminKey,
             readiness: readiness,
@@ -210,6 +214,7 @@ private func assemble<Stores: GuestAccessStores, Provider: OrderDetailProvider>(
     mailer: (any Mailer)?,
     keyring: KeyringHolder,
     policy: Policy,
+    clock: any WallClock,
     settings: ServiceSettings,
     adminKey: AdminKey,
     readiness: Readiness,
@@ -224,7 +229,7 @@ private func assemble<Stores: GuestAccessStores, Provider: OrderDetailProvider>(
         mailer: mailer,
         keyring: keyring,
         policy: policy,
-        clock: SystemWallClock(),
+        clock: clock,
         metrics: metrics,
         logger: logger
     )

@@ -111,7 +111,9 @@ public struct VerifyCode<Codes: AccessCodeStore, Provider: OrderDetailProvider>:
             throw .unavailable
         }
 
-        let token = issuer.issue(orderNumber: orderNumber, keyring: keyring, now: now)
+        // Dated by the earlier of this replica's clock and the store's, read under the order's
+        // lock: a revoke committed after this attempt, on any replica, is dated later.
+        let token = issuer.issue(orderNumber: orderNumber, keyring: keyring, now: min(now, decision.storeTime ?? now))
         metrics.count(.accessTokensIssued)
         await audit.record(.tokenIssued, orderNumber: orderNumber, detail: keyring.active.kid)
         logger.info("access token issued", metadata: ["kid": "\(keyring.active.kid)"])
