@@ -47,11 +47,14 @@ class Handler:
         return "250 OK"
 
     async def handle_DATA(self, server, session, envelope):
-        if self.stall_left > 0:
+        held = self.stall_left > 0
+        if held:
             self.stall_left -= 1
             await asyncio.sleep(self.stall_seconds)
         with open(self.out, "a", encoding="utf-8") as f:
             f.write(json.dumps({
+                # A held message is recorded after the stall even when the client has hung up.
+                "held": held,
                 "from": envelope.mail_from,
                 "to": envelope.rcpt_tos,
                 "data": envelope.content.decode("utf-8", "replace"),

@@ -102,9 +102,9 @@ public struct PostgresAccessCodeStore: AccessCodeStore {
     ) async throws(StoreError) -> VerifyDecision {
         try await database.transaction { connection in
             try await OrderLock.take(orderNumber, on: connection, logger: logger)
-            // Each read locks the order's own row, if any, and one free decoy row, on every path:
-            // the decoy stands in when the order has none, and, being one of many and skipped
-            // when taken, never makes one verify wait for another order's.
+            // Each read locks two rows on every path: the order's own row and one free decoy,
+            // or, when the order has no row, two free decoys, the first standing in for it.
+            // Decoys are many and skipped when taken, so no verify waits for another order's.
             var code: StoredCode?
             var decoyCodeKey: String?
             let codeRows = try await connection.query(
@@ -114,7 +114,7 @@ public struct PostgresAccessCodeStore: AccessCodeStore {
                     FROM access_codes WHERE order_key = \(orderNumber) AND NOT decoy FOR UPDATE),
                 stand_in AS (
                     SELECT order_key, code_digest, email_digest, kid, expires_at_ms, attempts, used, true
-                    FROM access_codes WHERE decoy ORDER BY order_key LIMIT 1 FOR UPDATE SKIP LOCKED)
+                    FROM access_codes WHERE decoy ORDER BY order_key LIMIT (SELECT 2 - count(*) FROM own) FOR UPDATE SKIP LOCKED)
                 SELECT *, \(unescaped: PostgresClock.nowMilliseconds) FROM own UNION ALL SELECT *, \(unescaped: PostgresClock.nowMilliseconds) FROM stand_in
                 """,
                 logger: logger
@@ -124,7 +124,7 @@ public struct PostgresAccessCodeStore: AccessCodeStore {
                 (String, Data, Data, String, Int64, Int32, Bool, Bool, Int64).self
             ) {
                 storeTime = min(storeTime ?? time, time)
-                if standIn { decoyCodeKey = key }
+                if standIn, decoyCodeKey == nil { decoyCodeKey = key }
                 guard !standIn || code == nil else { continue }
                 code = StoredCode(
                     orderKey: standIn ? "" : key,
@@ -145,7 +145,7 @@ public struct PostgresAccessCodeStore: AccessCodeStore {
                     FROM order_budgets WHERE order_key = \(orderNumber) AND NOT decoy FOR UPDATE),
                 stand_in AS (
                     SELECT order_key, consecutive_failures, day, day_failures, total_failures, true
-                    FROM order_budgets WHERE decoy ORDER BY order_key LIMIT 1 FOR UPDATE SKIP LOCKED)
+                    FROM order_budgets WHERE decoy ORDER BY order_key LIMIT (SELECT 2 - count(*) FROM own) FOR UPDATE SKIP LOCKED)
                 SELECT * FROM own UNION ALL SELECT * FROM stand_in
                 """,
                 logger: logger
@@ -153,7 +153,7 @@ public struct PostgresAccessCodeStore: AccessCodeStore {
             for try await (key, consecutive, day, dayFailures, total, standIn) in budgetRows.decode(
                 (String, Int32, Int32, Int32, Int32, Bool).self
             ) {
-                if standIn { decoyBudgetKey = key }
+                if standIn, decoyBudgetKey == nil { decoyBudgetKey = key }
                 guard !standIn || budget == nil else { continue }
                 budget = Self.budget((standIn ? "" : key, consecutive, day, dayFailures, total))
             }

@@ -57,17 +57,14 @@ public struct PostgresCodeRequestQueue: CodeRequestQueue {
     public func claimNext(at date: Date, lease: TimeInterval) async throws(StoreError) -> CodeRequest? {
         let now = date.millisecondsSince1970
         let leaseMilliseconds = Int64(lease * 1000)
-        // Lease times are bounded by the database's clock in the safe direction, so a replica
-        // whose clock runs ahead neither sees another's live lease as lapsed nor grants one
-        // that lapses early: a lease lapses by the earlier clock, and is granted by the later.
-        let lapsedBy = "LEAST(\(now), \(PostgresClock.nowMilliseconds))"
         let token = Int64.random(in: 1...Int64.max)
         // A read first: idle workers poll, and a claim takes the fleet-wide claim lock.
         let due = try await database.connection { connection in
+            let lapsedBy = min(now, try await PostgresClock.now(on: connection, logger: logger))
             let rows = try await connection.query(
                 """
                 SELECT EXISTS (SELECT 1 FROM code_requests
-                WHERE outcome IS NULL AND next_attempt_at_ms <= \(now) AND lease_until_ms <= \(unescaped: lapsedBy))
+                WHERE outcome IS NULL AND next_attempt_at_ms <= \(now) AND lease_until_ms <= \(lapsedBy))
                 """,
                 logger: logger
             )
@@ -79,17 +76,22 @@ public struct PostgresCodeRequestQueue: CodeRequestQueue {
             // Claims take turns across the fleet: the twin check below must see every lease
             // committed before it, or two workers would each take one of two twins at once.
             try await connection.query("SELECT pg_advisory_xact_lock(\(Self.claimLock))", logger: logger)
+            // Leases are judged by the database's clock, bounded in the safe direction: one
+            // lapses by the earlier of it and this replica's clock (a replica whose clock runs
+            // ahead takes over no live lease) and is granted from the database's. Read once and
+            // bound as values, so the twin check below stays an index probe.
+            let databaseNow = try await PostgresClock.now(on: connection, logger: logger)
+            let lapsedBy = min(now, databaseNow)
             let rows = try await connection.query(
                 """
-                UPDATE code_requests SET lease_until_ms = GREATEST(\(now), \(unescaped: PostgresClock.nowMilliseconds)) + \(leaseMilliseconds),
-                    lease_token = \(token)
+                UPDATE code_requests SET lease_until_ms = \(databaseNow + leaseMilliseconds), lease_token = \(token)
                 WHERE id = (
                     SELECT id FROM code_requests AS candidate
-                    WHERE outcome IS NULL AND next_attempt_at_ms <= \(now) AND lease_until_ms <= \(unescaped: lapsedBy)
+                    WHERE outcome IS NULL AND next_attempt_at_ms <= \(now) AND lease_until_ms <= \(lapsedBy)
                         AND NOT EXISTS (
                             SELECT 1 FROM code_requests AS twin
                             WHERE twin.outcome IS NULL AND twin.order_number = candidate.order_number
-                                AND twin.email_digest = candidate.email_digest AND twin.lease_until_ms > \(unescaped: lapsedBy))
+                                AND twin.email_digest = candidate.email_digest AND twin.lease_until_ms > \(lapsedBy))
                     ORDER BY turn, id LIMIT 1
                     FOR UPDATE SKIP LOCKED)
                 RETURNING id, order_number, email_digest, email_kid, requested_at_ms, delivery_attempts, turn, language
@@ -157,11 +159,13 @@ public struct PostgresCodeRequestQueue: CodeRequestQueue {
             guard let (orderNumber, emailDigest, auditID) = finished else { return nil }
             var twins: [Int64?] = []
             if outcome.collapsesTwins {
+                // Twins whose lease lapsed by the earlier of the event's clock and the database's.
+                let lapsedBy = min(event.at.millisecondsSince1970, try await PostgresClock.now(on: connection, logger: logger))
                 let collapsed = try await connection.query(
                     """
                     UPDATE code_requests SET outcome = \(CodeRequestOutcome.collapsed.rawValue)
                     WHERE outcome IS NULL AND order_number = \(orderNumber) AND email_digest = \(emailDigest)
-                        AND lease_until_ms <= LEAST(\(event.at.millisecondsSince1970), \(unescaped: PostgresClock.nowMilliseconds))
+                        AND lease_until_ms <= \(lapsedBy)
                     RETURNING audit_id
                     """,
                     logger: logger
@@ -196,13 +200,14 @@ public struct PostgresCodeRequestQueue: CodeRequestQueue {
         while true {
             let expired = try await database.transaction { connection -> Int in
                 // In chunks, so one transaction never holds many rows for long; rows a worker
-                // holds (leased or locked) are left to it.
+                // holds (leased or locked, by the earlier of the two clocks) are left to it.
+                let lapsedBy = min(now.millisecondsSince1970, try await PostgresClock.now(on: connection, logger: logger))
                 let rows = try await connection.query(
                     """
                     WITH chosen AS (
                         SELECT id, audit_id FROM code_requests
                         WHERE outcome IS NULL AND requested_at_ms < \(date.millisecondsSince1970)
-                            AND lease_until_ms <= LEAST(\(now.millisecondsSince1970), \(unescaped: PostgresClock.nowMilliseconds))
+                            AND lease_until_ms <= \(lapsedBy)
                         LIMIT 2000 FOR UPDATE SKIP LOCKED),
                     gone AS (DELETE FROM audit_events WHERE id IN (SELECT audit_id FROM chosen)),
                     done AS (

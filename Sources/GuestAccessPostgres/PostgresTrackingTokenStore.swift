@@ -10,12 +10,16 @@ public struct PostgresTrackingTokenStore: TrackingTokenStore {
 
     public init(database: PostgresDatabase) { self.database = database }
 
+    /// Dated by the earlier of this replica's clock and the database's, so
+    /// a token whose mint raced a revoke committed on another replica is
+    /// covered by it even when this replica's clock runs ahead.
     public func insert(_ record: TrackingTokenRecord) async throws(StoreError) {
         try await database.connection { connection in
             try await connection.query(
                 """
                 INSERT INTO tracking_tokens (digest, order_number, created_at_ms, expires_at_ms, revoked_at_ms)
-                VALUES (\(Data(record.digest)), \(record.orderNumber), \(record.createdAt.millisecondsSince1970),
+                VALUES (\(Data(record.digest)), \(record.orderNumber),
+                    LEAST(\(record.createdAt.millisecondsSince1970), \(unescaped: PostgresClock.nowMilliseconds)),
                     \(record.expiresAt.millisecondsSince1970), NULL)
                 """,
                 logger: database.logger

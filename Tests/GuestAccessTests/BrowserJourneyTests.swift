@@ -35,7 +35,7 @@ struct BrowserJourneyTests {
         guard onPath("chromium") || ProcessInfo.processInfo.environment["CHROME_BIN"] != nil,
             onPath("chromedriver") || ProcessInfo.processInfo.environment["CHROMEDRIVER"] != nil
         else { return false }
-        let probe = Process()
+        let probe = ChildProcess()
         probe.executableURL = URL(fileURLWithPath: "/usr/bin/env")
         probe.arguments = ["python3", "-c", "import selenium"]
         probe.standardInput = FileHandle.nullDevice
@@ -109,7 +109,7 @@ struct BrowserJourneyTests {
         let outputPath = screenshots + "/output.txt"
         guard FileManager.default.createFile(atPath: outputPath, contents: nil) else { throw CocoaError(.fileWriteUnknown) }
         let script = Self.repository.appendingPathComponent("scripts/browser_journey.py").path
-        let browser = Process()
+        let browser = ChildProcess()
         browser.executableURL = URL(fileURLWithPath: "/usr/bin/env")
         browser.arguments = [
             "python3", script, "--base", base, "--outbox", env.outboxPath, "--tracking-token", tokens[0], "--xss-tracking-token",

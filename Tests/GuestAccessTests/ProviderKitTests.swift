@@ -88,7 +88,7 @@ struct ProviderKitTests {
         let port = try SMTPSink.freePort()
         let script = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
             .appendingPathComponent("scripts/example_provider.py").path
-        let process = Process()
+        let process = ChildProcess()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
         process.arguments = ["python3", script, env.ordersPath, "\(port)"]
         process.environment = ["PROVIDER_CREDENTIAL": Self.credential, "PATH": ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin"]

@@ -32,7 +32,7 @@ struct BinaryRunner {
 final class RunningProcess: @unchecked Sendable {
     // @unchecked: `process` is configured before `run()` and afterwards only
     // read through Foundation's thread-safe accessors; the paths are immutable.
-    let process = Process()
+    let process = ChildProcess()
     let stdoutPath: String
     let stderrPath: String
 

@@ -6,7 +6,7 @@ import Foundation
 final class PythonPeer: @unchecked Sendable {
     // @unchecked: `process` is started in init and afterwards only read or
     // terminated; the paths are immutable.
-    let process = Process()
+    let process = ChildProcess()
     let directory: String
     let port: Int
     let outPath: String

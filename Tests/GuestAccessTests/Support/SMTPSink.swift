@@ -71,7 +71,7 @@ final class SMTPSink: Sendable {
     /// A self-signed certificate for `localhost` and 127.0.0.1, made with the openssl CLI.
     static func makeCertificate() async throws -> (cert: String, key: String) {
         let directory = try TestEnvironment.temporaryDirectory()
-        let process = Process()
+        let process = ChildProcess()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
         process.arguments = [
             "openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1", "-subj", "/CN=localhost",

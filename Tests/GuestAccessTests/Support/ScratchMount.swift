@@ -41,7 +41,7 @@ struct ScratchMount {
     }
 
     private static func run(_ tool: String, _ arguments: [String]) throws {
-        let process = Process()
+        let process = ChildProcess()
         process.executableURL = URL(fileURLWithPath: tool)
         process.arguments = arguments
         process.standardInput = FileHandle.nullDevice
