@@ -273,6 +273,10 @@ end
     print("RSS MiB every 10 s: " + " ".join(f"{s:.1f}" for s in samples))
     print(f"first minute max {max(first):.1f} MiB, last minute max {max(last):.1f} MiB, "
           f"growth {max(last) - max(first):+.1f} MiB; VmHWM {rss_kib(pid, 'VmHWM') / 1024:.1f} MiB")
+    if args.soak >= 1200:
+        # The measure: growth over the last 10 minutes (the minute before them against the last minute).
+        tail = samples[-(minute * 11):-(minute * 10)] or samples[:minute]
+        print(f"last 10 minutes: {max(tail):.1f} → {max(last):.1f} MiB, growth {max(last) - max(tail):+.1f} MiB")
 
 
 if __name__ == "__main__":

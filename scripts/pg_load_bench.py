@@ -32,6 +32,19 @@ import load_bench  # noqa: E402  (wrk, free_port, wait_port, LUA_POST)
 ROOT = load_bench.ROOT
 
 
+# Verifies spread over orders that do not exist, a new number each time: the enumeration case, and
+# what shows whether verifies of different orders wait for one another (the decoy rows).
+LUA_MANY_ORDERS = """
+local n = 0
+math.randomseed(os.time())
+request = function()
+  n = n + 1
+  local body = string.format('{"orderNumber":"ORD-U%d-%d","email":"x@example.com","code":"000000"}', math.random(1, 999999999), n)
+  return wrk.format("POST", nil, {["Content-Type"] = "application/json"}, body)
+end
+"""
+
+
 def psql(server, password, sql):
     url = urllib.parse.urlparse(server)
     env = dict(os.environ, PGPASSWORD=password)
@@ -122,13 +135,17 @@ def main():
                 urls.append(f"http://127.0.0.1:{port}")
             load_bench.wait_port(base_port)
             runs = [
-                ("bare route + one PostgreSQL commit (baseline)", [f"http://127.0.0.1:{base_port}/commit"], "{}"),
-                ("verify, wrong code (floor off)", [u + "/v1/access-codes/verify" for u in urls], verify_body),
-                ("request code", [u + "/v1/access-codes" for u in urls], request_body),
+                ("bare route + one PostgreSQL commit (baseline)", [f"http://127.0.0.1:{base_port}/commit"],
+                 load_bench.LUA_POST % "{}"),
+                ("verify, wrong code, one order (floor off)", [u + "/v1/access-codes/verify" for u in urls],
+                 load_bench.LUA_POST % verify_body),
+                ("verify, wrong code, a different unknown order each time", [u + "/v1/access-codes/verify" for u in urls],
+                 LUA_MANY_ORDERS),
+                ("request code", [u + "/v1/access-codes" for u in urls], load_bench.LUA_POST % request_body),
             ]
             baseline_rps = None
-            for label, targets, body in runs:
-                result = wrk_spread(targets, args.duration, args.connections, load_bench.LUA_POST % body)
+            for label, targets, lua in runs:
+                result = wrk_spread(targets, args.duration, args.connections, lua)
                 baseline_rps = baseline_rps or result["rps"]
                 rows.append((count, label, result, result["rps"] / baseline_rps))
                 time.sleep(1)

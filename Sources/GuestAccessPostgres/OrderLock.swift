@@ -9,12 +9,18 @@ import PostgresNIO
 /// whose numbers hash alike share a lock, which costs only waiting. An
 /// unknown order takes its own lock like any other, so the path is the same.
 enum OrderLock {
-    /// "go" (guest-access orders): the first key of every order lock.
-    static let namespace: Int32 = 0x676F
     static func take(_ orderNumber: String, on connection: PostgresConnection, logger: Logger) async throws {
-        // Two 32-bit keys (a namespace and the order's hash): a key space PostgreSQL keeps
-        // apart from the single 64-bit keys of the claim and migration locks, so no order
-        // number, however chosen, hashes onto them.
-        try await connection.query("SELECT pg_advisory_xact_lock(\(Self.namespace), hashtext(\(orderNumber)))", logger: logger)
+        // The order's 64-bit hash, the key replicas have always used (so replicas of earlier
+        // builds, mid-rollout, still exclude these). The two hashes that would land on the
+        // claim or migration lock are moved off them, so no order number, however chosen,
+        // takes either of those.
+        try await connection.query(
+            """
+            SELECT pg_advisory_xact_lock(CASE WHEN key IN (\(PostgresCodeRequestQueue.claimLock), \(PostgresDatabase.migrationLock))
+                THEN key # 1 ELSE key END)
+            FROM (SELECT hashtextextended(\(orderNumber), 7) AS key) AS hashed
+            """,
+            logger: logger
+        )
     }
 }

@@ -220,17 +220,11 @@ public struct PostgresAccessCodeStore: AccessCodeStore {
         try await database.transaction { connection in
             try await OrderLock.take(orderNumber, on: connection, logger: logger)
             // The time is read once the lock is held: every verify of this order that
-            // committed before it issued its token earlier, and is refused. It is the later of
-            // this replica's clock and the database's, by which those verifies dated their
-            // tokens (`VerifyDecision.storeTime`), so a replica whose clock runs behind still
-            // covers them.
-            let requested = now().millisecondsSince1970
-            var revokedAt = requested
-            let times = try await connection.query(
-                "SELECT GREATEST(\(requested), \(unescaped: PostgresClock.nowMilliseconds))",
-                logger: logger
-            )
-            for try await time in times.decode(Int64.self) { revokedAt = time }
+            // committed before it dated its token earlier, by the earlier of its replica's
+            // clock and the database's (`VerifyDecision.storeTime`), and is refused. The
+            // database's clock alone: a replica whose clock runs far ahead cannot date a
+            // revocation into the future and refuse the order's tokens long after.
+            let revokedAt = try await PostgresClock.now(on: connection, logger: logger)
             try await PostgresTrackingTokenStore.revoke(orderNumber, atMilliseconds: revokedAt, on: connection, logger: logger)
             try await connection.query(
                 "DELETE FROM access_codes WHERE order_key = \(orderNumber) AND NOT decoy",

@@ -60,11 +60,12 @@ public struct PostgresCodeRequestQueue: CodeRequestQueue {
         let token = Int64.random(in: 1...Int64.max)
         // A read first: idle workers poll, and a claim takes the fleet-wide claim lock.
         let due = try await database.connection { connection in
-            let lapsedBy = min(now, try await PostgresClock.now(on: connection, logger: logger))
+            // One round trip: the lease condition is a filter here anyway (the index is on the due time).
             let rows = try await connection.query(
                 """
                 SELECT EXISTS (SELECT 1 FROM code_requests
-                WHERE outcome IS NULL AND next_attempt_at_ms <= \(now) AND lease_until_ms <= \(lapsedBy))
+                WHERE outcome IS NULL AND next_attempt_at_ms <= \(now)
+                    AND lease_until_ms <= LEAST(\(now), \(unescaped: PostgresClock.nowMilliseconds)))
                 """,
                 logger: logger
             )

@@ -114,21 +114,22 @@ enum PostgresMigrations {
                 """
         ),
         // One shared decoy row let a verify of an order without rows wait for every other such
-        // verify in the fleet (a timing signal, and a queue under a flood). Now there are 512 of
-        // each, and a verify locks whichever one is free (`FOR UPDATE SKIP LOCKED`). Their keys
-        // (`''`, `~decoy-NNN`) can never be an order number.
+        // verify in the fleet (a timing signal, and a queue under a flood). Now there are 2,048
+        // of each, and a verify locks two free ones (`FOR UPDATE SKIP LOCKED`): room for 1,024
+        // verifies inside their transactions at once, 64 replicas' worth of 16 connections.
+        // Their keys (`''`, `~decoy-NNNN`) can never be an order number.
         Migration(
             name: "v3-decoy-rows",
             sql: """
                 ALTER TABLE access_codes ADD COLUMN decoy BOOLEAN NOT NULL DEFAULT false;
                 UPDATE access_codes SET decoy = true WHERE order_key = '';
                 INSERT INTO access_codes (order_key, code_digest, email_digest, kid, expires_at_ms, decoy)
-                SELECT '~decoy-' || lpad(n::text, 3, '0'), gen_random_uuid()::text::bytea, gen_random_uuid()::text::bytea, '', 0, true
-                FROM generate_series(1, 511) AS n;
+                SELECT '~decoy-' || lpad(n::text, 4, '0'), gen_random_uuid()::text::bytea, gen_random_uuid()::text::bytea, '', 0, true
+                FROM generate_series(1, 2047) AS n;
                 CREATE INDEX access_codes_decoys ON access_codes(order_key) WHERE decoy;
                 ALTER TABLE order_budgets ADD COLUMN decoy BOOLEAN NOT NULL DEFAULT false;
                 UPDATE order_budgets SET decoy = true WHERE order_key = '';
-                INSERT INTO order_budgets (order_key, decoy) SELECT '~decoy-' || lpad(n::text, 3, '0'), true FROM generate_series(1, 511) AS n;
+                INSERT INTO order_budgets (order_key, decoy) SELECT '~decoy-' || lpad(n::text, 4, '0'), true FROM generate_series(1, 2047) AS n;
                 CREATE INDEX order_budgets_decoys ON order_budgets(order_key) WHERE decoy;
                 """
         ),

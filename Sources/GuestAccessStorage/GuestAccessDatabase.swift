@@ -9,9 +9,6 @@ public final class GuestAccessDatabase: Sendable {
     public static let fileName = "guest-access.sqlite"
 
     let pool: DatabasePool
-    /// The policy's `synchronous`, which every write that records something
-    /// acknowledged (or counted) commits at.
-    let synchronous: StoragePolicy.Synchronous
     /// A read-only connection for the hot point lookups (a tracking token, a
     /// revocation), used on the caller's thread (`lookup`).
     let lookups: DatabaseQueue
@@ -25,7 +22,6 @@ public final class GuestAccessDatabase: Sendable {
         synchronous: StoragePolicy.Synchronous,
         statementObserver: (@Sendable (String) -> Void)? = nil
     ) throws(StoreError) {
-        self.synchronous = synchronous
         var configuration = Configuration()
         configuration.busyMode = .timeout(5)
         configuration.prepareDatabase { db in
@@ -99,59 +95,26 @@ public final class GuestAccessDatabase: Sendable {
     }
 
     /// Runs `body` in a write transaction.
-    func write<T: Sendable>(
-        _ durability: WriteDurability = .acknowledged,
-        _ body: @escaping @Sendable (Database) throws -> T
-    ) async throws(StoreError) -> T {
-        if durability == .acknowledged || synchronous == .normal {
-            do { return try await pool.write(body) } catch { throw StoreError(error) }
-        }
-        return try await transaction(.deferred, durability, body)
+    func write<T: Sendable>(_ body: @escaping @Sendable (Database) throws -> T) async throws(StoreError) -> T {
+        do { return try await pool.write(body) } catch { throw StoreError(error) }
     }
 
     /// Runs `body` in a transaction that takes the write lock before its first
     /// read (`BEGIN IMMEDIATE`), so a read-decide-write cannot interleave with
     /// another writer, in this process or another.
-    func writeImmediate<T: Sendable>(
-        _ durability: WriteDurability = .acknowledged,
-        _ body: @escaping @Sendable (Database) throws -> T
-    ) async throws(StoreError) -> T {
-        try await transaction(.immediate, durability, body)
-    }
-
-    /// A transaction of `kind` on the writer; a `.bookkeeping` one commits
-    /// with `synchronous = NORMAL` and puts the policy's level back after.
-    private func transaction<T: Sendable>(
-        _ kind: Database.TransactionKind,
-        _ durability: WriteDurability,
-        _ body: @escaping @Sendable (Database) throws -> T
-    ) async throws(StoreError) -> T {
-        let relax = durability == .bookkeeping && synchronous == .full
+    func writeImmediate<T: Sendable>(_ body: @escaping @Sendable (Database) throws -> T) async throws(StoreError) -> T {
         do {
             return try await pool.writeWithoutTransaction { db in
-                if relax { try db.execute(sql: "PRAGMA synchronous = NORMAL") }
                 var result: T?
-                do {
-                    try db.inTransaction(kind) {
-                        result = try body(db)
-                        return .commit
-                    }
-                } catch {
-                    if relax { try db.execute(sql: "PRAGMA synchronous = FULL") }
-                    throw error
+                try db.inTransaction(.immediate) {
+                    result = try body(db)
+                    return .commit
                 }
-                if relax { try db.execute(sql: "PRAGMA synchronous = FULL") }
                 return result!
             }
         } catch {
             throw StoreError(error)
         }
-    }
-
-    /// The writer connection's `synchronous` now (tests: a bookkeeping write
-    /// must leave it at the policy's level).
-    func writerSynchronous() async throws -> Int {
-        try await pool.write { db in try Int.fetchOne(db, sql: "PRAGMA synchronous") ?? -1 }
     }
 
     /// Runs one read-only statement on the calling thread, without a

@@ -19,7 +19,7 @@ public struct SQLiteAccessCodeStore: AccessCodeStore {
         emailDigest: [UInt8],
         at date: Date
     ) async throws(StoreError) -> Bool {
-        try await database.writeImmediate(.bookkeeping) { db in
+        try await database.writeImmediate { db in
             let pending = try Bool.fetchOne(
                 db.cachedStatement(sql: "SELECT outcome IS NULL AND lease_token = ? FROM code_requests WHERE id = ?"),
                 arguments: [leaseToken, requestID]

@@ -58,7 +58,7 @@ public struct SQLiteCodeRequestQueue: CodeRequestQueue {
             ) ?? false
         }
         guard due else { return nil }
-        return try await database.writeImmediate(.bookkeeping) { db -> CodeRequest? in
+        return try await database.writeImmediate { db -> CodeRequest? in
             guard
                 let row = try Row.fetchOne(
                     db.cachedStatement(
@@ -99,7 +99,7 @@ public struct SQLiteCodeRequestQueue: CodeRequestQueue {
     }
 
     public func reschedule(_ request: CodeRequest, to date: Date, countsAttempt: Bool) async throws(StoreError) {
-        try await database.write(.bookkeeping) { db in
+        try await database.write { db in
             try db.cachedStatement(
                 sql: """
                     UPDATE code_requests SET next_attempt_at_ms = ?, delivery_attempts = delivery_attempts + ?, lease_until_ms = 0
@@ -111,7 +111,7 @@ public struct SQLiteCodeRequestQueue: CodeRequestQueue {
 
     @discardableResult
     public func finish(_ request: CodeRequest, outcome: CodeRequestOutcome, event: AuditEvent) async throws(StoreError) -> Int? {
-        try await database.write(.bookkeeping) { db -> Int? in
+        try await database.write { db -> Int? in
             guard
                 let row = try Row.fetchOne(
                     db.cachedStatement(

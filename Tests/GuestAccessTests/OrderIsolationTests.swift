@@ -99,10 +99,16 @@ struct OrderIsolationTests {
             let url = try #require(env.databaseURL)
             try await TestPostgres.withConnection(url) { side in
                 // A verify of an order with no rows, stalled inside its transaction: it holds the decoy
-                // rows it took (`''` is the first any verify takes, on the one-decoy schema the only one).
+                // rows it took (the first two any verify takes; on the one-decoy schema, `''` is the only one).
                 try await side.query("BEGIN", logger: TestPostgres.logger)
-                try await side.query("SELECT 1 FROM access_codes WHERE order_key = '' FOR UPDATE", logger: TestPostgres.logger)
-                try await side.query("SELECT 1 FROM order_budgets WHERE order_key = '' FOR UPDATE", logger: TestPostgres.logger)
+                try await side.query(
+                    "SELECT 1 FROM access_codes WHERE order_key IN ('', '~decoy-0001') FOR UPDATE",
+                    logger: TestPostgres.logger
+                )
+                try await side.query(
+                    "SELECT 1 FROM order_budgets WHERE order_key IN ('', '~decoy-0001') FOR UPDATE",
+                    logger: TestPostgres.logger
+                )
                 // Verifies of other orders without rows answer while it stalls (their bound is 10 s;
                 // the test gives up after 8, so a verify that waited on the stalled one fails it).
                 let statuses = try await withThrowingTaskGroup(of: HTTPResponse.Status?.self) { verifies in
@@ -257,9 +263,9 @@ struct OrderIsolationTests {
         try await expectPristineDecoys(env)
     }
 
-    /// Every decoy row (SQLite's one, PostgreSQL's 512) as the migrations made it.
+    /// Every decoy row (SQLite's one, PostgreSQL's 2,048) as the migrations made it.
     static func expectPristineDecoys(_ env: TestEnvironment) async throws {
-        let decoyKeys = [""] + (env.databaseURL == nil ? [] : (1..<512).map { String(format: "~decoy-%03d", $0) })
+        let decoyKeys = [""] + (env.databaseURL == nil ? [] : (1..<2048).map { String(format: "~decoy-%04d", $0) })
         let codes = try await env.stored.codes()
         let budgets = try await env.stored.budgets()
         for key in decoyKeys {

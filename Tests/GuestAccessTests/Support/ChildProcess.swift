@@ -95,14 +95,21 @@ final class ChildProcess: @unchecked Sendable {
             guard state.pid != 0, state.status == nil else { return false }
             var status: Int32 = 0
             let reaped = waitpid(state.pid, &status, WNOHANG)
-            if reaped == state.pid || (reaped == -1 && errno == ECHILD) { state.status = status }
+            if reaped == state.pid {
+                state.status = status
+            } else if reaped == -1 && errno == ECHILD {
+                state.status = Self.lost  // reaped elsewhere: its status is unknown, never a success
+            }
             return state.status == nil
         }
     }
 
-    /// The exit status, or the number of the signal that ended the child.
+    /// A status no `waitpid` gives: the child was reaped by someone else.
+    private static let lost: Int32 = -1
+
+    /// The exit status, or the number of the signal that ended the child; -1 if unknown.
     var terminationStatus: Int32 {
-        guard let status = state.withLock({ $0.status }) else { return -1 }
+        guard let status = state.withLock({ $0.status }), status != Self.lost else { return -1 }
         let signal = status & 0x7F
         return signal == 0 ? (status >> 8) & 0xFF : signal
     }
