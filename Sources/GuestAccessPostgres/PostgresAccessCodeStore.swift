@@ -11,7 +11,8 @@ import PostgresNIO
 /// verify runs the same statements; `VerifyWriteBack` decides what is written
 /// back (exactly the rows read, decoys unchanged). Unlike SQLite, which runs
 /// one write at a time anyway, verifies here run side by side, so there are
-/// many decoy rows (migration `v3-decoy-rows`) and each verify takes a free one.
+/// many decoy rows (migration `v3-decoy-rows`) and each verify takes free ones
+/// (two rows per table on every path, its own counted).
 public struct PostgresAccessCodeStore: AccessCodeStore {
     let database: PostgresDatabase
 
