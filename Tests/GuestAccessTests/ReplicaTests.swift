@@ -20,14 +20,15 @@ import Testing
 struct ReplicaTests {
     static let order = Fixtures.orders[0]
 
-    /// Runs `body` with clients of two replicas of one service.
+    /// Runs `body` with clients of two replicas of one service; the first reads `firstClock`.
     static func withReplicas(
         policy: Policy = TestEnvironment.fastPolicy,
+        firstClock: any WallClock = SystemWallClock(),
         _ body: @Sendable (TestEnvironment, any TestClientProtocol, any TestClientProtocol) async throws -> Void
     ) async throws {
         TestLogs.start()
         let env = try await TestEnvironment.make(policy: policy, backend: .postgres)
-        let first = try await buildApplication(reader: env.reader())
+        let first = try await buildApplication(reader: env.reader(), clock: firstClock)
         let second = try await buildApplication(reader: env.reader())
         try await first.test(.live) { a in
             try await second.test(.live) { b in try await body(env, a, b) }
@@ -42,29 +43,23 @@ struct ReplicaTests {
 
     @Test("A replica whose clock runs 5 s ahead issues no access token that outlives a revoke committed after it on another replica")
     func tokenFromAFastClockDoesNotOutliveARevoke() async throws {
-        TestLogs.start()
-        let env = try await TestEnvironment.make(policy: TestEnvironment.fastPolicy, backend: .postgres)
-        let fast = try await buildApplication(reader: env.reader(), clock: SkewedClock(offset: 5))
-        let normal = try await buildApplication(reader: env.reader())
-        try await fast.test(.live) { a in
-            try await normal.test(.live) { b in
-                #expect(try await b.postJSON("/v1/access-codes", Self.body(Self.order.orderNumber, Self.order.email)).status == .accepted)
-                let code = try await env.waitForCode(Self.order.orderNumber)
-                let verified = try await a.postJSON("/v1/access-codes/verify", Self.body(Self.order.orderNumber, Self.order.email, code))
-                #expect(verified.status == .ok)
-                let token = try #require(verified.json["accessToken"] as? String)
-                TestLogs.secret(token)
-                #expect(try await b.get("/v1/guest/order", headers: bearer(token)).status == .ok)
-                // The verify committed; now the order is revoked on the replica with the right time.
-                let revoked = try await b.execute(
-                    uri: "/v1/admin/orders/\(Self.order.orderNumber)/revoke",
-                    method: .post,
-                    headers: bearer(env.adminKey)
-                )
-                #expect(revoked.status == .noContent)
-                #expect(try await b.get("/v1/guest/order", headers: bearer(token)).status == .unauthorized)
-                #expect(try await a.get("/v1/guest/order", headers: bearer(token)).status == .unauthorized)
-            }
+        try await Self.withReplicas(firstClock: SkewedClock(offset: 5)) { env, fast, normal in
+            #expect(try await normal.postJSON("/v1/access-codes", Self.body(Self.order.orderNumber, Self.order.email)).status == .accepted)
+            let code = try await env.waitForCode(Self.order.orderNumber)
+            let verified = try await fast.postJSON("/v1/access-codes/verify", Self.body(Self.order.orderNumber, Self.order.email, code))
+            #expect(verified.status == .ok)
+            let token = try #require(verified.json["accessToken"] as? String)
+            TestLogs.secret(token)
+            #expect(try await normal.get("/v1/guest/order", headers: bearer(token)).status == .ok)
+            // The verify committed; now the order is revoked on the replica with the right time.
+            let revoked = try await normal.execute(
+                uri: "/v1/admin/orders/\(Self.order.orderNumber)/revoke",
+                method: .post,
+                headers: bearer(env.adminKey)
+            )
+            #expect(revoked.status == .noContent)
+            #expect(try await normal.get("/v1/guest/order", headers: bearer(token)).status == .unauthorized)
+            #expect(try await fast.get("/v1/guest/order", headers: bearer(token)).status == .unauthorized)
         }
     }
 

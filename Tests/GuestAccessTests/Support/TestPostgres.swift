@@ -29,21 +29,17 @@ enum TestPostgres {
         /// The CA that signed the server's certificate.
         static var caFile: String? { ProcessInfo.processInfo.environment["GUEST_ACCESS_TEST_POSTGRES_TLS_CA"] }
 
-        /// Stops or starts the server (`pg_ctl`, waiting until done). Spawned and reaped by hand: the
-        /// server `pg_ctl start` leaves running inherits the child's descriptors, and Foundation's
-        /// `Process` would wait for those to close before it saw the script end.
+        /// Stops or starts the server (`pg_ctl`, waiting until done), as a `ChildProcess`: the server
+        /// `pg_ctl start` leaves running gets none of the runner's descriptors, and the wait is for
+        /// the script's exit, not for descriptors to close (which Foundation's `Process` waited for).
         static func control(_ action: String) async throws {
             guard let script = ProcessInfo.processInfo.environment["GUEST_ACCESS_TEST_POSTGRES_TLS_CTL"] else { throw NotConfigured() }
-            let status = try await Task.detached { () throws -> Int32 in
-                var pid: pid_t = 0
-                let arguments: [UnsafeMutablePointer<CChar>?] = [strdup(script), strdup(action), nil]
-                defer { arguments.forEach { free($0) } }
-                guard posix_spawn(&pid, script, nil, nil, arguments, environ) == 0 else { throw CocoaError(.executableLoad) }
-                var status: Int32 = 0
-                while waitpid(pid, &status, 0) == -1 && errno == EINTR {}
-                return status
-            }.value
-            guard status == 0 else { throw CocoaError(.executableLoad) }
+            let process = ChildProcess()
+            process.executableURL = URL(fileURLWithPath: script)
+            process.arguments = [action]
+            try ProcessLaunch.run(process)
+            while process.isRunning { try await Task.sleep(for: .milliseconds(20)) }
+            guard process.terminationStatus == 0 else { throw CocoaError(.executableLoad) }
         }
     }
 
