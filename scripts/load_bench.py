@@ -59,6 +59,13 @@ def http(method, url, body=None, headers=None):
         return error.code, error.read().decode()
 
 
+def cpu_seconds(pid):
+    """User plus system CPU time the process has used so far."""
+    with open(f"/proc/{pid}/stat") as f:
+        fields = f.read().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def rss_kib(pid, field="VmRSS"):
     with open(f"/proc/{pid}/status") as f:
         for line in f:
@@ -207,32 +214,40 @@ def main():
             for name, url, lua, header, measured, group, target in runs:
                 sampler = RSSSampler(service.pid)
                 sampler.start()
+                served_by = service.pid if measured else bare.pid
+                cpu_before = cpu_seconds(served_by)
                 result = wrk(url, args.duration, args.connections, args.threads, lua, header)
+                result["cpu_us"] = (cpu_seconds(served_by) - cpu_before) * 1e6 / max(result["requests"], 1)
                 sampler.stop.set()
                 sampler.join()
                 result["rss_peak_mib"] = max((s for _, s in sampler.samples), default=0) / 1024 if measured else float("nan")
                 if target == "baseline":
                     baselines[group] = result["rps"]
+                    baselines[group + "-cpu"] = result["cpu_us"]
                 results.append((name, result, group, target))
                 time.sleep(1)
             for name, r, group, target in results:
                 r["ratio"] = r["rps"] / baselines[group] if target != "baseline" else 1.0
+                r["cpu_ratio"] = baselines[group + "-cpu"] / r["cpu_us"] if target != "baseline" else 1.0
             rounds.append(results)
         print(f"\nwrk -t{args.threads} -c{args.connections} -d{args.duration}s --latency, loopback, "
               f"{os.cpu_count()} cores, {time.strftime('%Y-%m-%d')}"
               + (f", median of {args.repeat} runs (ratios per run)" if args.repeat > 1 else "") + "\n")
-        print("| route | req/s | ratio to its baseline | target | p50 ms | p99 ms | non-2xx | service RSS peak MiB |")
-        print("|---|---:|---:|---:|---:|---:|---:|---:|")
+        print("| route | req/s | ratio to its baseline | target | p50 ms | p99 ms | non-2xx | CPU µs per request "
+              "(baseline's / this) | service RSS peak MiB |")
+        print("|---|---:|---:|---:|---:|---:|---:|---:|---:|")
         for index, (name, _, group, target) in enumerate(rounds[0]):
             runs_of = [results[index][1] for results in rounds]
-            r = {key: statistics.median(run[key] for run in runs_of) for key in ("rps", "ratio", "p50", "p99", "non2xx")}
+            r = {key: statistics.median(run[key] for run in runs_of)
+                 for key in ("rps", "ratio", "p50", "p99", "non2xx", "cpu_us", "cpu_ratio")}
             rss_values = [run["rss_peak_mib"] for run in runs_of]
             rss = "—" if rss_values[0] != rss_values[0] else f"{max(rss_values):.1f}"
             target_text = "—" if target == "baseline" else f"≥ {target:.0%}"
             spread = "" if args.repeat == 1 or target == "baseline" else \
                 f" ({min(run['ratio'] for run in runs_of):.2f}–{max(run['ratio'] for run in runs_of):.2f})"
+            cpu = f"{r['cpu_us']:.1f}" + ("" if target == "baseline" else f" ({r['cpu_ratio']:.2f})")
             print(f"| {name} | {r['rps']:.0f} | {r['ratio']:.2f}{spread} | {target_text} | {r['p50']:.2f} | {r['p99']:.2f} | "
-                  f"{r['non2xx']:.0f} | {rss} |")
+                  f"{r['non2xx']:.0f} | {cpu} | {rss} |")
         print(f"\nservice VmHWM (peak RSS over the whole run): {rss_kib(service.pid, 'VmHWM') / 1024:.1f} MiB")
     finally:
         for process in (service, bare):

@@ -129,6 +129,7 @@ struct ServeCommand: AsyncParsableCommand {
             throw ExitCode.failure
         }
         LogBootstrap.bootstrap(level: settings.logLevel.rawValue)
+        AllocatorTuning.apply()
         if !sources.unknownVariables.isEmpty {
             Logger(label: "guest-access").warning(
                 "environment variables that name no setting are ignored",

@@ -1,6 +1,7 @@
 import Foundation
 import GRDB
 public import GuestAccessCore
+import Synchronization
 
 /// The service's one SQLite database: WAL, `synchronous` from policy, migrated
 /// on open. Adapters of the core's store ports share it.
@@ -9,9 +10,17 @@ public final class GuestAccessDatabase: Sendable {
     public static let fileName = "guest-access.sqlite"
 
     let pool: DatabasePool
-    /// A read-only connection for the hot point lookups (a tracking token, a
-    /// revocation), used on the caller's thread (`lookup`).
-    let lookups: DatabaseQueue
+    /// Read-only connections for the hot point lookups (a tracking token, a
+    /// revocation), used on the caller's thread (`lookup`): taken from this
+    /// list and given back, so callers on different threads do not queue on
+    /// one connection's dispatch queue (with one connection, waiting there
+    /// was 5% of the tracking route's samples and most of its thread
+    /// switches). `lookupConnections` of them; when all are taken, the caller
+    /// takes turns on `spareLookup`.
+    let lookups: Mutex<[DatabaseQueue]>
+    let spareLookup: DatabaseQueue
+    /// More than the cooperative pool has threads on a small machine; each holds at most its 512 KiB page cache.
+    static let lookupConnections = 4
 
     /// Opens (creating if needed) and migrates the database at `path`.
     /// `statementObserver`, if given, sees the SQL text (never the arguments)
@@ -43,7 +52,8 @@ public final class GuestAccessDatabase: Sendable {
             // quarter second for a lock (a WAL reader meets one only in rare cases such as recovery), then
             // fails as unavailable, a 503, instead of stalling every request for the pool's five seconds.
             readOnly.busyMode = .timeout(0.25)
-            lookups = try DatabaseQueue(path: path, configuration: readOnly)
+            spareLookup = try DatabaseQueue(path: path, configuration: readOnly)
+            lookups = Mutex(try (0..<Self.lookupConnections).map { _ in try DatabaseQueue(path: path, configuration: readOnly) })
         } catch {
             throw StoreError(error)
         }
@@ -126,7 +136,9 @@ public final class GuestAccessDatabase: Sendable {
     /// own synchronous read, tried first, deadlocked under load beside the
     /// pool's asynchronous reads.)
     func lookup<T>(_ body: (Database) throws -> T) throws(StoreError) -> T {
-        do { return try lookups.inDatabase(body) } catch { throw StoreError(error) }
+        let taken = lookups.withLock { $0.popLast() }
+        defer { if let taken { lookups.withLock { $0.append(taken) } } }
+        do { return try (taken ?? spareLookup).inDatabase(body) } catch { throw StoreError(error) }
     }
 
     /// Runs `body` on a read-only snapshot.

@@ -1,11 +1,12 @@
 import Foundation
 import GuestAccessCore
+import HTTPTypes
 import NIOCore
 import Testing
 
 @testable import GuestAccessHTTP
 
-@Suite("The tracking view written straight into the response buffer")
+@Suite("Answers written straight into the response buffer")
 struct JSONBufferWriterTests {
     /// Strings an order provider might send: quotes, backslashes, slashes,
     /// every control character, DEL, non-ASCII, combining marks, emoji.
@@ -103,6 +104,32 @@ struct JSONBufferWriterTests {
                 Array(json.buffer.readableBytesView) == Array(expected),
                 "seed \(seed), round \(round):\n\(String(buffer: json.buffer))\n\(String(decoding: expected, as: UTF8.self))"
             )
+        }
+    }
+
+    /// The envelope as `JSONEncoder` wrote it before the error bodies were written by hand.
+    struct Envelope: Encodable {
+        struct Detail: Encodable {
+            let code: String
+            let message: String
+        }
+        let error: Detail
+    }
+
+    @Test("Every error envelope's bytes are exactly JSONEncoder's, for the fixed errors and random messages")
+    func errorEnvelopeBytesMatchTheEncoder() throws {
+        let seed = UInt64.random(in: 0...UInt64.max)
+        var random = SeededGenerator(seed: seed)
+        let fixed: [APIError] = [
+            .unauthorized, .notFound, .payloadTooLarge, .unsupportedMediaType, .unavailable, .invalidCode, .internalError,
+            .invalidRequest(), .methodNotAllowed(allow: [.get, .head]), .rateLimited(retryAfter: 3),
+        ]
+        let generated = (0..<2000).map { _ in
+            APIError(status: .badRequest, code: Self.randomString(&random), message: Self.randomString(&random))
+        }
+        for error in fixed + generated {
+            let expected = try JSONResponseEncoder.encoder.encode(Envelope(error: .init(code: error.code, message: error.message)))
+            #expect(Array(error.bodyBuffer.readableBytesView) == Array(expected), "seed \(seed): \(error.code) \(error.message)")
         }
     }
 }

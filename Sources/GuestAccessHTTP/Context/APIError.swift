@@ -74,8 +74,24 @@ public struct APIError: Error, HTTPResponseError, Sendable, Equatable {
     }
 
     /// The envelope's exact bytes: sorted keys, so equal errors are byte-identical.
-    public var body: Data {
-        (try? Self.encoder.encode(Envelope(error: .init(code: code, message: message)))) ?? Data()
+    public var body: Data { Data(bodyBuffer.readableBytesView) }
+
+    /// The envelope written straight into a buffer: the bytes `JSONEncoder`
+    /// (sorted keys, slashes unescaped) wrote, which `APIErrorTests` checks,
+    /// without its cost on the hottest failures (a wrong code, an unknown
+    /// tracking token).
+    var bodyBuffer: ByteBuffer {
+        var json = JSONBufferWriter(capacity: 48 + code.utf8.count + message.utf8.count)
+        json.beginObject()
+        json.key("error")
+        json.beginObject()
+        json.key("code")
+        json.string(code)
+        json.key("message")
+        json.string(message)
+        json.endObject()
+        json.endObject()
+        return json.buffer
     }
 
     public func response(from request: Request, context: some RequestContext) throws -> Response {
@@ -88,20 +104,6 @@ public struct APIError: Error, HTTPResponseError, Sendable, Equatable {
         if let retryAfter { headers[.retryAfter] = String(retryAfter) }
         if let allow { headers[.allow] = allow }
         if status == .unauthorized && code == "unauthorized" { headers[.wwwAuthenticate] = "Bearer" }
-        return Response(status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: body)))
+        return Response(status: status, headers: headers, body: .init(byteBuffer: bodyBuffer))
     }
-
-    private struct Envelope: Encodable {
-        struct Detail: Encodable {
-            let code: String
-            let message: String
-        }
-        let error: Detail
-    }
-
-    private static let encoder: JSONEncoder = {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        return encoder
-    }()
 }

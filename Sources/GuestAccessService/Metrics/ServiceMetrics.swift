@@ -11,10 +11,11 @@ import Synchronization
 /// or client address.
 public final class ServiceMetrics: Sendable {
     let factory: any MetricsFactory
-    /// Handles made so far, by label and dimensions: a handle is made once,
-    /// not on every event (the label sets are small and fixed).
-    private let counters = Mutex<[String: Metrics.Counter]>([:])
-    private let timers = Mutex<[String: Metrics.Timer]>([:])
+    /// Handles made so far, by name and labels: a handle is made once, not on
+    /// every event (the label sets are small and fixed). The key holds the
+    /// enums and label values as given, so a hit builds no string.
+    private let counters = Mutex<[HandleKey<Metric.Counter>: Metrics.Counter]>([:])
+    private let timers = Mutex<[HandleKey<Metric.Timer>: Metrics.Timer]>([:])
 
     /// `factory`: where figures go (none by default, for tests that do not read them).
     public init(factory: any MetricsFactory = NOOPMetricsHandler.instance) {
@@ -23,12 +24,14 @@ public final class ServiceMetrics: Sendable {
 
     /// Adds `amount` to the counter `guest_access_<name>_total`.
     public func count(_ name: Metric.Counter, _ labels: [(Metric.Label, String)] = [], by amount: Int = 1) {
-        let label = "guest_access_\(name.rawValue)_total"
-        let dimensions = labels.map { ($0.0.rawValue, $0.1) }
-        let key = Self.key(label, dimensions)
+        let key = HandleKey(name: name, labels: labels)
         let counter = counters.withLock { counters in
             if let counter = counters[key] { return counter }
-            let counter = Metrics.Counter(label: label, dimensions: dimensions, factory: factory)
+            let counter = Metrics.Counter(
+                label: "guest_access_\(name.rawValue)_total",
+                dimensions: labels.map { ($0.0.rawValue, $0.1) },
+                factory: factory
+            )
             counters[key] = counter
             return counter
         }
@@ -38,19 +41,17 @@ public final class ServiceMetrics: Sendable {
     /// Records a duration in the histogram `guest_access_<name>_seconds`.
     public func time(_ name: Metric.Timer, _ duration: Duration, _ labels: [(Metric.Label, String)] = []) {
         let (seconds, attoseconds) = duration.components
-        let label = "guest_access_\(name.rawValue)_seconds"
-        let dimensions = labels.map { ($0.0.rawValue, $0.1) }
-        let key = Self.key(label, dimensions)
+        let key = HandleKey(name: name, labels: labels)
         let timer = timers.withLock { timers in
             if let timer = timers[key] { return timer }
-            let timer = Metrics.Timer(label: label, dimensions: dimensions, factory: factory)
+            let timer = Metrics.Timer(
+                label: "guest_access_\(name.rawValue)_seconds",
+                dimensions: labels.map { ($0.0.rawValue, $0.1) },
+                factory: factory
+            )
             timers[key] = timer
             return timer
         }
         timer.recordNanoseconds(seconds * 1_000_000_000 + attoseconds / 1_000_000_000)
-    }
-
-    private static func key(_ label: String, _ dimensions: [(String, String)]) -> String {
-        dimensions.reduce(into: label) { key, pair in key += "\u{1}" + pair.0 + "\u{2}" + pair.1 }
     }
 }
