@@ -3,18 +3,19 @@
 #endif
 
 /// glibc's allocator hands memory at the top of a thread's heap back to the
-/// kernel whenever more than its trim threshold (128 KiB) lies free there.
-/// SQLite's writer frees that much after most transactions, so under load
-/// each verify paid an `madvise`, a TLB shootdown on every core and the page
-/// faults to take the memory back: 15% of the verify route's samples
-/// (BENCHMARKS.md). `serve` raises the threshold to 16 MiB. Setting it turns
-/// off glibc's sliding mmap threshold, so that one is fixed at 1 MiB: blocks
-/// that large still come from `mmap` and go back on `free`, and a heap keeps
-/// at most 16 MiB it does not use. `mallopt` is not in Swift's Glibc module,
-/// hence `dlsym`.
+/// kernel once more than its trim threshold lies free there, and the
+/// threshold it starts from and slides was met after most of the SQLite
+/// writer's transactions: under load each verify paid an `madvise`, a TLB
+/// shootdown on every core and the page faults to take the memory back, 15%
+/// of the verify route's samples (BENCHMARKS.md). `serve` sets the threshold
+/// to 1 MiB, which the profile no longer shows being crossed. Setting it ends
+/// glibc's sliding thresholds, so the mmap threshold is fixed too, at 256 KiB:
+/// larger blocks still come from `mmap` and go back on `free`, and a heap
+/// keeps at most 1 MiB it does not use. `mallopt` is not in Swift's Glibc
+/// module, hence `dlsym`.
 public enum AllocatorTuning {
-    static let trimThresholdBytes: Int32 = 16 << 20
-    static let mmapThresholdBytes: Int32 = 1 << 20
+    static let trimThresholdBytes: Int32 = 1 << 20
+    static let mmapThresholdBytes: Int32 = 256 << 10
 
     /// Applies both settings; returns false where there is no glibc `mallopt`.
     @discardableResult
