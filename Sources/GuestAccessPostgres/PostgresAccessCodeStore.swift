@@ -103,89 +103,68 @@ public struct PostgresAccessCodeStore: AccessCodeStore {
     ) async throws(StoreError) -> VerifyDecision {
         try await database.transaction { connection in
             try await OrderLock.take(orderNumber, on: connection, logger: logger)
-            // Each read locks two rows on every path: the order's own row and one free decoy,
-            // or, when the order has no row, two free decoys, the first standing in for it.
-            // Decoys are many and skipped when taken, so no verify waits for another order's.
+            // One prepared statement reads and locks two rows per table on every path (`VerifyReadStatement`).
+            let rows = try await connection.execute(
+                VerifyReadStatement(orderNumber: orderNumber, start: VerifyReadStatement.randomDecoyKey()),
+                logger: logger
+            )
             var code: StoredCode?
             var decoyCodeKey: String?
-            let codeRows = try await connection.query(
-                """
-                WITH own AS (
-                    SELECT order_key, code_digest, email_digest, kid, expires_at_ms, attempts, used, false AS stand_in
-                    FROM access_codes WHERE order_key = \(orderNumber) AND NOT decoy FOR UPDATE),
-                stand_in AS (
-                    SELECT order_key, code_digest, email_digest, kid, expires_at_ms, attempts, used, true
-                    FROM access_codes WHERE decoy ORDER BY order_key LIMIT (SELECT 2 - count(*) FROM own) FOR UPDATE SKIP LOCKED)
-                SELECT *, \(unescaped: PostgresClock.nowMilliseconds) FROM own UNION ALL SELECT *, \(unescaped: PostgresClock.nowMilliseconds) FROM stand_in
-                """,
-                logger: logger
-            )
-            var storeTime: Int64?
-            for try await (key, codeDigest, emailDigest, kid, expires, attempts, used, standIn, time) in codeRows.decode(
-                (String, Data, Data, String, Int64, Int32, Bool, Bool, Int64).self
-            ) {
-                storeTime = min(storeTime ?? time, time)
-                if standIn, decoyCodeKey == nil { decoyCodeKey = key }
-                guard !standIn || code == nil else { continue }
-                code = StoredCode(
-                    orderKey: standIn ? "" : key,
-                    codeDigest: [UInt8](codeDigest),
-                    emailDigest: [UInt8](emailDigest),
-                    kid: kid,
-                    expiresAt: Date(millisecondsSince1970: expires),
-                    attempts: Int(attempts),
-                    used: used
-                )
-            }
             var budget: OrderBudget?
             var decoyBudgetKey: String?
-            let budgetRows = try await connection.query(
-                """
-                WITH own AS (
-                    SELECT order_key, consecutive_failures, day, day_failures, total_failures, false AS stand_in
-                    FROM order_budgets WHERE order_key = \(orderNumber) AND NOT decoy FOR UPDATE),
-                stand_in AS (
-                    SELECT order_key, consecutive_failures, day, day_failures, total_failures, true
-                    FROM order_budgets WHERE decoy ORDER BY order_key LIMIT (SELECT 2 - count(*) FROM own) FOR UPDATE SKIP LOCKED)
-                SELECT * FROM own UNION ALL SELECT * FROM stand_in
-                """,
-                logger: logger
-            )
-            for try await (key, consecutive, day, dayFailures, total, standIn) in budgetRows.decode(
-                (String, Int32, Int32, Int32, Int32, Bool).self
-            ) {
-                if standIn, decoyBudgetKey == nil { decoyBudgetKey = key }
-                guard !standIn || budget == nil else { continue }
-                budget = Self.budget((standIn ? "" : key, consecutive, day, dayFailures, total))
+            var storeTime: Int64?
+            for try await row in rows {
+                let (isCode, standIn, key) = (row.0, row.1, row.2)
+                if isCode {
+                    guard let codeDigest = row.3, let emailDigest = row.4, let kid = row.5, let expires = row.6,
+                        let attempts = row.7, let used = row.8, let time = row.13
+                    else { throw MissingDecoyRow() }
+                    storeTime = min(storeTime ?? time, time)
+                    if standIn, decoyCodeKey == nil { decoyCodeKey = key }
+                    guard !standIn || code == nil else { continue }
+                    code = StoredCode(
+                        orderKey: standIn ? "" : key,
+                        codeDigest: [UInt8](codeDigest),
+                        emailDigest: [UInt8](emailDigest),
+                        kid: kid,
+                        expiresAt: Date(millisecondsSince1970: expires),
+                        attempts: Int(attempts),
+                        used: used
+                    )
+                } else {
+                    guard let consecutive = row.9, let day = row.10, let dayFailures = row.11, let total = row.12 else {
+                        throw MissingDecoyRow()
+                    }
+                    if standIn, decoyBudgetKey == nil { decoyBudgetKey = key }
+                    guard !standIn || budget == nil else { continue }
+                    budget = Self.budget((standIn ? "" : key, consecutive, day, dayFailures, total))
+                }
             }
             guard let code, let budget, let decoyCodeKey, let decoyBudgetKey else { throw MissingDecoyRow() }
             let writeBack = VerifyWriteBack(code: code, budget: budget)
             var decision = decide(code, writeBack.budgetForDecision)
             decision.storeTime = storeTime.map(Date.init(millisecondsSince1970:))
             let codeAfter = writeBack.codeRow(after: decision)
-            try await connection.query(
-                """
-                UPDATE access_codes SET attempts = \(Int32(codeAfter.attempts)), used = \(codeAfter.used),
-                    write_nonce = (random() * 9e18)::bigint
-                WHERE order_key = \(codeAfter.key.isEmpty ? decoyCodeKey : codeAfter.key)
-                """,
-                logger: logger
-            )
             let budgetAfter = writeBack.budgetRow(after: decision)
-            try await connection.query(
-                """
-                INSERT INTO order_budgets (order_key, consecutive_failures, day, day_failures, total_failures, write_nonce)
-                VALUES (\(budgetAfter.orderKey.isEmpty ? decoyBudgetKey : budgetAfter.orderKey), \(Int32(budgetAfter.consecutiveFailures)),
-                    \(Int32(budgetAfter.day)), \(Int32(budgetAfter.dayFailures)), \(Int32(budgetAfter.totalFailures)), (random() * 9e18)::bigint)
-                ON CONFLICT (order_key) DO UPDATE SET consecutive_failures = excluded.consecutive_failures, day = excluded.day,
-                    day_failures = excluded.day_failures, total_failures = excluded.total_failures, write_nonce = excluded.write_nonce
-                """,
-                logger: logger
-            )
             var event = audit
             event.kind = decision.auditKind
             event.detail = decision.auditDetail
-            try await PostgresAuditTrail.insert(event, on: connection, logger: logger)
+            // The three writes in one prepared statement (`VerifyWriteStatement`).
+            let written = try await connection.execute(
+                VerifyWriteStatement(
+                    codeKey: codeAfter.key.isEmpty ? decoyCodeKey : codeAfter.key,
+                    attempts: Int32(codeAfter.attempts),
+                    used: codeAfter.used,
+                    budgetKey: budgetAfter.orderKey.isEmpty ? decoyBudgetKey : budgetAfter.orderKey,
+                    consecutiveFailures: Int32(budgetAfter.consecutiveFailures),
+                    day: Int32(budgetAfter.day),
+                    dayFailures: Int32(budgetAfter.dayFailures),
+                    totalFailures: Int32(budgetAfter.totalFailures),
+                    event: event
+                ),
+                logger: logger
+            )
+            for try await _ in written {}
             return decision
         }
     }

@@ -27,28 +27,18 @@ public struct PostgresCodeRequestQueue: CodeRequestQueue {
         at date: Date,
         audit: AuditEvent
     ) async throws(StoreError) {
-        let ms = date.millisecondsSince1970
-        try await database.transaction { connection in
-            // The client's next turn: one after its last, and never behind the turn being served.
-            var turn: Int64 = 0
-            let turns = try await connection.query(
-                """
-                INSERT INTO queue_clients (client_digest, last_turn) VALUES (\(Data(clientDigest)), (SELECT turn FROM queue_clock) + 1)
-                ON CONFLICT (client_digest) DO UPDATE
-                    SET last_turn = GREATEST(queue_clients.last_turn + 1, (SELECT turn FROM queue_clock) + 1)
-                RETURNING last_turn
-                """,
-                logger: logger
-            )
-            for try await value in turns.decode(Int64.self) { turn = value }
-            let auditID = try await PostgresAuditTrail.insert(audit, on: connection, logger: logger)
-            try await connection.query(
-                """
-                INSERT INTO code_requests (order_number, email_digest, email_kid, client_digest, requested_at_ms, next_attempt_at_ms,
-                    audit_id, turn, language)
-                VALUES (\(orderNumber), \(Data(emailDigest)), \(emailKid), \(Data(clientDigest)), \(ms), \(ms), \(auditID), \(turn),
-                    \(language.rawValue))
-                """,
+        try await database.connection { connection in
+            // One prepared statement, atomic on its own (`EnqueueStatement`).
+            _ = try await connection.execute(
+                EnqueueStatement(
+                    orderNumber: orderNumber,
+                    emailDigest: emailDigest,
+                    emailKid: emailKid,
+                    clientDigest: clientDigest,
+                    language: language,
+                    requestedAt: date,
+                    audit: audit
+                ),
                 logger: logger
             )
         }

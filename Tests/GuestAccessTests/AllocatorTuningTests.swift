@@ -9,9 +9,9 @@ struct AllocatorTuningTests {
     @Test("glibc's allocator accepts serve's trim and mmap thresholds")
     func glibcAcceptsTheThresholds() {
         #if os(Linux)
-        #expect(AllocatorTuning.apply())
+            #expect(AllocatorTuning.apply())
         #else
-        #expect(!AllocatorTuning.apply())
+            #expect(!AllocatorTuning.apply())
         #endif
     }
 }
