@@ -129,7 +129,11 @@ struct ServeCommand: AsyncParsableCommand {
             throw ExitCode.failure
         }
         LogBootstrap.bootstrap(level: settings.logLevel.rawValue)
-        AllocatorTuning.apply()
+        if !AllocatorTuning.apply() {
+            Logger(label: "guest-access").warning(
+                "glibc's mallopt was not found or refused: the allocator keeps its default trim threshold"
+            )
+        }
         if !sources.unknownVariables.isEmpty {
             Logger(label: "guest-access").warning(
                 "environment variables that name no setting are ignored",

@@ -113,9 +113,12 @@ public struct PostgresAccessCodeStore: AccessCodeStore {
             var budget: OrderBudget?
             var decoyBudgetKey: String?
             var storeTime: Int64?
+            var lockedCodeRows = 0
+            var lockedBudgetRows = 0
             for try await row in rows {
                 let (isCode, standIn, key) = (row.0, row.1, row.2)
                 if isCode {
+                    lockedCodeRows += 1
                     guard let codeDigest = row.3, let emailDigest = row.4, let kid = row.5, let expires = row.6,
                         let attempts = row.7, let used = row.8, let time = row.13
                     else { throw MissingDecoyRow() }
@@ -132,6 +135,7 @@ public struct PostgresAccessCodeStore: AccessCodeStore {
                         used: used
                     )
                 } else {
+                    lockedBudgetRows += 1
                     guard let consecutive = row.9, let day = row.10, let dayFailures = row.11, let total = row.12 else {
                         throw MissingDecoyRow()
                     }
@@ -140,7 +144,11 @@ public struct PostgresAccessCodeStore: AccessCodeStore {
                     budget = Self.budget((standIn ? "" : key, consecutive, day, dayFailures, total))
                 }
             }
-            guard let code, let budget, let decoyCodeKey, let decoyBudgetKey else { throw MissingDecoyRow() }
+            // Two rows per table on every path, or none of it: with too few free decoys (more verifies in flight
+            // than the decoys serve) a verify is refused as unavailable rather than run on fewer rows.
+            guard let code, let budget, let decoyCodeKey, let decoyBudgetKey, lockedCodeRows == 2, lockedBudgetRows == 2 else {
+                throw MissingDecoyRow()
+            }
             let writeBack = VerifyWriteBack(code: code, budget: budget)
             var decision = decide(code, writeBack.budgetForDecision)
             decision.storeTime = storeTime.map(Date.init(millisecondsSince1970:))
@@ -164,7 +172,8 @@ public struct PostgresAccessCodeStore: AccessCodeStore {
                 ),
                 logger: logger
             )
-            for try await _ in written {}
+            // The code row, the budget row and the audit row, one each, or the transaction is rolled back.
+            for try await counts in written where counts != (1, 1, 1) { throw MissingDecoyRow() }
             return decision
         }
     }

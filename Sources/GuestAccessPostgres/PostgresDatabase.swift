@@ -43,6 +43,9 @@ public final class PostgresDatabase: Sendable, Service {
         configuration.options.connectTimeout = .seconds(5)
         configuration.options.additionalStartupParameters = [
             ("statement_timeout", "\(settings.statementTimeoutMilliseconds)"),
+            // The stores' transactions rely on READ COMMITTED (a statement's snapshot is taken when it starts,
+            // after the order's lock is held), whatever the role's or database's default.
+            ("default_transaction_isolation", "read committed"),
             ("application_name", "guest-access"),
         ]
         self.client = PostgresClient(configuration: configuration, backgroundLogger: logger)

@@ -129,10 +129,11 @@ public final class GuestAccessDatabase: Sendable {
 
     /// Runs one read-only statement on the calling thread, without a
     /// transaction or savepoint around it (one statement reads one snapshot),
-    /// over a connection of its own: for the hot point lookups, whose indexed
-    /// read takes microseconds, less than the hops to a GRDB queue and back
-    /// that `read` makes (BENCHMARKS.md, "Load"). A WAL reader waits for no
-    /// writer; two callers at once take turns on the connection. (The pool's
+    /// over a lookup connection taken for it (`lookups`): for the hot point
+    /// lookups, whose indexed read takes microseconds, less than the hops to a
+    /// GRDB queue and back that `read` makes (BENCHMARKS.md, "Load"). A WAL
+    /// reader waits for no writer; callers beyond the four connections take
+    /// turns on the spare one. (The pool's
     /// own synchronous read, tried first, deadlocked under load beside the
     /// pool's asynchronous reads.)
     func lookup<T>(_ body: (Database) throws -> T) throws(StoreError) -> T {

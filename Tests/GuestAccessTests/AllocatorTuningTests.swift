@@ -8,7 +8,7 @@ struct AllocatorTuningTests {
     /// kernel after most transactions, with nothing to say so.
     @Test("glibc's allocator accepts serve's trim and mmap thresholds")
     func glibcAcceptsTheThresholds() {
-        #if os(Linux)
+        #if canImport(Glibc)
             #expect(AllocatorTuning.apply())
         #else
             #expect(!AllocatorTuning.apply())

@@ -98,20 +98,23 @@ struct OrderIsolationTests {
         try await app.test(.live) { client in
             let url = try #require(env.databaseURL)
             try await TestPostgres.withConnection(url) { side in
-                // A verify of an order with no rows, stalled inside its transaction: it holds the decoy
-                // rows it took (the first two any verify takes; on the one-decoy schema, `''` is the only one).
+                // Stalled verifies inside their transactions, as many as hold all but the last 32 decoys of
+                // each table (keys `''` to `~decoy-2015`; on the one-decoy schema, `''` was the only one). A
+                // verify's search starts at a random decoy, so most searches step over hundreds of taken rows,
+                // and those starting among the free ones at the end wrap round past the taken ones.
                 try await side.query("BEGIN", logger: TestPostgres.logger)
                 try await side.query(
-                    "SELECT 1 FROM access_codes WHERE order_key IN ('', '~decoy-0001') FOR UPDATE",
+                    "SELECT 1 FROM access_codes WHERE decoy AND order_key < '~decoy-2016' FOR UPDATE",
                     logger: TestPostgres.logger
                 )
                 try await side.query(
-                    "SELECT 1 FROM order_budgets WHERE order_key IN ('', '~decoy-0001') FOR UPDATE",
+                    "SELECT 1 FROM order_budgets WHERE decoy AND order_key < '~decoy-2016' FOR UPDATE",
                     logger: TestPostgres.logger
                 )
-                // Verifies of other orders without rows answer 401 while it stalls. One that waited on the
-                // stalled rows would answer 503 when its 10 s bound ran out (the one-decoy schema did, all
-                // eight); the test waits up to 30 s, so a slow machine only makes them late, not wrong.
+                // Verifies of other orders without rows answer 401 while they stall (eight at once take 16
+                // of the 32 free rows per table). One that waited on the stalled rows would answer 503 when
+                // its 10 s bound ran out (the one-decoy schema did, all eight); the test waits up to 30 s,
+                // so a slow machine only makes them late, not wrong.
                 let statuses = try await withThrowingTaskGroup(of: HTTPResponse.Status?.self) { verifies in
                     for index in 0..<8 {
                         verifies.addTask {

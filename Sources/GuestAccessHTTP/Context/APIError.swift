@@ -77,7 +77,7 @@ public struct APIError: Error, HTTPResponseError, Sendable, Equatable {
     public var body: Data { Data(bodyBuffer.readableBytesView) }
 
     /// The envelope written straight into a buffer: the bytes `JSONEncoder`
-    /// (sorted keys, slashes unescaped) wrote, which `APIErrorTests` checks,
+    /// (sorted keys, slashes unescaped) wrote, which `JSONBufferWriterTests` checks,
     /// without its cost on the hottest failures (a wrong code, an unknown
     /// tracking token).
     var bodyBuffer: ByteBuffer {
