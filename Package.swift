@@ -78,7 +78,10 @@ let package = Package(
         /// SQLite (WAL) adapters of the core's store ports.
         .target(
             name: "GuestAccessStorage",
-            dependencies: ["GuestAccessCore", .product(name: "GRDB", package: "GRDB.swift")],
+            dependencies: [
+                "GuestAccessCore", .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "GRDBSQLite", package: "GRDB.swift"),
+            ],
             swiftSettings: swiftSettings
         ),
         /// PostgreSQL adapters of the core's store ports, for several replicas

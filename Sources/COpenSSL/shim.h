@@ -45,10 +45,12 @@ static inline int ga_hmac_sha256_oneshot(const EVP_MAC_CTX *keyed,
     return ok;
 }
 
-/// SHA-256 of one message. out must hold 32 bytes.
-static inline int ga_sha256(const unsigned char *msg, size_t msg_len, unsigned char *out) {
+/// SHA-256 of one message with an already fetched `md` (EVP_MD_fetch once:
+/// EVP_sha256() makes EVP_Digest fetch the implementation on every call).
+/// out must hold 32 bytes.
+static inline int ga_sha256(const EVP_MD *md, const unsigned char *msg, size_t msg_len, unsigned char *out) {
     unsigned int out_len = 0;
-    return EVP_Digest(msg, msg_len, out, &out_len, EVP_sha256(), NULL) == 1 && out_len == 32;
+    return EVP_Digest(msg, msg_len, out, &out_len, md, NULL) == 1 && out_len == 32;
 }
 
 #endif

@@ -20,10 +20,10 @@ public struct SQLiteAccessTokenRevocationStore: AccessTokenRevocationStore {
 
     public func isRevoked(jti: String) async throws(StoreError) -> Bool {
         try database.lookup { db in
-            try Bool.fetchOne(
+            try PointRow.fetch(
                 db.cachedStatement(sql: "SELECT EXISTS (SELECT 1 FROM revoked_access_tokens WHERE jti = ?)"),
-                arguments: [jti]
-            ) ?? false
+                key: .text(jti)
+            ) { row in row.int64(0) != 0 } ?? false
         }
     }
 }

@@ -24,28 +24,26 @@ public struct SQLiteTrackingTokenStore: TrackingTokenStore {
 
     public func find(digest: [UInt8]) async throws(StoreError) -> TrackingTokenRecord? {
         try database.lookup { db -> TrackingTokenRecord? in
-            guard
-                let row = try Row.fetchOne(
-                    db.cachedStatement(
-                        sql: """
-                            SELECT t.order_number, t.created_at_ms, t.expires_at_ms,
-                                   COALESCE(t.revoked_at_ms,
-                                            (SELECT r.revoked_at_ms FROM order_revocations r
-                                             WHERE r.order_number = t.order_number AND r.revoked_at_ms >= t.created_at_ms)) AS revoked
-                            FROM tracking_tokens t WHERE t.digest = ?
-                            """
-                    ),
-                    arguments: [Data(digest)]
+            try PointRow.fetch(
+                db.cachedStatement(
+                    sql: """
+                        SELECT t.order_number, t.created_at_ms, t.expires_at_ms,
+                               COALESCE(t.revoked_at_ms,
+                                        (SELECT r.revoked_at_ms FROM order_revocations r
+                                         WHERE r.order_number = t.order_number AND r.revoked_at_ms >= t.created_at_ms)) AS revoked
+                        FROM tracking_tokens t WHERE t.digest = ?
+                        """
+                ),
+                key: .blob(digest)
+            ) { row in
+                TrackingTokenRecord(
+                    digest: digest,
+                    orderNumber: row.text(0),
+                    createdAt: Date(millisecondsSince1970: row.int64(1)),
+                    expiresAt: Date(millisecondsSince1970: row.int64(2)),
+                    revokedAt: row.optionalInt64(3).map(Date.init(millisecondsSince1970:))
                 )
-            else { return nil }
-            let revoked: Int64? = row["revoked"]
-            return TrackingTokenRecord(
-                digest: digest,
-                orderNumber: row["order_number"],
-                createdAt: Date(millisecondsSince1970: row["created_at_ms"]),
-                expiresAt: Date(millisecondsSince1970: row["expires_at_ms"]),
-                revokedAt: revoked.map(Date.init(millisecondsSince1970:))
-            )
+            }
         }
     }
 
@@ -69,11 +67,10 @@ public struct SQLiteTrackingTokenStore: TrackingTokenStore {
 
     public func revocationTime(of orderNumber: String) async throws(StoreError) -> Date? {
         try database.lookup { db -> Date? in
-            try Int64.fetchOne(
+            try PointRow.fetch(
                 db.cachedStatement(sql: "SELECT revoked_at_ms FROM order_revocations WHERE order_number = ?"),
-                arguments: [orderNumber]
-            )
-            .map(Date.init(millisecondsSince1970:))
+                key: .text(orderNumber)
+            ) { row in row.optionalInt64(0).map(Date.init(millisecondsSince1970:)) } ?? nil
         }
     }
 }

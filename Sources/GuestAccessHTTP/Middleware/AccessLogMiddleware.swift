@@ -1,5 +1,4 @@
 import Foundation
-import GuestAccessCrypto
 public import Hummingbird
 import Logging
 
@@ -10,6 +9,8 @@ import Logging
 public struct AccessLogMiddleware: RouterMiddleware {
     public typealias Context = AppRequestContext
 
+    let ids = RequestIDSource()
+
     public init() {}
 
     public func handle(
@@ -19,7 +20,7 @@ public struct AccessLogMiddleware: RouterMiddleware {
     ) async throws -> Response {
         let started = ContinuousClock.now
         var context = context
-        context.requestID = Base64URL.encode(SecureRandom.bytes(12))
+        context.requestID = ids.next()
         context.logger[metadataKey: "request_id"] = "\(context.requestID)"
         let response = try await next(request, context)
         let elapsed = ContinuousClock.now - started

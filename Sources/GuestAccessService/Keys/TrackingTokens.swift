@@ -50,6 +50,13 @@ public struct TrackingTokens<Store: TrackingTokenStore>: Sendable {
     }
 
     static func digest(_ token: String) -> [UInt8] {
-        SHA256.hash(Array("guest-access/v1/tracking-token".utf8) + [0] + Array(token.utf8))
+        var input = [UInt8]()
+        input.reserveCapacity(trackingTokenDigestDomain.count + token.utf8.count)
+        input.append(contentsOf: trackingTokenDigestDomain)
+        input.append(contentsOf: token.utf8)
+        return SHA256.hash(input)
     }
 }
+
+/// The tracking-token digest's domain separator: "guest-access/v1/tracking-token" and a zero byte.
+private let trackingTokenDigestDomain: [UInt8] = Array("guest-access/v1/tracking-token".utf8) + [0]
