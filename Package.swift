@@ -44,6 +44,8 @@ let package = Package(
             pkgConfig: "libcrypto",
             providers: [.apt(["libssl-dev"])]
         ),
+        /// glibc's allocator statistics, for the tests that count heap in use.
+        .systemLibrary(name: "CMalloc"),
         /// Primitives and the keyring: no knowledge of orders or HTTP.
         .target(
             name: "GuestAccessCrypto",
@@ -209,7 +211,7 @@ let package = Package(
             name: "GuestAccessTests",
             dependencies: [
                 "guest-access", "GuestAccessCLI", "GuestAccessServer", "GuestAccessHTTP", "GuestAccessService", "GuestAccessPolicy",
-                "GuestAccessClient", "GuestAccessPostgres", "GuestAccessPages",
+                "GuestAccessClient", "GuestAccessPostgres", "GuestAccessPages", "CMalloc",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),

@@ -10,7 +10,7 @@ public func withDeadline<T: Sendable>(_ limit: Duration, _ operation: @escaping 
     try await withThrowingTaskGroup(of: T.self) { group in
         group.addTask { try await operation() }
         group.addTask {
-            try await Task.sleep(for: limit)
+            try await cancellableSleep(for: limit)
             throw DeadlineExceeded()
         }
         defer { group.cancelAll() }

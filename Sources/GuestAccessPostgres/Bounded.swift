@@ -1,3 +1,4 @@
+import GuestAccessCore
 import Synchronization
 
 /// The operation's result, or `TimedOut` after `limit` — without waiting for
@@ -13,7 +14,7 @@ func bounded<T: Sendable>(_ limit: Duration, _ operation: @escaping @Sendable ()
             do { once.resume(with: .success(try await operation())) } catch { once.resume(with: .failure(error)) }
         }
         let timer = Task {
-            try? await Task.sleep(for: limit)
+            try? await cancellableSleep(for: limit)
             if once.resume(with: .failure(TimedOut())) { work.cancel() }
         }
         // The timer ends with the work, not `limit` later.
