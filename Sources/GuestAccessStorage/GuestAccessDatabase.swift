@@ -34,7 +34,6 @@ public final class GuestAccessDatabase: Sendable {
         var configuration = Configuration()
         configuration.busyMode = .timeout(5)
         configuration.prepareDatabase { db in
-            try db.execute(sql: synchronous == .full ? "PRAGMA synchronous = FULL" : "PRAGMA synchronous = NORMAL")
             try db.execute(sql: "PRAGMA cache_size = -512")
             if let statementObserver {
                 db.trace(options: .statement) { event in
@@ -45,6 +44,11 @@ public final class GuestAccessDatabase: Sendable {
         try Self.createPrivately(path)
         do {
             pool = try DatabasePool(path: path, configuration: configuration)
+            // Set on the writer once the pool is open: GRDB's WAL setup runs after `prepareDatabase` and sets
+            // NORMAL, which had silently turned the policy's `full` into `normal` (no sync at commit).
+            try pool.writeWithoutTransaction { db in
+                try db.execute(sql: synchronous == .full ? "PRAGMA synchronous = FULL" : "PRAGMA synchronous = NORMAL")
+            }
             try Self.migrator.migrate(pool)
             var readOnly = configuration
             readOnly.readonly = true

@@ -59,9 +59,10 @@ struct BaselineServer {
 
     static func sqlite(port: Int, path: String, synchronous: String) async throws {
         var configuration = Configuration()
-        configuration.prepareDatabase { db in try db.execute(sql: "PRAGMA synchronous = \(synchronous)") }
         configuration.busyMode = .timeout(5)
         let pool = try DatabasePool(path: path, configuration: configuration)
+        // On the writer after the pool is open: GRDB's WAL setup sets NORMAL after `prepareDatabase` runs.
+        try await pool.writeWithoutTransaction { db in try db.execute(sql: "PRAGMA synchronous = \(synchronous)") }
         try await pool.write { db in
             try db.execute(sql: "CREATE TABLE IF NOT EXISTS rows (id INTEGER PRIMARY KEY AUTOINCREMENT, at_ms INTEGER NOT NULL, body BLOB)")
         }
