@@ -64,10 +64,10 @@ private final class Sleeper: Sendable {
         continuation.resume(with: result)
     }
 
-    /// Whole nanoseconds, at least zero, at most about 31 years.
+    /// Whole nanoseconds, at least zero, at most 2^30 seconds (about 34 years).
     private static func interval(_ duration: Duration) -> DispatchTimeInterval {
+        guard duration > .zero else { return .nanoseconds(0) }
         let (seconds, attoseconds) = duration.components
-        guard seconds >= 0 else { return .nanoseconds(0) }
         let boundedSeconds = min(seconds, 1 << 30)
         return .nanoseconds(Int(boundedSeconds) * 1_000_000_000 + Int(attoseconds / 1_000_000_000))
     }
