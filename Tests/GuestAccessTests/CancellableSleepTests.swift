@@ -77,4 +77,25 @@ struct CancellableSleepTests {
         #expect(outcomes.filter { $0.0 }.allSatisfy { !$0.1 })
         #expect(clock.now - start < .seconds(60))
     }
+
+    @Test("Sleeps of random lengths, started behind a ten-minute one, each end no earlier than asked and soon after")
+    func sleepsEndInTimeBehindALongerOne() async throws {
+        let long = Task { try await cancellableSleep(for: .seconds(600)) }
+        defer { long.cancel() }
+        let clock = ContinuousClock()
+        let lateness = try await withThrowingTaskGroup(of: Duration.self) { group in
+            for _ in 0..<300 {
+                let asked = Duration.milliseconds(Int.random(in: 0...80))
+                group.addTask {
+                    let start = clock.now
+                    try await cancellableSleep(for: asked)
+                    return clock.now - start - asked
+                }
+            }
+            return try await group.reduce(into: [Duration]()) { $0.append($1) }
+        }
+        #expect(lateness.count == 300)
+        #expect(lateness.allSatisfy { $0 >= .zero })
+        #expect(lateness.allSatisfy { $0 < .seconds(5) })
+    }
 }

@@ -1,0 +1,137 @@
+import Dispatch
+import Synchronization
+
+/// Every pending `cancellableSleep`, due times in a min-heap, behind one
+/// dispatch timer armed for the earliest. A cancelled sleep is resumed and
+/// forgotten at once; its heap entry (16 bytes) is skipped when it comes up,
+/// and the heap is rebuilt from the live entries once the dead ones outnumber
+/// them, so memory follows the sleeps still waiting.
+final class SleepQueue: @unchecked Sendable {
+    // @unchecked: `timer` is a dispatch source, which is safe to use from any thread; everything else is in `state`.
+
+    static let shared = SleepQueue()
+
+    private struct Entry {
+        let due: UInt64
+        let id: UInt64
+    }
+
+    private struct State {
+        var heap: [Entry] = []
+        var waiting: [UInt64: CheckedContinuation<Void, any Error>] = [:]
+        /// Sleeps reserved and not yet waiting, and those of them already cancelled.
+        var reserved: Set<UInt64> = []
+        var cancelledEarly: Set<UInt64> = []
+        var nextID: UInt64 = 0
+        var armedFor: UInt64 = .max
+    }
+
+    private let state = Mutex(State())
+    private let timer: any DispatchSourceTimer
+
+    private init() {
+        timer = DispatchSource.makeTimerSource(queue: DispatchQueue(label: "guest-access.sleep-queue"))
+        timer.setEventHandler { [unowned self] in fire() }
+        timer.schedule(deadline: .distantFuture)
+        timer.activate()
+    }
+
+    /// An id for one sleep, taken before its continuation exists, so a
+    /// cancellation that comes first can name it.
+    func reserve() -> UInt64 {
+        state.withLock { state in
+            state.nextID &+= 1
+            state.reserved.insert(state.nextID)
+            return state.nextID
+        }
+    }
+
+    func wait(_ id: UInt64, _ continuation: CheckedContinuation<Void, any Error>, for duration: Duration) {
+        let due = DispatchTime.now().uptimeNanoseconds &+ Self.nanoseconds(duration)
+        let cancelled = state.withLock { state -> Bool in
+            state.reserved.remove(id)
+            if state.cancelledEarly.remove(id) != nil { return true }
+            state.waiting[id] = continuation
+            Self.push(Entry(due: due, id: id), onto: &state.heap)
+            if due < state.armedFor {
+                state.armedFor = due
+                timer.schedule(deadline: DispatchTime(uptimeNanoseconds: due))
+            }
+            return false
+        }
+        if cancelled { continuation.resume(throwing: CancellationError()) }
+    }
+
+    func cancel(_ id: UInt64) {
+        let continuation = state.withLock { state -> CheckedContinuation<Void, any Error>? in
+            guard let continuation = state.waiting.removeValue(forKey: id) else {
+                // Not waiting yet, or already resumed by the timer (then there is nothing to do).
+                if state.reserved.contains(id) { state.cancelledEarly.insert(id) }
+                return nil
+            }
+            if state.heap.count > 2 * state.waiting.count + 1024 {
+                state.heap = state.heap.filter { state.waiting[$0.id] != nil }
+                Self.heapify(&state.heap)
+            }
+            return continuation
+        }
+        continuation?.resume(throwing: CancellationError())
+    }
+
+    /// Resumes every sleep that is due and arms the timer for the next live one.
+    private func fire() {
+        let due = state.withLock { state -> [CheckedContinuation<Void, any Error>] in
+            let now = DispatchTime.now().uptimeNanoseconds
+            var due: [CheckedContinuation<Void, any Error>] = []
+            while let first = state.heap.first, first.due <= now || state.waiting[first.id] == nil {
+                Self.popFirst(&state.heap)
+                if let continuation = state.waiting.removeValue(forKey: first.id) { due.append(continuation) }
+            }
+            state.armedFor = state.heap.first?.due ?? .max
+            timer.schedule(deadline: state.heap.isEmpty ? .distantFuture : DispatchTime(uptimeNanoseconds: state.armedFor))
+            return due
+        }
+        for continuation in due { continuation.resume() }
+    }
+
+    /// Whole nanoseconds, at least zero, at most 2^30 seconds (about 34 years).
+    private static func nanoseconds(_ duration: Duration) -> UInt64 {
+        guard duration > .zero else { return 0 }
+        let (seconds, attoseconds) = duration.components
+        return UInt64(min(seconds, 1 << 30)) * 1_000_000_000 + UInt64(attoseconds / 1_000_000_000)
+    }
+
+    private static func push(_ entry: Entry, onto heap: inout [Entry]) {
+        heap.append(entry)
+        var child = heap.count - 1
+        while child > 0 {
+            let parent = (child - 1) / 2
+            guard heap[child].due < heap[parent].due else { break }
+            heap.swapAt(child, parent)
+            child = parent
+        }
+    }
+
+    private static func popFirst(_ heap: inout [Entry]) {
+        heap.swapAt(0, heap.count - 1)
+        heap.removeLast()
+        siftDown(&heap, from: 0)
+    }
+
+    private static func heapify(_ heap: inout [Entry]) {
+        for index in stride(from: heap.count / 2 - 1, through: 0, by: -1) { siftDown(&heap, from: index) }
+    }
+
+    private static func siftDown(_ heap: inout [Entry], from start: Int) {
+        var parent = start
+        while true {
+            let left = 2 * parent + 1
+            guard left < heap.count else { return }
+            let right = left + 1
+            let smaller = right < heap.count && heap[right].due < heap[left].due ? right : left
+            guard heap[smaller].due < heap[parent].due else { return }
+            heap.swapAt(parent, smaller)
+            parent = smaller
+        }
+    }
+}
