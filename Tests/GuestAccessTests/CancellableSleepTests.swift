@@ -50,7 +50,10 @@ struct CancellableSleepTests {
         await #expect(throws: CancellationError.self) { try await early.value }
     }
 
-    @Test("Sleeps cancelled at random moments around their start and their end each finish once: cancelled, or slept out")
+    @Test(
+        "Sleeps cancelled at random moments around their start and their end each finish once: cancelled, or slept out",
+        .timeLimit(.minutes(1))
+    )
     func cancellationRacesEndEachSleepOnce() async throws {
         var generator = SystemRandomNumberGenerator()
         let clock = ContinuousClock()
@@ -78,7 +81,10 @@ struct CancellableSleepTests {
         #expect(clock.now - start < .seconds(60))
     }
 
-    @Test("Sleeps of random lengths, started behind a ten-minute one, each end no earlier than asked and soon after")
+    @Test(
+        "Sleeps of random lengths, started behind a ten-minute one, each end no earlier than asked and soon after",
+        .timeLimit(.minutes(1))
+    )
     func sleepsEndInTimeBehindALongerOne() async throws {
         let long = Task { try await cancellableSleep(for: .seconds(600)) }
         defer { long.cancel() }
@@ -97,5 +103,38 @@ struct CancellableSleepTests {
         #expect(lateness.count == 300)
         #expect(lateness.allSatisfy { $0 >= .zero })
         #expect(lateness.allSatisfy { $0 < .seconds(5) })
+    }
+
+    @Test(
+        "Live sleeps end in time while thousands of others around them are cancelled and the queue is compacted",
+        .timeLimit(.minutes(1))
+    )
+    func liveSleepsSurviveCompaction() async throws {
+        let clock = ContinuousClock()
+        let lateness = try await withThrowingTaskGroup(of: Duration?.self) { group in
+            for index in 0..<3_300 {
+                if index.isMultiple(of: 11) {
+                    // 300 live sleeps.
+                    let asked = Duration.milliseconds(Int.random(in: 20...200))
+                    group.addTask {
+                        let start = clock.now
+                        try await cancellableSleep(for: asked)
+                        return clock.now - start - asked
+                    }
+                } else {
+                    // 3,000 cancelled ones, some due before the live ones: several compactions and stale arming.
+                    group.addTask {
+                        let sleeper = Task { try await cancellableSleep(for: .milliseconds(Int.random(in: 10...600_000))) }
+                        try? await Task.sleep(for: .milliseconds(Int.random(in: 0...5)))
+                        sleeper.cancel()
+                        _ = await sleeper.result
+                        return nil
+                    }
+                }
+            }
+            return try await group.compactMap { $0 }.reduce(into: [Duration]()) { $0.append($1) }
+        }
+        #expect(lateness.count == 300)
+        #expect(lateness.allSatisfy { $0 >= .zero && $0 < .seconds(5) })
     }
 }

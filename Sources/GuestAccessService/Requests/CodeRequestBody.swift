@@ -2,7 +2,7 @@ import Foundation
 public import GuestAccessCore
 
 /// `POST /v1/access-codes` and `…/verify` bodies, checked on their own bytes only.
-public struct CodeRequestBody: Codable, Sendable, Equatable, StrictlyKeyed {
+public struct CodeRequestBody: Codable, Sendable, Equatable, FlatStringBody {
     public static let knownKeys: Set<String> = ["orderNumber", "email", "code"]
 
     public let orderNumber: String
@@ -13,6 +13,12 @@ public struct CodeRequestBody: Codable, Sendable, Equatable, StrictlyKeyed {
         self.orderNumber = orderNumber
         self.email = email
         self.code = code
+    }
+
+    /// As `JSONDecoder` reads it: `orderNumber` and `email` required, `code` optional.
+    public init?(flatStrings fields: [String: String]) {
+        guard let orderNumber = fields["orderNumber"], let email = fields["email"] else { return nil }
+        self.init(orderNumber: orderNumber, email: email, code: fields["code"])
     }
 
     /// Refuses malformed input; nothing here looks at stored state, so the
