@@ -44,8 +44,6 @@ let package = Package(
             pkgConfig: "libcrypto",
             providers: [.apt(["libssl-dev"])]
         ),
-        /// glibc's allocator statistics, for the tests that count heap in use.
-        .systemLibrary(name: "CMalloc"),
         /// Primitives and the keyring: no knowledge of orders or HTTP.
         .target(
             name: "GuestAccessCrypto",
@@ -211,7 +209,7 @@ let package = Package(
             name: "GuestAccessTests",
             dependencies: [
                 "guest-access", "GuestAccessCLI", "GuestAccessServer", "GuestAccessHTTP", "GuestAccessService", "GuestAccessPolicy",
-                "GuestAccessClient", "GuestAccessPostgres", "GuestAccessPages", "CMalloc",
+                "GuestAccessClient", "GuestAccessPostgres", "GuestAccessPages",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),

@@ -36,6 +36,9 @@ final class SleepQueue: @unchecked Sendable {
         timer.activate()
     }
 
+    /// Heap entries and sleeps waiting, read together: tests hold the heap to the live sleeps.
+    var counts: (entries: Int, waiting: Int) { state.withLock { ($0.heap.count, $0.waiting.count) } }
+
     /// An id for one sleep, taken before its continuation exists, so a
     /// cancellation that comes first can name it.
     func reserve() -> UInt64 {
