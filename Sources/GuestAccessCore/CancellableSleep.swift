@@ -1,6 +1,3 @@
-import Dispatch
-import Synchronization
-
 /// Waits for `duration`, or throws `CancellationError` as soon as the task is
 /// cancelled, and in that case gives its place back at once.
 ///
