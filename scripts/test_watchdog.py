@@ -6,9 +6,11 @@ line-buffered through `stdbuf`). After --limit seconds it prints, to standard er
 
 - the tests that started and have not ended, from the log;
 - the process tree;
-- every thread's backtrace of each test process (`gdb`, when installed);
+- the pipes `swift test` reads and every process holding them open;
+- every thread's backtrace of each test process and of `swift test` (`gdb`, when installed);
 
-then kills the test processes, so `swift test` ends with a failure instead of running until CI's
+then kills the test processes (and, if `swift test` still waits, whatever holds its pipes, then
+`swift test` itself), so the run ends with a failure instead of running until CI's
 own time limit cuts it off with nothing to show. It exits at once, and does nothing, once the
 process given with --pid has ended.
 """
@@ -59,6 +61,35 @@ def alive(pid):
         return True
 
 
+def pipe_holders():
+    """For each pipe `swift test` reads (its test bundle's output), every process holding it open.
+
+    `swift test` reads the bundle's stdout and stderr through pipes and waits for them to close: a
+    process that inherited one keeps it waiting after the bundle has exited.
+    """
+    runners = subprocess.run(["pgrep", "-f", "swift-test"], capture_output=True, text=True).stdout.split()
+    pipes = {}
+    for pid in runners:
+        try:
+            for fd in os.listdir(f"/proc/{pid}/fd"):
+                target = os.readlink(f"/proc/{pid}/fd/{fd}")
+                if target.startswith("pipe:"):
+                    pipes.setdefault(target, [])
+        except OSError:
+            continue
+    for pid in filter(str.isdigit, os.listdir("/proc")):
+        try:
+            for fd in os.listdir(f"/proc/{pid}/fd"):
+                target = os.readlink(f"/proc/{pid}/fd/{fd}")
+                if target in pipes:
+                    with open(f"/proc/{pid}/cmdline", "rb") as cmdline:
+                        command = cmdline.read().replace(b"\0", b" ").decode(errors="replace")[:160]
+                    pipes[target].append(f"{pid} (fd {fd}): {command}")
+        except OSError:
+            continue
+    return pipes
+
+
 def report(limit, log_path):
     out = sys.stderr
     print(f"\nwatchdog: swift test still running after {limit} s; killing it.", file=out)
@@ -69,8 +100,14 @@ def report(limit, log_path):
     tree = subprocess.run(["ps", "-eo", "pid,ppid,etimes,pcpu,args", "--forest"], capture_output=True, text=True)
     for line in tree.stdout.splitlines():
         print("  " + line[:240], file=out)
+    print("watchdog: the pipes swift test reads, and who holds them:", file=out)
+    for pipe, holders in pipe_holders().items():
+        print(f"  {pipe}", file=out)
+        for holder in holders:
+            print(f"    {holder}", file=out)
     gdb = shutil.which("gdb")
-    for pid in test_processes():
+    runners = [int(pid) for pid in subprocess.run(["pgrep", "-f", "swift-test"], capture_output=True, text=True).stdout.split()]
+    for pid in test_processes() + runners:
         if not gdb:
             print(f"watchdog: no gdb for the backtraces of {pid}", file=out)
             continue
@@ -101,11 +138,23 @@ def main():
     if not alive(args.pid):
         return 0
     report(args.limit, args.log)
-    for pid in test_processes():
-        try:
-            os.kill(pid, signal.SIGKILL)
-        except ProcessLookupError:
-            pass
+    # The test bundle first; then whatever still holds the pipes `swift test` waits on; then `swift test`.
+    runners = subprocess.run(["pgrep", "-f", "swift-test"], capture_output=True, text=True).stdout.split()
+    steps = [
+        test_processes,
+        lambda: [int(h.split()[0]) for holders in pipe_holders().values() for h in holders if h.split()[0] not in runners],
+        lambda: [int(pid) for pid in runners],
+    ]
+    for victims in steps:
+        for pid in victims():
+            try:
+                os.kill(pid, signal.SIGKILL)
+            except ProcessLookupError:
+                pass
+        for _ in range(10):
+            if not alive(args.pid):
+                return 1
+            time.sleep(1)
     return 1
 
 
