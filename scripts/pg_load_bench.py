@@ -8,11 +8,15 @@ same run against the same server.
   swift build -c release --product guest-access
   swift build -c release --package-path Benchmarks --product baseline-server
   . scripts/postgres_test_server.sh && postgres_test_server
-  python3 scripts/pg_load_bench.py --duration 10 --connections 48 --replicas 1,3
+  python3 scripts/pg_load_bench.py --duration 10 --connections 48 --replicas 1,3 [--repeat 3]
 
 With N replicas, N wrk processes run at once, each with connections/N
 connections against its own replica (a load balancer's even spread): req/s is
-their sum, p50 the median of their p50s, p99 the largest of their p99s.
+their sum, p50 the median of their p50s, p99 the largest of their p99s. Around
+each run it also reads the CPU time (`/proc`) of the processes serving the
+route and of every PostgreSQL process: CPU per request, and the CPU ratio (the
+baseline's total per request over the route's), which depends less than req/s
+on how the two cores were shared during the run.
 Only ever targets 127.0.0.1. Never fails on a figure.
 """
 import argparse
@@ -72,6 +76,29 @@ def wrk_spread(urls, seconds, connections, lua):
     }
 
 
+def postgres_cpu_seconds():
+    """CPU seconds used so far by every PostgreSQL process (backends, background processes and, through
+    the postmaster's children's times, backends that have exited)."""
+    total = 0.0
+    tick = os.sysconf("SC_CLK_TCK")
+    for pid in filter(str.isdigit, os.listdir("/proc")):
+        try:
+            with open(f"/proc/{pid}/stat") as f:
+                stat = f.read()
+        except OSError:
+            continue
+        if not stat[stat.index("(") + 1:stat.rindex(")")].startswith("postgres"):
+            continue
+        fields = stat[stat.rindex(")") + 2:].split()
+        total += sum(int(fields[i]) for i in (11, 12, 13, 14)) / tick
+    return total
+
+
+def median(values):
+    ordered = sorted(values)
+    return ordered[len(ordered) // 2]
+
+
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--binary", default=os.path.join(ROOT, ".build/release/guest-access"))
@@ -82,6 +109,7 @@ def main():
     parser.add_argument("--replicas", default="1,3")
     parser.add_argument("--duration", type=int, default=10)
     parser.add_argument("--connections", type=int, default=48)
+    parser.add_argument("--repeat", type=int, default=1, help="rounds of the four runs; the table gives medians and ranges")
     args = parser.parse_args()
     if not shutil.which("wrk"):
         raise SystemExit("wrk not found: apt-get install wrk")
@@ -115,11 +143,12 @@ def main():
             psql(args.server, password, f"CREATE DATABASE {name}_base")
             database = f"postgres://{server.username}@{server.hostname}:{server.port}/{name}?sslmode=disable"
             base_port = load_bench.free_port()
-            baseline = subprocess.Popen(
+            baseline_process = subprocess.Popen(
                 [args.baseline, str(base_port), "postgres", f"{server.hostname}:{server.port}/{name}_base", server.username,
                  args.password_file], stdout=subprocess.DEVNULL, stderr=open(work + "/baseline.log", "a"))
-            processes.append(baseline)
+            processes.append(baseline_process)
             urls = []
+            replicas = []
             for index in range(count):
                 data = f"{work}/{name}-replica-{index}"
                 os.makedirs(data, mode=0o700)
@@ -131,6 +160,7 @@ def main():
                      "--mailer", "file:" + work + "/outbox.jsonl", "--log-level", "warning",
                      "--database", database, "--database-password-file", args.password_file],
                     stdout=subprocess.DEVNULL, stderr=open(f"{data}/service.log", "w")))
+                replicas.append(processes[-1].pid)
                 load_bench.wait_port(port)
                 urls.append(f"http://127.0.0.1:{port}")
             load_bench.wait_port(base_port)
@@ -143,12 +173,19 @@ def main():
                  LUA_MANY_ORDERS),
                 ("request code", [u + "/v1/access-codes" for u in urls], load_bench.LUA_POST % request_body),
             ]
-            baseline_rps = None
-            for label, targets, lua in runs:
-                result = wrk_spread(targets, args.duration, args.connections, lua)
-                baseline_rps = baseline_rps or result["rps"]
-                rows.append((count, label, result, result["rps"] / baseline_rps))
-                time.sleep(1)
+            for _ in range(args.repeat):
+                baseline = None
+                for label, targets, lua in runs:
+                    # CPU per request of the processes serving the route (the replicas, or the baseline) and of PostgreSQL.
+                    serving = [baseline_process.pid] if baseline is None else replicas
+                    before = (sum(load_bench.cpu_seconds(pid) for pid in serving), postgres_cpu_seconds())
+                    result = wrk_spread(targets, args.duration, args.connections, lua)
+                    after = (sum(load_bench.cpu_seconds(pid) for pid in serving), postgres_cpu_seconds())
+                    requests = max(result["requests"], 1)
+                    cpu = ((after[0] - before[0]) * 1e6 / requests, (after[1] - before[1]) * 1e6 / requests)
+                    baseline = baseline or (result["rps"], cpu[0] + cpu[1])
+                    rows.append((count, label, result, result["rps"] / baseline[0], cpu, baseline[1] / (cpu[0] + cpu[1])))
+                    time.sleep(1)
             for process in processes:
                 process.send_signal(signal.SIGTERM)
             for process in processes:
@@ -160,10 +197,22 @@ def main():
         print(f"\nwrk --latency, {args.connections} connections in all, {args.duration} s a run, loopback PostgreSQL "
               f"({args.server.split('@')[1].split('/')[0]}), {os.cpu_count()} cores shared by the server, the replicas and wrk, "
               f"{time.strftime('%Y-%m-%d')}\n")
-        print("| replicas | route | req/s | ratio to the commit baseline | p50 ms | p99 ms | non-2xx |")
-        print("|---:|---|---:|---:|---:|---:|---:|")
-        for count, label, r, ratio in rows:
-            print(f"| {count} | {label} | {r['rps']:.0f} | {ratio:.2f} | {r['p50']:.2f} | {r['p99']:.2f} | {r['non2xx']} |")
+        rounds = f"medians of {args.repeat} rounds (range), " if args.repeat > 1 else ""
+        print(f"{rounds}CPU µs per request of the serving processes and of PostgreSQL; CPU ratio: the baseline's total "
+              "per request over the route's\n")
+        print("| replicas | route | req/s | ratio to the commit baseline | p50 ms | p99 ms | non-2xx | CPU µs serving / PostgreSQL | CPU ratio |")
+        print("|---:|---|---:|---:|---:|---:|---:|---:|---:|")
+        keys = list(dict.fromkeys((count, label) for count, label, *_ in rows))
+        for key in keys:
+            group = [row for row in rows if row[:2] == key]
+            ratios = [row[3] for row in group]
+            ratio = f"{median(ratios):.2f}" + (f" ({min(ratios):.2f}–{max(ratios):.2f})" if len(group) > 1 else "")
+            cpu_ratios = [row[5] for row in group]
+            cpu_ratio = f"{median(cpu_ratios):.2f}" + (f" ({min(cpu_ratios):.2f}–{max(cpu_ratios):.2f})" if len(group) > 1 else "")
+            print(f"| {key[0]} | {key[1]} | {median(row[2]['rps'] for row in group):.0f} | {ratio} | "
+                  f"{median(row[2]['p50'] for row in group):.2f} | {median(row[2]['p99'] for row in group):.2f} | "
+                  f"{median(row[2]['non2xx'] for row in group)} | "
+                  f"{median(row[4][0] for row in group):.0f} / {median(row[4][1] for row in group):.0f} | {cpu_ratio} |")
     finally:
         for process in processes:
             process.kill()

@@ -2,13 +2,16 @@ import Foundation
 
 /// Rules for email addresses: what is accepted, how two are compared, how one is shown.
 public enum EmailAddress {
+    /// Characters that would let an address break out of a header or a list.
+    static let forbidden: Set<Unicode.Scalar> = ["<", ">", ",", ";", "\"", "\\", "(", ")", "[", "]", ":"]
+
     /// RFC 5321 path limit.
     public static let maxLength = 254
     public static let maxLocalLength = 64
 
     /// Trimmed, Unicode NFC, lower-cased: the form two addresses are compared in.
     public static func normalized(_ email: String) -> String {
-        email.trimmingCharacters(in: .whitespaces).precomposedStringWithCanonicalMapping.lowercased()
+        email.trimmingSpacesAndTabs.precomposedIfNeeded.lowercased()
     }
 
     /// One `@`, a 1–64 byte local part, a dotted or single-label domain of
@@ -16,10 +19,13 @@ public enum EmailAddress {
     /// Unicode (IDN, SMTPUTF8) is accepted.
     public static func isAcceptable(_ email: String) -> Bool {
         guard email.utf8.count <= maxLength else { return false }
-        let forbidden: Set<Unicode.Scalar> = ["<", ">", ",", ";", "\"", "\\", "(", ")", "[", "]", ":"]
         for scalar in email.unicodeScalars {
-            if scalar.properties.isWhitespace || scalar.properties.generalCategory == .control
-                || scalar.properties.generalCategory == .format || forbidden.contains(scalar)
+            if scalar.isASCII {
+                // ASCII's whitespace (tab to carriage return, space) and controls are below `!`, with DEL;
+                // ASCII has no format characters.
+                if scalar.value < 0x21 || scalar.value == 0x7F || forbidden.contains(scalar) { return false }
+            } else if scalar.properties.isWhitespace || scalar.properties.generalCategory == .control
+                || scalar.properties.generalCategory == .format
             {
                 return false
             }

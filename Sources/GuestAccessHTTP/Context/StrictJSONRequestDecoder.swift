@@ -38,6 +38,8 @@ public struct StrictJSONRequestDecoder: RequestDecoder {
     /// `application/json`, optionally with `charset=utf-8`, and nothing else.
     static func isJSON(_ value: String?) -> Bool {
         guard let value else { return false }
+        // The usual header, exactly: the general reading below gives the same answer, through Foundation.
+        if value == "application/json" { return true }
         let parts = value.split(separator: ";").map { $0.trimmingCharacters(in: .whitespaces).lowercased() }
         guard parts.first == "application/json" else { return false }
         return parts.dropFirst().allSatisfy { $0 == "charset=utf-8" || $0 == "charset=\"utf-8\"" }

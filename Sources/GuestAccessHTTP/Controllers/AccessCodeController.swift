@@ -15,7 +15,7 @@ public struct AccessCodeController<Stores: GuestAccessStores, Provider: OrderDet
             .post("/access-codes/verify", use: verify)
     }
 
-    @Sendable func request(_ request: Request, context: AppRequestContext) async throws -> EditedResponse<Accepted> {
+    @Sendable func request(_ request: Request, context: AppRequestContext) async throws -> Accepted {
         let body = try await request.decode(as: CodeRequestBody.self, context: context)
         do {
             try await app.requestCode(
@@ -27,7 +27,7 @@ public struct AccessCodeController<Stores: GuestAccessStores, Provider: OrderDet
         } catch {
             throw APIError(error)
         }
-        return EditedResponse(status: .accepted, response: Accepted())
+        return Accepted()
     }
 
     @Sendable func verify(_ request: Request, context: AppRequestContext) async throws -> VerifyResponse {

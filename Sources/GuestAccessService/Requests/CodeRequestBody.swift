@@ -25,7 +25,7 @@ public struct CodeRequestBody: Codable, Sendable, Equatable, FlatStringBody {
     /// refusal depends only on the request's bytes.
     public func validate(requireCode: Bool) throws(RequestBodyError) {
         guard OrderNumber.isWellFormed(orderNumber) else { throw RequestBodyError("orderNumber is not well-formed.") }
-        guard EmailAddress.isAcceptable(email.trimmingCharacters(in: .whitespaces)) else {
+        guard EmailAddress.isAcceptable(email.trimmingSpacesAndTabs) else {
             throw RequestBodyError("email is not a valid address.")
         }
         if requireCode {
