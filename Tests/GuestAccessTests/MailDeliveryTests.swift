@@ -197,9 +197,10 @@ struct MailDeliveryTests {
     )
     func smtpRefusesThenStalls() async throws {
         TestLogs.start()
-        // Attempt 1: 550 at RCPT. Attempt 2: held 6 s, past the 1 s timeout (the server drops it when we hang up). Attempt 3: accepted.
-        let sink = try await SMTPSink(options: ["--reject-first", "1", "--stall-first", "1", "--stall-seconds", "6"])
-        let policy = TestEnvironment.fastPolicy.with { $0.mail.timeoutSeconds = 1 }
+        // Attempt 1: 550 at RCPT. Attempt 2: held 10 s, past the 3 s timeout (the server drops it when we hang up). Attempt 3:
+        // accepted. (With a 1 s timeout, a loaded CI machine let accepted attempts time out too, until the attempts ran out.)
+        let sink = try await SMTPSink(options: ["--reject-first", "1", "--stall-first", "1", "--stall-seconds", "10"])
+        let policy = TestEnvironment.fastPolicy.with { $0.mail.timeoutSeconds = 3 }
         let env = try TestEnvironment(policy: policy)
         let app = try await buildApplication(
             reader: env.reader([Setting.mailer.key: "smtp://127.0.0.1:\(sink.port)", Setting.smtpAllowPlaintext.key: "true"])

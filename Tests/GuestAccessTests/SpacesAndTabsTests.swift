@@ -98,6 +98,29 @@ struct SpacesAndTabsTests {
         #expect(trimmed > 5_000 && accepted > 1_000, "trimmed \(trimmed), accepted \(accepted)")
     }
 
+    @Test("Every ASCII character alone, at either end and inside an address gets Foundation's answers")
+    func everyASCIICharacter() {
+        var accepted = 0
+        for value in UInt8(0)..<0x80 {
+            let character = String(UnicodeScalar(value))
+            for text in [
+                character, character + "a", "a" + character, character + "jane@example.com", "jane@example.com" + character,
+                "ja" + character + "ne@example.com", "jane@exa" + character + "mple.com",
+            ] {
+                #expect(text.trimmingSpacesAndTabs.utf8.elementsEqual(text.trimmingCharacters(in: .whitespaces).utf8), "\(value)")
+                #expect(EmailAddress.isAcceptable(text) == Self.referenceAcceptable(text), "\(value): \(text.debugDescription)")
+                #expect(
+                    EmailAddress.normalized(text).utf8.elementsEqual(
+                        text.trimmingCharacters(in: .whitespaces).precomposedStringWithCanonicalMapping.lowercased().utf8
+                    ),
+                    "\(value)"
+                )
+                if Self.referenceAcceptable(text) { accepted += 1 }
+            }
+        }
+        #expect(accepted > 100)
+    }
+
     @Test("The content-type check agrees with its general reading, shortcut or not")
     func contentType() {
         var random = SeededGenerator(seed: 7)
