@@ -61,36 +61,71 @@ def alive(pid):
         return True
 
 
-def pipe_holders():
-    """For each pipe `swift test` reads (its test bundle's output), every process holding it open.
-
-    `swift test` reads the bundle's stdout and stderr through pipes and waits for them to close: a
-    process that inherited one keeps it waiting after the bundle has exited.
-    """
-    runners = subprocess.run(["pgrep", "-f", "swift-test"], capture_output=True, text=True).stdout.split()
-    pipes = {}
-    for pid in runners:
+def ancestors(pid):
+    """The process's parent, its parent's parent, and so on."""
+    chain = []
+    while pid > 1:
         try:
-            for fd in os.listdir(f"/proc/{pid}/fd"):
-                target = os.readlink(f"/proc/{pid}/fd/{fd}")
-                if target.startswith("pipe:"):
-                    pipes.setdefault(target, [])
+            with open(f"/proc/{pid}/stat") as f:
+                pid = int(f.read().rsplit(")", 1)[1].split()[1])
+        except (OSError, ValueError, IndexError):
+            break
+        chain.append(pid)
+    return chain
+
+
+def pipes_of(pid, fds=None):
+    """The pipes among the process's descriptors (all, or those in `fds`)."""
+    found = set()
+    try:
+        names = os.listdir(f"/proc/{pid}/fd")
+    except OSError:
+        return found
+    for fd in names:
+        if fds is not None and int(fd) not in fds:
+            continue
+        try:
+            target = os.readlink(f"/proc/{pid}/fd/{fd}")
         except OSError:
             continue
+        if target.startswith("pipe:"):
+            found.add(target)
+    return found
+
+
+def bundle_pipes(runners):
+    """The pipes `swift test` reads the test bundles' stdout and stderr from, and waits on: the bundles'
+    descriptors 1 and 2 while they run; once none runs, `swift test`'s own pipes beyond its standard
+    streams that no process it descends from holds (those lead to whatever runs CI)."""
+    pipes = set()
+    for pid in test_processes():
+        pipes |= pipes_of(pid, {1, 2})
+    if pipes:
+        return pipes
+    for runner in runners:
+        inherited = set().union(*(pipes_of(parent) for parent in ancestors(runner)))
+        pipes |= {pipe for pipe in pipes_of(runner) - pipes_of(runner, {0, 1, 2}) if pipe not in inherited}
+    return pipes
+
+
+def pipe_holders(pipes):
+    """Every process holding one of `pipes` open: one that inherited a bundle's output keeps `swift test`
+    waiting after the bundle has exited."""
+    holders = {pipe: [] for pipe in pipes}
     for pid in filter(str.isdigit, os.listdir("/proc")):
         try:
             for fd in os.listdir(f"/proc/{pid}/fd"):
                 target = os.readlink(f"/proc/{pid}/fd/{fd}")
-                if target in pipes:
+                if target in holders:
                     with open(f"/proc/{pid}/cmdline", "rb") as cmdline:
                         command = cmdline.read().replace(b"\0", b" ").decode(errors="replace")[:160]
-                    pipes[target].append(f"{pid} (fd {fd}): {command}")
+                    holders[target].append((int(pid), f"{pid} (fd {fd}): {command}"))
         except OSError:
             continue
-    return pipes
+    return holders
 
 
-def report(limit, log_path):
+def report(limit, log_path, pipes):
     out = sys.stderr
     print(f"\nwatchdog: swift test still running after {limit} s; killing it.", file=out)
     print("watchdog: tests started and not ended:", file=out)
@@ -100,10 +135,10 @@ def report(limit, log_path):
     tree = subprocess.run(["ps", "-eo", "pid,ppid,etimes,pcpu,args", "--forest"], capture_output=True, text=True)
     for line in tree.stdout.splitlines():
         print("  " + line[:240], file=out)
-    print("watchdog: the pipes swift test reads, and who holds them:", file=out)
-    for pipe, holders in pipe_holders().items():
+    print("watchdog: the pipes swift test reads the test bundle's output from, and who holds them:", file=out)
+    for pipe, holders in pipe_holders(pipes).items():
         print(f"  {pipe}", file=out)
-        for holder in holders:
+        for _, holder in holders:
             print(f"    {holder}", file=out)
     gdb = shutil.which("gdb")
     runners = [int(pid) for pid in subprocess.run(["pgrep", "-f", "swift-test"], capture_output=True, text=True).stdout.split()]
@@ -137,13 +172,14 @@ def main():
         time.sleep(2)
     if not alive(args.pid):
         return 0
-    report(args.limit, args.log)
-    # The test bundle first; then whatever still holds the pipes `swift test` waits on; then `swift test`.
-    runners = subprocess.run(["pgrep", "-f", "swift-test"], capture_output=True, text=True).stdout.split()
+    runners = [int(pid) for pid in subprocess.run(["pgrep", "-f", "swift-test"], capture_output=True, text=True).stdout.split()]
+    pipes = bundle_pipes(runners)
+    report(args.limit, args.log, pipes)
+    # The test bundle first; then whatever else holds its output pipes; then `swift test`.
     steps = [
         test_processes,
-        lambda: [int(h.split()[0]) for holders in pipe_holders().values() for h in holders if h.split()[0] not in runners],
-        lambda: [int(pid) for pid in runners],
+        lambda: [pid for holders in pipe_holders(pipes).values() for pid, _ in holders if pid not in runners],
+        lambda: runners,
     ]
     for victims in steps:
         for pid in victims():
