@@ -1,11 +1,12 @@
 import Dispatch
 import Synchronization
 
-/// Every pending `cancellableSleep`, due times in a min-heap, behind one
-/// dispatch timer armed for the earliest. A cancelled sleep is resumed and
-/// forgotten at once; its heap entry (16 bytes) is skipped when it comes up,
-/// and the heap is rebuilt from the live entries once the dead ones outnumber
-/// them, so memory follows the sleeps still waiting.
+/// Every pending `cancellableSleep` and `DelayedAction`, due times in a
+/// min-heap, behind one dispatch timer armed for the earliest. A cancelled
+/// sleep is resumed (a cancelled action dropped) and forgotten at once; its
+/// heap entry (16 bytes) is skipped when it comes up, and the heap is rebuilt
+/// from the live entries once the dead ones outnumber them, so memory follows
+/// what is still waiting.
 final class SleepQueue: @unchecked Sendable {
     // @unchecked: `timer` is a dispatch source, which is safe to use from any thread; everything else is in `state`.
 
@@ -16,9 +17,15 @@ final class SleepQueue: @unchecked Sendable {
         let id: UInt64
     }
 
+    /// What a due entry wakes: a sleeping task, or an action run on the queue's thread.
+    private enum Waiter {
+        case sleeper(CheckedContinuation<Void, any Error>)
+        case action(@Sendable () -> Void)
+    }
+
     private struct State {
         var heap: [Entry] = []
-        var waiting: [UInt64: CheckedContinuation<Void, any Error>] = [:]
+        var waiting: [UInt64: Waiter] = [:]
         /// Sleeps reserved and not yet waiting, and those of them already cancelled.
         var reserved: Set<UInt64> = []
         var cancelledEarly: Set<UInt64> = []
@@ -39,7 +46,7 @@ final class SleepQueue: @unchecked Sendable {
     /// Heap entries and sleeps waiting, read together: tests hold the heap to the live sleeps.
     var counts: (entries: Int, waiting: Int) { state.withLock { ($0.heap.count, $0.waiting.count) } }
 
-    /// An id for one sleep, taken before its continuation exists, so a
+    /// An id for one sleep or action, taken before it waits, so a
     /// cancellation that comes first can name it.
     func reserve() -> UInt64 {
         state.withLock { state in
@@ -49,26 +56,36 @@ final class SleepQueue: @unchecked Sendable {
         }
     }
 
+    /// Resumes `continuation` after `duration`, or with `CancellationError` once `id` is cancelled.
     func wait(_ id: UInt64, _ continuation: CheckedContinuation<Void, any Error>, for duration: Duration) {
+        if !enqueue(id, .sleeper(continuation), for: duration) { continuation.resume(throwing: CancellationError()) }
+    }
+
+    /// Runs `action` on the queue's thread after `duration`, unless `id` is cancelled first.
+    func schedule(_ id: UInt64, for duration: Duration, _ action: @escaping @Sendable () -> Void) {
+        _ = enqueue(id, .action(action), for: duration)
+    }
+
+    /// Whether `waiter` now waits: false when `id` was cancelled before it came.
+    private func enqueue(_ id: UInt64, _ waiter: Waiter, for duration: Duration) -> Bool {
         let due = DispatchTime.now().uptimeNanoseconds &+ Self.nanoseconds(duration)
-        let cancelled = state.withLock { state -> Bool in
+        return state.withLock { state -> Bool in
             state.reserved.remove(id)
-            if state.cancelledEarly.remove(id) != nil { return true }
-            state.waiting[id] = continuation
+            if state.cancelledEarly.remove(id) != nil { return false }
+            state.waiting[id] = waiter
             Self.push(Entry(due: due, id: id), onto: &state.heap)
             if due < state.armedFor {
                 state.armedFor = due
                 timer.schedule(deadline: DispatchTime(uptimeNanoseconds: due))
             }
-            return false
+            return true
         }
-        if cancelled { continuation.resume(throwing: CancellationError()) }
     }
 
     func cancel(_ id: UInt64) {
-        let continuation = state.withLock { state -> CheckedContinuation<Void, any Error>? in
-            guard let continuation = state.waiting.removeValue(forKey: id) else {
-                // Not waiting yet, or already resumed by the timer (then there is nothing to do).
+        let waiter = state.withLock { state -> Waiter? in
+            guard let waiter = state.waiting.removeValue(forKey: id) else {
+                // Not waiting yet, or already woken by the timer (then there is nothing to do).
                 if state.reserved.contains(id) { state.cancelledEarly.insert(id) }
                 return nil
             }
@@ -76,25 +93,30 @@ final class SleepQueue: @unchecked Sendable {
                 state.heap = state.heap.filter { state.waiting[$0.id] != nil }
                 Self.heapify(&state.heap)
             }
-            return continuation
+            return waiter
         }
-        continuation?.resume(throwing: CancellationError())
+        if case .sleeper(let continuation) = waiter { continuation.resume(throwing: CancellationError()) }
     }
 
-    /// Resumes every sleep that is due and arms the timer for the next live one.
+    /// Wakes everything that is due and arms the timer for the next live entry.
     private func fire() {
-        let due = state.withLock { state -> [CheckedContinuation<Void, any Error>] in
+        let due = state.withLock { state -> [Waiter] in
             let now = DispatchTime.now().uptimeNanoseconds
-            var due: [CheckedContinuation<Void, any Error>] = []
+            var due: [Waiter] = []
             while let first = state.heap.first, first.due <= now || state.waiting[first.id] == nil {
                 Self.popFirst(&state.heap)
-                if let continuation = state.waiting.removeValue(forKey: first.id) { due.append(continuation) }
+                if let waiter = state.waiting.removeValue(forKey: first.id) { due.append(waiter) }
             }
             state.armedFor = state.heap.first?.due ?? .max
             timer.schedule(deadline: state.heap.isEmpty ? .distantFuture : DispatchTime(uptimeNanoseconds: state.armedFor))
             return due
         }
-        for continuation in due { continuation.resume() }
+        for waiter in due {
+            switch waiter {
+            case .sleeper(let continuation): continuation.resume()
+            case .action(let action): action()
+            }
+        }
     }
 
     /// Whole nanoseconds, at least zero, at most 2^30 seconds (about 34 years).

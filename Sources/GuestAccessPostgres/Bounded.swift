@@ -10,17 +10,17 @@ import Synchronization
 func bounded<T: Sendable>(_ limit: Duration, _ operation: @escaping @Sendable () async throws -> T) async throws -> T {
     try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<T, any Error>) in
         let once = Once(continuation)
+        // A delayed action, not a task that sleeps: one task per operation instead of three.
+        let timer = DelayedAction()
         let work = Task {
-            do { once.resume(with: .success(try await operation())) } catch { once.resume(with: .failure(error)) }
-        }
-        let timer = Task {
-            try? await cancellableSleep(for: limit)
-            if once.resume(with: .failure(TimedOut())) { work.cancel() }
-        }
-        // The timer ends with the work, not `limit` later.
-        Task {
-            _ = await work.result
+            let result: Result<T, any Error>
+            do { result = .success(try await operation()) } catch { result = .failure(error) }
+            // The timer ends with the work, not `limit` later.
             timer.cancel()
+            once.resume(with: result)
+        }
+        timer.start(after: limit) {
+            if once.resume(with: .failure(TimedOut())) { work.cancel() }
         }
     }
 }

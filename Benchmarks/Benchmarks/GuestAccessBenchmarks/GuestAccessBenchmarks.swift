@@ -60,6 +60,12 @@ let benchmarks: @Sendable () -> Void = {
         }
     }
 
+    Benchmark("deadline met (withDeadline around an operation that returns at once)") { benchmark async in
+        for index in benchmark.scaledIterations {
+            blackHole(try? await withDeadline(.seconds(10)) { index })
+        }
+    }
+
     Benchmark("email mask") { benchmark in
         for _ in benchmark.scaledIterations {
             blackHole(EmailMask.mask("jane.doe@example.com"))

@@ -1,0 +1,23 @@
+/// Runs an action once after a delay, unless it is cancelled first — on the
+/// sleep queue, without a task of its own.
+///
+/// `withDeadline` and the PostgreSQL operation bound used to start a task
+/// whose only work was to sleep (and one more to cancel that sleep): two or
+/// three tasks per request body and per database operation. A delayed action
+/// is a heap entry behind `SleepQueue`'s one timer. `cancel` may come before
+/// `start`; the action then never runs. The action runs on the queue's
+/// thread, so it must be short: resume a continuation, cancel a task.
+public struct DelayedAction: Sendable {
+    private let id: UInt64
+
+    /// Reserves the action's place, so that a `cancel` from another task may come before `start`.
+    public init() { id = SleepQueue.shared.reserve() }
+
+    /// Runs `action` after `duration` unless `cancel` came first. Call it once.
+    public func start(after duration: Duration, _ action: @escaping @Sendable () -> Void) {
+        SleepQueue.shared.schedule(id, for: duration, action)
+    }
+
+    /// Drops the action if it has not run; after it ran, does nothing.
+    public func cancel() { SleepQueue.shared.cancel(id) }
+}
