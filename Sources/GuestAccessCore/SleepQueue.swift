@@ -46,6 +46,12 @@ final class SleepQueue: @unchecked Sendable {
     /// Heap entries and sleeps waiting, read together: tests hold the heap to the live sleeps.
     var counts: (entries: Int, waiting: Int) { state.withLock { ($0.heap.count, $0.waiting.count) } }
 
+    /// Whether the queue still holds anything of `id` (waiting, reserved or cancelled early): tests hold every
+    /// finished sleep and action to leaving nothing behind.
+    func holds(_ id: UInt64) -> Bool {
+        state.withLock { $0.waiting[id] != nil || $0.reserved.contains(id) || $0.cancelledEarly.contains(id) }
+    }
+
     /// An id for one sleep or action, taken before it waits, so a
     /// cancellation that comes first can name it.
     func reserve() -> UInt64 {
@@ -89,10 +95,7 @@ final class SleepQueue: @unchecked Sendable {
                 if state.reserved.contains(id) { state.cancelledEarly.insert(id) }
                 return nil
             }
-            if state.heap.count > 2 * state.waiting.count + 1024 {
-                state.heap = state.heap.filter { state.waiting[$0.id] != nil }
-                Self.heapify(&state.heap)
-            }
+            Self.compactIfMostlyDead(&state)
             return waiter
         }
         if case .sleeper(let continuation) = waiter { continuation.resume(throwing: CancellationError()) }
@@ -107,6 +110,7 @@ final class SleepQueue: @unchecked Sendable {
                 Self.popFirst(&state.heap)
                 if let waiter = state.waiting.removeValue(forKey: first.id) { due.append(waiter) }
             }
+            Self.compactIfMostlyDead(&state)
             state.armedFor = state.heap.first?.due ?? .max
             timer.schedule(deadline: state.heap.isEmpty ? .distantFuture : DispatchTime(uptimeNanoseconds: state.armedFor))
             return due
@@ -117,6 +121,15 @@ final class SleepQueue: @unchecked Sendable {
             case .action(let action): action()
             }
         }
+    }
+
+    /// Rebuilds the heap from the live entries once the dead ones outnumber
+    /// them (and 1,024): afterwards, and so after every change, the heap holds
+    /// at most twice the waiting entries plus 1,024.
+    private static func compactIfMostlyDead(_ state: inout State) {
+        guard state.heap.count > 2 * state.waiting.count + 1024 else { return }
+        state.heap = state.heap.filter { state.waiting[$0.id] != nil }
+        heapify(&state.heap)
     }
 
     /// Whole nanoseconds, at least zero, at most 2^30 seconds (about 34 years).

@@ -47,8 +47,16 @@ struct FlatJSONObjectTests {
         var generator = SystemRandomNumberGenerator()
         var takenByShortcut = 0
         var accepted = 0
-        for _ in 0..<20_000 {
-            let bytes = Self.randomBody(&generator)
+        for index in 0..<20_000 {
+            // One body in fifty is valid but not plain (an escaped character), so that the general path's acceptances
+            // do not rest on the rare random body that happens to be one.
+            let bytes =
+                index.isMultiple(of: 50)
+                ? Array(
+                    #"{"orderNumber":"ORD-2026-0042","email":"jane\\#(["u002e", "u002E", "/"].randomElement(using: &generator)!)doe@example.com"}"#
+                        .utf8
+                )
+                : Self.randomBody(&generator)
             let general = Result { () throws(RequestBodyError) in try StrictJSON.decodeInGeneral(CodeRequestBody.self, from: bytes) }
             let decoded = Result { () throws(RequestBodyError) in try StrictJSON.decode(CodeRequestBody.self, from: bytes) }
             if let fields = FlatJSONObject.fields(bytes, known: CodeRequestBody.knownKeys), CodeRequestBody(flatStrings: fields) != nil {
