@@ -19,7 +19,7 @@ public struct DelayedAction: Sendable {
     /// Reserves the action's place, so that a `cancel` from another task may come before `start`.
     public init() { id = SleepQueue.shared.reserve() }
 
-    /// Runs `action` after `duration` unless `cancel` came first. Call it exactly once.
+    /// Runs `action` after `duration` unless `cancel` came first. Call it exactly once (a second call traps).
     public func start(after duration: Duration, _ action: @escaping @Sendable () -> Void) {
         SleepQueue.shared.schedule(id, for: duration, action)
     }

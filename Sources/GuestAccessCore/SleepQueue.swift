@@ -76,7 +76,7 @@ final class SleepQueue: @unchecked Sendable {
     private func enqueue(_ id: UInt64, _ waiter: Waiter, for duration: Duration) -> Bool {
         let due = DispatchTime.now().uptimeNanoseconds &+ Self.nanoseconds(duration)
         return state.withLock { state -> Bool in
-            state.reserved.remove(id)
+            precondition(state.reserved.remove(id) != nil, "a sleep or delayed action started twice, or never reserved")
             if state.cancelledEarly.remove(id) != nil { return false }
             state.waiting[id] = waiter
             Self.push(Entry(due: due, id: id), onto: &state.heap)

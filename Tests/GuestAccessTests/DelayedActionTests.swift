@@ -111,13 +111,16 @@ struct DelayedActionTests {
     func cancelledCallerCancelsTheOperation() async {
         let clock = ContinuousClock()
         let start = clock.now
+        let started = Atomic<Bool>(false)
         let caller = Task {
             try await withDeadline(.seconds(600)) {
+                started.store(true, ordering: .sequentiallyConsistent)
                 try await Task.sleep(for: .seconds(30))
                 return 0
             }
         }
-        try? await Task.sleep(for: .milliseconds(20))
+        // Cancelled once the operation runs, so the cancellation reaches it through the handler, not the entry check.
+        try? await waitUntil("the operation started", timeout: .seconds(20)) { started.load(ordering: .sequentiallyConsistent) }
         caller.cancel()
         await #expect(throws: CancellationError.self) { try await caller.value }
         #expect(clock.now - start < .seconds(25))
@@ -140,13 +143,14 @@ struct DelayedActionTests {
 
     @Test(
         "An operation that ends before its deadline keeps its result, however late its caller resumes",
-        .timeLimit(.minutes(2))
+        .timeLimit(.minutes(3))
     )
     func endedOperationWinsOverALateCaller() async throws {
-        // The caller runs on a serial queue of its own; the operation returns at once after putting a one-second block
-        // on that queue, so the caller resumes only after it, long after the 200 ms deadline passed. A round counts
-        // when the operation did end before the deadline (the suite's other tests may keep the cooperative threads,
-        // where it runs, busy for longer).
+        // The caller runs on a serial queue of its own. The operation naps 50 ms (so the caller is waiting for it),
+        // puts a four-second block on the caller's queue and returns: the caller resumes only after the block, long
+        // after the two-second deadline passed. A round counts when the operation ended well before the deadline and
+        // the caller resumed after it (the suite's other tests may keep the cooperative threads, where the operation
+        // runs, busy for seconds).
         let executor = QueueExecutor()
         let clock = ContinuousClock()
         var conclusive = 0
@@ -156,8 +160,11 @@ struct DelayedActionTests {
             let outcome = await withTaskExecutorPreference(executor) { () -> Result<Int, any Error> in
                 do {
                     return .success(
-                        try await withDeadline(.milliseconds(200)) { () -> Int in
-                            executor.queue.async { usleep(1_000_000) }
+                        try await withDeadline(.seconds(2)) { () -> Int in
+                            await withCheckedContinuation { nap in
+                                DispatchQueue.global().asyncAfter(deadline: .now() + .milliseconds(50)) { nap.resume() }
+                            }
+                            executor.queue.async { usleep(4_000_000) }
                             endedAt.withLock { $0 = clock.now }
                             return 7
                         }
@@ -166,11 +173,14 @@ struct DelayedActionTests {
                     return .failure(error)
                 }
             }
-            guard let ended = endedAt.withLock({ $0 }), ended - start < .milliseconds(150) else { continue }
+            let returned = clock.now
+            guard let ended = endedAt.withLock({ $0 }), ended - start < .seconds(1), returned - start > .seconds(2) else {
+                continue
+            }
             conclusive += 1
             #expect((try? outcome.get()) == 7, "an operation that ended in time lost to its deadline: \(outcome)")
         }
-        #expect(conclusive > 0, "in ten rounds the operation never ended before its deadline")
+        #expect(conclusive > 0, "in ten rounds the operation never ended well before its deadline")
     }
 
     @Test("An operation's own error comes back through its deadline, and the deadline's place is given back")
