@@ -213,6 +213,11 @@ def main():
                   f"{median(row[2]['p50'] for row in group):.2f} | {median(row[2]['p99'] for row in group):.2f} | "
                   f"{median(row[2]['non2xx'] for row in group)} | "
                   f"{median(row[4][0] for row in group):.0f} / {median(row[4][1] for row in group):.0f} | {cpu_ratio} |")
+        if args.repeat > 1:
+            print("\nratio to the commit baseline, round by round (req/s; CPU):\n")
+            for key in keys:
+                group = [row for row in rows if row[:2] == key]
+                print(f"- {key[0]} × {key[1]}: " + ", ".join(f"{row[3]:.2f}; {row[5]:.2f}" for row in group))
     finally:
         for process in processes:
             process.kill()
