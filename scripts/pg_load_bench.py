@@ -8,7 +8,7 @@ same run against the same server.
   swift build -c release --product guest-access
   swift build -c release --package-path Benchmarks --product baseline-server
   . scripts/postgres_test_server.sh && postgres_test_server
-  python3 scripts/pg_load_bench.py --duration 10 --connections 48 --replicas 1,3 [--repeat 3]
+  python3 scripts/pg_load_bench.py --duration 10 --connections 48 --replicas 1,3 [--repeat 3] [--only "request code"]
 
 With N replicas, N wrk processes run at once, each with connections/N
 connections against its own replica (a load balancer's even spread): req/s is
@@ -110,6 +110,8 @@ def main():
     parser.add_argument("--duration", type=int, default=10)
     parser.add_argument("--connections", type=int, default=48)
     parser.add_argument("--repeat", type=int, default=1, help="rounds of the four runs; the table gives medians and ranges")
+    parser.add_argument("--only", action="append", default=[],
+                        help="run only the routes whose label contains this word (repeatable), beside the baseline")
     args = parser.parse_args()
     if not shutil.which("wrk"):
         raise SystemExit("wrk not found: apt-get install wrk")
@@ -173,6 +175,8 @@ def main():
                  LUA_MANY_ORDERS),
                 ("request code", [u + "/v1/access-codes" for u in urls], load_bench.LUA_POST % request_body),
             ]
+            # The baseline always runs first in a round; --only keeps the routes whose label contains a given word.
+            runs = runs[:1] + [run for run in runs[1:] if not args.only or any(word in run[0] for word in args.only)]
             for _ in range(args.repeat):
                 baseline = None
                 for label, targets, lua in runs:
