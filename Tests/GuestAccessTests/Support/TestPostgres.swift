@@ -1,9 +1,10 @@
 import Foundation
 import GuestAccessCrypto
-import GuestAccessPostgres
 import Logging
 import NIOSSL
 import PostgresNIO
+
+@testable import GuestAccessPostgres
 
 /// The tests' PostgreSQL server, started by `scripts/test` and `.ci/run`
 /// (`scripts/postgres_test_server.sh`), which export where it is. Each test
@@ -63,8 +64,23 @@ enum TestPostgres {
     }
 
     /// Runs `body` on a connection of its own to the database at `url`.
+    ///
+    /// Bounded like the service's own store operations (`bounded`, 30 s): a test's read that meets a server
+    /// being stopped may otherwise never return. One did: a watcher's read during the TLS server's stop left
+    /// "PostgreSQL restarted under load" waiting for it with every task suspended and no socket open, until CI's
+    /// time ran out.
     @discardableResult
-    static func withConnection<T: Sendable>(_ url: String, _ body: (PostgresConnection) async throws -> T) async throws -> T {
+    static func withConnection<T: Sendable>(
+        _ url: String,
+        _ body: @escaping @Sendable (PostgresConnection) async throws -> T
+    ) async throws -> T {
+        try await bounded(.seconds(30)) { try await unboundedConnection(url, body) }
+    }
+
+    private static func unboundedConnection<T: Sendable>(
+        _ url: String,
+        _ body: @Sendable (PostgresConnection) async throws -> T
+    ) async throws -> T {
         let settings = try PostgresSettings(url: url)
         let connection = try await PostgresConnection.connect(
             configuration: .init(
