@@ -13,8 +13,22 @@ import PostgresNIO
 /// (a transaction lock), so twins are never claimed at once.
 public struct PostgresCodeRequestQueue: CodeRequestQueue {
     let database: PostgresDatabase
+    /// Shared by the copies of this queue: requests queued at once share a statement.
+    let batcher: EnqueueBatcher<EnqueueStatement.Request>
 
-    public init(database: PostgresDatabase) { self.database = database }
+    public init(database: PostgresDatabase) {
+        self.database = database
+        let logger = database.logger
+        batcher = EnqueueBatcher(maxBatch: Self.maxBatch) { requests throws(StoreError) in
+            try await database.connection { connection in
+                _ = try await connection.execute(EnqueueStatement(requests: requests), logger: logger)
+            }
+        }
+    }
+
+    /// Most requests in one statement: enough that a flood at the pool's
+    /// size fits in one or two, few enough that one statement stays short.
+    static let maxBatch = 64
 
     var logger: Logger { database.logger }
 
@@ -27,21 +41,18 @@ public struct PostgresCodeRequestQueue: CodeRequestQueue {
         at date: Date,
         audit: AuditEvent
     ) async throws(StoreError) {
-        try await database.connection { connection in
-            // One prepared statement, atomic on its own (`EnqueueStatement`).
-            _ = try await connection.execute(
-                EnqueueStatement(
-                    orderNumber: orderNumber,
-                    emailDigest: emailDigest,
-                    emailKid: emailKid,
-                    clientDigest: clientDigest,
-                    language: language,
-                    requestedAt: date,
-                    audit: audit
-                ),
-                logger: logger
+        // With the requests queued at the same time, in one prepared statement (`EnqueueStatement`).
+        try await batcher.submit(
+            EnqueueStatement.Request(
+                orderNumber: orderNumber,
+                emailDigest: emailDigest,
+                emailKid: emailKid,
+                clientDigest: clientDigest,
+                language: language,
+                requestedAt: date,
+                audit: audit
             )
-        }
+        )
     }
 
     public func claimNext(at date: Date, lease: TimeInterval) async throws(StoreError) -> CodeRequest? {

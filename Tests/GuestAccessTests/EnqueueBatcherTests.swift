@@ -1,0 +1,77 @@
+import GuestAccessCore
+import Synchronization
+import Testing
+
+@testable import GuestAccessPostgres
+
+/// `EnqueueBatcher` on its own, with a flush the test holds open: what goes
+/// into which flush, and which submitters see a flush's error.
+@Suite("Enqueue batcher")
+struct EnqueueBatcherTests {
+    /// A flush that records its items and waits for the test to let it end.
+    final class HeldFlush: Sendable {
+        let batches = Mutex<[[Int]]>([])
+        let failing: Set<Int>
+        let release: AsyncStream<Void>
+        let releaser: AsyncStream<Void>.Continuation
+
+        init(failing: Set<Int> = []) {
+            self.failing = failing
+            (release, releaser) = AsyncStream.makeStream(of: Void.self)
+        }
+
+        func callAsFunction(_ items: [Int]) async throws(StoreError) {
+            let isFirst = batches.withLock { batches in
+                batches.append(items)
+                return batches.count == 1
+            }
+            if isFirst { for await _ in release { break } }
+            if !failing.isDisjoint(with: items) { throw .unavailable(reason: "held flush failed") }
+        }
+    }
+
+    /// Submits `items` at once while the first flush (of item 0) is held,
+    /// lets it end, and returns each item's outcome.
+    static func submitWhileHeld(_ items: ClosedRange<Int>, maxBatch: Int, flush: HeldFlush) async throws -> [Int: Bool] {
+        let batcher = EnqueueBatcher<Int>(maxBatch: maxBatch) { items throws(StoreError) in try await flush(items) }
+        return try await withThrowingTaskGroup(of: (Int, Bool).self) { group in
+            group.addTask { (0, (try? await batcher.submit(0)) != nil) }
+            try await waitUntil("the first flush has started") { batcher.flushes == 1 }
+            for item in items {
+                group.addTask { (item, (try? await batcher.submit(item)) != nil) }
+                // One at a time, so the order they wait in is known.
+                try await waitUntil("item \(item) waits") { batcher.waitingCount == item - items.lowerBound + 1 }
+            }
+            flush.releaser.yield()
+            var outcomes: [Int: Bool] = [:]
+            for try await (item, succeeded) in group { outcomes[item] = succeeded }
+            return outcomes
+        }
+    }
+
+    @Test("Items submitted while a flush runs wait for it, then go in the next flushes in the order they came, at most maxBatch each")
+    func itemsSubmittedDuringAFlushShareTheNext() async throws {
+        let flush = HeldFlush()
+        let outcomes = try await Self.submitWhileHeld(1...10, maxBatch: 4, flush: flush)
+        #expect(flush.batches.withLock { $0 } == [[0], [1, 2, 3, 4], [5, 6, 7, 8], [9, 10]])
+        #expect(outcomes.count == 11 && outcomes.values.allSatisfy { $0 })
+    }
+
+    @Test("A flush that fails fails every item in it and no item of another flush")
+    func aFailedFlushFailsItsOwnItemsOnly() async throws {
+        let flush = HeldFlush(failing: [6])
+        let outcomes = try await Self.submitWhileHeld(1...10, maxBatch: 4, flush: flush)
+        #expect(outcomes.filter { !$0.value }.keys.sorted() == [5, 6, 7, 8])
+        #expect(outcomes.count == 11)
+    }
+
+    @Test("An item submitted while no flush runs is flushed at once, alone, and the batcher is idle after")
+    func aLoneItemIsFlushedAtOnce() async throws {
+        let flushes = Mutex<[[Int]]>([])
+        let batcher = EnqueueBatcher<Int>(maxBatch: 4) { items throws(StoreError) in flushes.withLock { $0.append(items) } }
+        try await batcher.submit(7)
+        try await batcher.submit(8)
+        #expect(flushes.withLock { $0 } == [[7], [8]])
+        #expect(batcher.waitingCount == 0)
+    }
+}

@@ -1,0 +1,66 @@
+import Foundation
+import GuestAccessCore
+import Testing
+
+@testable import GuestAccessPostgres
+
+/// Turns across many clients and many rounds, checked against a model: on
+/// PostgreSQL requests queued at the same moment share one statement
+/// (`EnqueueBatcher`), and must take the turns they would have taken queued
+/// one by one.
+@Suite("Queue turns against a model")
+struct QueueTurnTests {
+    @Test(
+        "Requests queued at once by random clients, with claims between the bursts, are served in the turns the model gives",
+        arguments: [1, 2] as [UInt64],
+        TestBackend.allCases
+    )
+    func turnsMatchTheModel(seed: UInt64, backend: TestBackend) async throws {
+        try await StorePortTests.withStores(backend) { _, queue in
+            var random = SeededGenerator(seed: seed)
+            var model = QueueTurnModel()
+            var clientOf: [String: UInt8] = [:]
+            var queued = 0
+            for round in 0..<30 {
+                // A burst: requests from a few clients at the same moment, so they share statements.
+                let burst = (0..<Int.random(in: 1...24, using: &random)).map { _ in
+                    queued += 1
+                    return ("ORD-\(queued)", UInt8.random(in: 1...5, using: &random))
+                }
+                for (number, client) in burst { clientOf[number] = client }
+                try await withThrowingTaskGroup(of: Void.self) { group in
+                    for (number, client) in burst { group.addTask { try await StorePortTests.enqueue(queue, number, client: client) } }
+                    try await group.waitForAll()
+                }
+                model.enqueue(Dictionary(burst.map { ($0.1, 1) }, uniquingKeysWith: +))
+                for _ in 0..<Int.random(in: 0...12, using: &random) {
+                    guard try await Self.claimAndCheck(queue, &model, clientOf, context: "seed \(seed) round \(round)") else { break }
+                }
+            }
+            while try await Self.claimAndCheck(queue, &model, clientOf, context: "seed \(seed) draining") {}
+            #expect(model.isEmpty)
+            if let queue = queue as? PostgresCodeRequestQueue {
+                // Bursts did share statements: fewer flushes than requests.
+                #expect(queue.batcher.flushes < queued, "\(queue.batcher.flushes) flushes for \(queued) requests")
+            }
+        }
+    }
+
+    /// Claims the next request, checks it against the model and finishes it;
+    /// false when the queue is empty (which the model must agree with).
+    static func claimAndCheck(
+        _ queue: any CodeRequestQueue,
+        _ model: inout QueueTurnModel,
+        _ clientOf: [String: UInt8],
+        context: String
+    ) async throws -> Bool {
+        guard let request = try await queue.claimNext(at: Date(), lease: 60) else {
+            #expect(model.isEmpty, "\(context): the queue is empty, the model is not")
+            return false
+        }
+        let client = try #require(clientOf[request.orderNumber])
+        if let mismatch = model.claim(by: client) { Issue.record("\(context): \(mismatch)") }
+        _ = try await queue.finish(request, outcome: .noOrder, event: AuditEvent(at: Date(), kind: .codeNotSent))
+        return true
+    }
+}
