@@ -13,25 +13,34 @@ import PostgresNIO
 /// the order given: a client's `c` requests in the batch take the turns
 /// `max(last, clock) + 1 … + c`, where `last` is the client's last turn and
 /// `clock` the turn being served, and the client's row is written once (an
-/// upsert may not touch a row twice in one statement). Data-modifying CTEs
-/// run exactly once; `numbered` calls `nextval`, so it is computed once and
-/// each request keeps the audit id it was given.
+/// upsert may not touch a row twice in one statement), in the order of the
+/// clients' digests: two statements locking rows of the same clients (two
+/// replicas, or a flush still running after its bound) then wait for each
+/// other instead of each holding a row the other needs (a deadlock fails
+/// every request in both). Data-modifying CTEs run exactly once; `input`
+/// calls `nextval` in the order the requests came, once each, so audit ids
+/// follow arrival and each request keeps the id it was given.
 struct EnqueueStatement: PostgresPreparedStatement {
-    static let name = "guest_access_enqueue_v2"
+    static let name = "guest_access_enqueue_v3"
 
     static let sql = """
-        WITH numbered AS (
-            SELECT input.*, nextval('audit_events_id_seq') AS audit_id,
-                row_number() OVER (PARTITION BY client_digest ORDER BY position) AS k,
+        WITH input AS MATERIALIZED (
+            SELECT given.*, nextval('audit_events_id_seq') AS audit_id
+            FROM (
+                SELECT * FROM unnest($1::bytea[], $2::bigint[], $3::text[], $4::bytea[], $5::text[], $6::bool[], $7::text[],
+                        $8::bool[], $9::text[], $10::bytea[], $11::text[], $12::bigint[], $13::text[])
+                    WITH ORDINALITY AS given(client_digest, at_ms, kind, order_digest, kid, has_kid, detail, has_detail,
+                        order_number, email_digest, email_kid, requested_at_ms, language, position)
+                ORDER BY position) AS given),
+        numbered AS (
+            SELECT input.*, row_number() OVER (PARTITION BY client_digest ORDER BY position) AS k,
                 count(*) OVER (PARTITION BY client_digest) AS c
-            FROM unnest($1::bytea[], $2::bigint[], $3::text[], $4::bytea[], $5::text[], $6::bool[], $7::text[],
-                    $8::bool[], $9::text[], $10::bytea[], $11::text[], $12::bigint[], $13::text[])
-                WITH ORDINALITY AS input(client_digest, at_ms, kind, order_digest, kid, has_kid, detail, has_detail,
-                    order_number, email_digest, email_kid, requested_at_ms, language, position)),
+            FROM input),
         clock AS (SELECT turn FROM queue_clock),
         turns AS (
             INSERT INTO queue_clients (client_digest, last_turn)
-            SELECT DISTINCT client_digest, (SELECT turn FROM clock) + c FROM numbered
+            SELECT client_digest, (SELECT turn FROM clock) + c FROM numbered
+            GROUP BY client_digest, c ORDER BY client_digest
             ON CONFLICT (client_digest) DO UPDATE
                 SET last_turn = GREATEST(queue_clients.last_turn - (SELECT turn FROM clock), 0) + excluded.last_turn
             RETURNING client_digest, last_turn),

@@ -19,8 +19,12 @@ public struct PostgresCodeRequestQueue: CodeRequestQueue {
     public init(database: PostgresDatabase) {
         self.database = database
         let logger = database.logger
-        batcher = EnqueueBatcher(maxBatch: Self.maxBatch) { requests throws(StoreError) in
-            try await database.connection { connection in
+        batcher = EnqueueBatcher(
+            maxBatch: Self.maxBatch,
+            maxWaiting: Self.maxWaiting,
+            maxWait: database.operationLimit
+        ) { requests, remaining throws(StoreError) in
+            try await database.connection(within: remaining) { connection in
                 _ = try await connection.execute(EnqueueStatement(requests: requests), logger: logger)
             }
         }
@@ -29,6 +33,12 @@ public struct PostgresCodeRequestQueue: CodeRequestQueue {
     /// Most requests in one statement: enough that a flood at the pool's
     /// size fits in one or two, few enough that one statement stays short.
     static let maxBatch = 64
+
+    /// Most requests waiting for a statement; more get 503 at once. Sixteen
+    /// statements' worth: far beyond a healthy database's queue (one
+    /// statement's worth at most at the pool's size), a bound on what a
+    /// stalled one lets pile up.
+    static let maxWaiting = 1024
 
     var logger: Logger { database.logger }
 
@@ -249,7 +259,16 @@ public struct PostgresCodeRequestQueue: CodeRequestQueue {
             )
             for try await value in rows.decode(Int64.self) { pruned = Int(value) }
             // A client whose last turn is behind the one being served carries no state worth keeping.
-            try await connection.query("DELETE FROM queue_clients WHERE last_turn <= (SELECT turn FROM queue_clock)", logger: logger)
+            // Rows an enqueue holds are skipped, not waited for: an enqueue locks several clients' rows
+            // (in digest order), and a delete waiting on one while holding another could deadlock with it.
+            try await connection.query(
+                """
+                DELETE FROM queue_clients WHERE client_digest IN (
+                    SELECT client_digest FROM queue_clients WHERE last_turn <= (SELECT turn FROM queue_clock)
+                    FOR UPDATE SKIP LOCKED)
+                """,
+                logger: logger
+            )
             return pruned
         }
     }

@@ -179,12 +179,18 @@ public final class PostgresDatabase: Sendable, Service {
         }
     }
 
-    /// Runs `body` on a leased connection, outside a transaction.
+    /// Runs `body` on a leased connection, outside a transaction, within
+    /// `limit` (`operationLimit` when nil).
     @discardableResult
-    func connection<T: Sendable>(_ body: @escaping @Sendable (PostgresConnection) async throws -> T) async throws(StoreError) -> T {
+    func connection<T: Sendable>(
+        within limit: Duration? = nil,
+        _ body: @escaping @Sendable (PostgresConnection) async throws -> T
+    ) async throws(StoreError) -> T {
         let client = client
         do {
-            return try await bounded(operationLimit) { try await client.withConnection { connection in try await body(connection) } }
+            return try await bounded(limit ?? operationLimit) {
+                try await client.withConnection { connection in try await body(connection) }
+            }
         } catch {
             throw StoreError(postgres: error)
         }

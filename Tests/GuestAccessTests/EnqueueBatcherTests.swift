@@ -11,6 +11,7 @@ struct EnqueueBatcherTests {
     /// A flush that records its items and waits for the test to let it end.
     final class HeldFlush: Sendable {
         let batches = Mutex<[[Int]]>([])
+        let limits = Mutex<[Duration]>([])
         let failing: Set<Int>
         let release: AsyncStream<Void>
         let releaser: AsyncStream<Void>.Continuation
@@ -20,7 +21,8 @@ struct EnqueueBatcherTests {
             (release, releaser) = AsyncStream.makeStream(of: Void.self)
         }
 
-        func callAsFunction(_ items: [Int]) async throws(StoreError) {
+        func callAsFunction(_ items: [Int], within limit: Duration) async throws(StoreError) {
+            limits.withLock { $0.append(limit) }
             let isFirst = batches.withLock { batches in
                 batches.append(items)
                 return batches.count == 1
@@ -32,16 +34,28 @@ struct EnqueueBatcherTests {
 
     /// Submits `items` at once while the first flush (of item 0) is held,
     /// lets it end, and returns each item's outcome.
-    static func submitWhileHeld(_ items: ClosedRange<Int>, maxBatch: Int, flush: HeldFlush) async throws -> [Int: Bool] {
-        let batcher = EnqueueBatcher<Int>(maxBatch: maxBatch) { items throws(StoreError) in try await flush(items) }
+    static func submitWhileHeld(
+        _ items: ClosedRange<Int>,
+        maxBatch: Int,
+        maxWaiting: Int = 100,
+        maxWait: Duration = .seconds(60),
+        holdFor hold: Duration = .zero,
+        flush: HeldFlush
+    ) async throws -> [Int: Bool] {
+        let batcher = EnqueueBatcher<Int>(maxBatch: maxBatch, maxWaiting: maxWaiting, maxWait: maxWait) { items, limit throws(StoreError) in
+            try await flush(items, within: limit)
+        }
         return try await withThrowingTaskGroup(of: (Int, Bool).self) { group in
             group.addTask { (0, (try? await batcher.submit(0)) != nil) }
             try await waitUntil("the first flush has started") { batcher.flushes == 1 }
             for item in items {
                 group.addTask { (item, (try? await batcher.submit(item)) != nil) }
                 // One at a time, so the order they wait in is known.
-                try await waitUntil("item \(item) waits") { batcher.waitingCount == item - items.lowerBound + 1 }
+                try await waitUntil("item \(item) waits or has failed") {
+                    batcher.waitingCount == min(item - items.lowerBound + 1, maxWaiting)
+                }
             }
+            try await Task.sleep(for: hold)
             flush.releaser.yield()
             var outcomes: [Int: Bool] = [:]
             for try await (item, succeeded) in group { outcomes[item] = succeeded }
@@ -68,10 +82,37 @@ struct EnqueueBatcherTests {
     @Test("An item submitted while no flush runs is flushed at once, alone, and the batcher is idle after")
     func aLoneItemIsFlushedAtOnce() async throws {
         let flushes = Mutex<[[Int]]>([])
-        let batcher = EnqueueBatcher<Int>(maxBatch: 4) { items throws(StoreError) in flushes.withLock { $0.append(items) } }
+        let batcher = EnqueueBatcher<Int>(maxBatch: 4, maxWaiting: 8, maxWait: .seconds(60)) { items, _ throws(StoreError) in
+            flushes.withLock { $0.append(items) }
+        }
         try await batcher.submit(7)
         try await batcher.submit(8)
         #expect(flushes.withLock { $0 } == [[7], [8]])
         #expect(batcher.waitingCount == 0)
+    }
+
+    @Test("Once maxWaiting items wait, the next fails at once; those waiting are flushed")
+    func theWaitingAreBounded() async throws {
+        let flush = HeldFlush()
+        let outcomes = try await Self.submitWhileHeld(1...6, maxBatch: 2, maxWaiting: 4, flush: flush)
+        #expect(outcomes.filter { !$0.value }.keys.sorted() == [5, 6])
+        #expect(flush.batches.withLock { $0 } == [[0], [1, 2], [3, 4]])
+    }
+
+    @Test("An item whose time ran out behind a slow flush fails without a flush; a flush gets its oldest item's time left")
+    func itemsOutOfTimeFailWithoutAFlush() async throws {
+        // Seconds, not milliseconds: a loaded machine may start the first flush late, and item 0 must not run out.
+        let flush = HeldFlush()
+        let outcomes = try await Self.submitWhileHeld(
+            1...3,
+            maxBatch: 4,
+            maxWait: .seconds(2),
+            holdFor: .milliseconds(2200),
+            flush: flush
+        )
+        #expect(outcomes == [0: true, 1: false, 2: false, 3: false])
+        #expect(flush.batches.withLock { $0 } == [[0]])
+        let limits = flush.limits.withLock { $0 }
+        #expect(limits.count == 1 && limits[0] <= .seconds(2) && limits[0] > .zero, "\(limits)")
     }
 }

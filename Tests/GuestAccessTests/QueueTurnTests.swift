@@ -1,5 +1,7 @@
 import Foundation
 import GuestAccessCore
+import Logging
+import PostgresNIO
 import Testing
 
 @testable import GuestAccessPostgres
@@ -62,5 +64,55 @@ struct QueueTurnTests {
         if let mismatch = model.claim(by: client) { Issue.record("\(context): \(mismatch)") }
         _ = try await queue.finish(request, outcome: .noOrder, event: AuditEvent(at: Date(), kind: .codeNotSent))
         return true
+    }
+
+    @Test("On PostgreSQL two replicas queuing bursts from the same clients at once never deadlock on the clients' rows")
+    func replicasQueuingTheSameClientsDoNotDeadlock() async throws {
+        try await StorePortTests.withPostgresStores { _, url in
+            // Every write of a client's row sleeps a little, so two statements writing rows of the same
+            // clients overlap: in different orders, each would hold a row the other waits for.
+            try await TestPostgres.withConnection(url) { connection in
+                try await connection.query(
+                    """
+                    CREATE FUNCTION slow_client_rows() RETURNS trigger LANGUAGE plpgsql AS
+                    'BEGIN PERFORM pg_sleep(0.003); RETURN NEW; END'
+                    """,
+                    logger: Logger(label: "test")
+                )
+                try await connection.query(
+                    """
+                    CREATE TRIGGER slow_client_rows BEFORE INSERT OR UPDATE ON queue_clients
+                    FOR EACH ROW EXECUTE FUNCTION slow_client_rows()
+                    """,
+                    logger: Logger(label: "test")
+                )
+            }
+            let settings = try PostgresSettings(url: url)
+            let password = try TestPostgres.password()
+            let replicas = try (0..<2).map { _ in
+                try PostgresDatabase(settings: settings, password: password, logger: Logger(label: "test"))
+            }
+            try await withThrowingTaskGroup(of: Void.self) { pools throws in
+                for replica in replicas { pools.addTask { await replica.client.run() } }
+                defer { pools.cancelAll() }
+                let queues = replicas.map { PostgresCodeRequestQueue(database: $0) }
+                var random = SeededGenerator(seed: 3)
+                var failures = 0
+                for round in 0..<8 {
+                    let burst = (0..<40).map { index in
+                        (queues[index % 2], "ORD-\(round)-\(index)", UInt8.random(in: 1...8, using: &random))
+                    }
+                    failures += await withTaskGroup(of: Int.self) { group in
+                        for (queue, number, client) in burst {
+                            group.addTask { (try? await StorePortTests.enqueue(queue, number, client: client)) == nil ? 1 : 0 }
+                        }
+                        return await group.reduce(0, +)
+                    }
+                }
+                #expect(failures == 0, "\(failures) of 320 requests failed")
+                let pending = try await queues[0].pendingCount()
+                #expect(pending == 320 - failures)
+            }
+        }
     }
 }
