@@ -58,10 +58,10 @@ final class EnqueueBatcher<Item: Sendable>: Sendable {
     /// in, or `unavailable` when too many wait or its time ran out waiting.
     func submit(_ item: Item) async throws(StoreError) {
         let result = await withCheckedContinuation { (continuation: CheckedContinuation<Result<Void, StoreError>, Never>) in
-            let waiting = Waiting(item: item, since: .now, continuation: continuation)
             let admission = state.withLock { state -> Admission in
                 guard state.waiting.count < maxWaiting else { return .refused }
-                state.waiting.append(waiting)
+                // Timed under the lock, so arrival order and age agree (the expired are a prefix).
+                state.waiting.append(Waiting(item: item, since: .now, continuation: continuation))
                 guard !state.flushing else { return .waits }
                 state.flushing = true
                 return .drains

@@ -259,6 +259,9 @@ public struct PostgresCodeRequestQueue: CodeRequestQueue {
             )
             for try await value in rows.decode(Int64.self) { pruned = Int(value) }
             // A client whose last turn is behind the one being served carries no state worth keeping.
+            // (An enqueue that read the clock before the clock moved past that turn, and finds the row
+            // gone, starts the client afresh from the clock it read: the client moves ahead by as far as
+            // the clock moved during that one statement, as it would with its row kept.)
             // Rows an enqueue holds are skipped, not waited for: an enqueue locks several clients' rows
             // (in digest order), and a delete waiting on one while holding another could deadlock with it.
             try await connection.query(

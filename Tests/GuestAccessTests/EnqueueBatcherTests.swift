@@ -12,6 +12,8 @@ struct EnqueueBatcherTests {
     final class HeldFlush: Sendable {
         let batches = Mutex<[[Int]]>([])
         let limits = Mutex<[Duration]>([])
+        /// Items whose submitters have their answer (kept here for the test's tasks to share).
+        let answered = Mutex<Set<Int>>([])
         let failing: Set<Int>
         let release: AsyncStream<Void>
         let releaser: AsyncStream<Void>.Continuation
@@ -49,10 +51,14 @@ struct EnqueueBatcherTests {
             group.addTask { (0, (try? await batcher.submit(0)) != nil) }
             try await waitUntil("the first flush has started") { batcher.flushes == 1 }
             for item in items {
-                group.addTask { (item, (try? await batcher.submit(item)) != nil) }
-                // One at a time, so the order they wait in is known.
-                try await waitUntil("item \(item) waits or has failed") {
-                    batcher.waitingCount == min(item - items.lowerBound + 1, maxWaiting)
+                group.addTask {
+                    let succeeded = (try? await batcher.submit(item)) != nil
+                    flush.answered.withLock { _ = $0.insert(item) }
+                    return (item, succeeded)
+                }
+                // One at a time, so the order they wait in is known; one turned away is answered at once.
+                try await waitUntil("item \(item) waits or has been answered") {
+                    batcher.waitingCount == item - items.lowerBound + 1 || flush.answered.withLock { $0.contains(item) }
                 }
             }
             try await Task.sleep(for: hold)
