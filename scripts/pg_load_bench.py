@@ -137,6 +137,7 @@ def main():
     verify_body = '{"orderNumber":"ORD-2026-0042","email":"jane.doe@example.com","code":"000000"}'
     request_body = '{"orderNumber":"ORD-1999-0000","email":"someone@example.com"}'
     rows = []
+    peaks = []
     processes = []
     try:
         for count in [int(n) for n in args.replicas.split(",")]:
@@ -190,6 +191,8 @@ def main():
                     baseline = baseline or (result["rps"], cpu[0] + cpu[1])
                     rows.append((count, label, result, result["rps"] / baseline[0], cpu, baseline[1] / (cpu[0] + cpu[1])))
                     time.sleep(1)
+            # Each replica's peak RSS over all its runs (issue 16's memory target), read before it stops.
+            peaks.extend((count, load_bench.rss_kib(pid, "VmHWM") / 1024) for pid in replicas)
             for process in processes:
                 process.send_signal(signal.SIGTERM)
             for process in processes:
@@ -217,6 +220,9 @@ def main():
                   f"{median(row[2]['p50'] for row in group):.2f} | {median(row[2]['p99'] for row in group):.2f} | "
                   f"{median(row[2]['non2xx'] for row in group)} | "
                   f"{median(row[4][0] for row in group):.0f} / {median(row[4][1] for row in group):.0f} | {cpu_ratio} |")
+        for count in dict.fromkeys(count for count, _ in peaks):
+            print(f"\npeak RSS (VmHWM) of each of {count} replica(s) over its runs: "
+                  + ", ".join(f"{peak:.1f} MiB" for each, peak in peaks if each == count))
         if args.repeat > 1:
             print("\nratio to the commit baseline, round by round (req/s; CPU):\n")
             for key in keys:
