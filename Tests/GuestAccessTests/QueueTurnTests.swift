@@ -19,32 +19,74 @@ struct QueueTurnTests {
     )
     func turnsMatchTheModel(seed: UInt64, backend: TestBackend) async throws {
         try await StorePortTests.withStores(backend) { _, queue in
-            var random = SeededGenerator(seed: seed)
-            var model = QueueTurnModel()
-            var clientOf: [String: UInt8] = [:]
-            var queued = 0
-            for round in 0..<30 {
-                // A burst: requests from a few clients at the same moment, so they share statements.
-                let burst = (0..<Int.random(in: 1...24, using: &random)).map { _ in
-                    queued += 1
-                    return ("ORD-\(queued)", UInt8.random(in: 1...5, using: &random))
-                }
-                for (number, client) in burst { clientOf[number] = client }
-                try await withThrowingTaskGroup(of: Void.self) { group in
-                    for (number, client) in burst { group.addTask { try await StorePortTests.enqueue(queue, number, client: client) } }
-                    try await group.waitForAll()
-                }
-                model.enqueue(Dictionary(burst.map { ($0.1, 1) }, uniquingKeysWith: +))
-                for _ in 0..<Int.random(in: 0...12, using: &random) {
-                    guard try await Self.claimAndCheck(queue, &model, clientOf, context: "seed \(seed) round \(round)") else { break }
-                }
-            }
-            while try await Self.claimAndCheck(queue, &model, clientOf, context: "seed \(seed) draining") {}
-            #expect(model.isEmpty)
+            let queued = try await Self.checkTurns(on: [queue], seed: seed)
             if let queue = queue as? PostgresCodeRequestQueue {
                 // Bursts did share statements: fewer flushes than requests.
                 #expect(queue.batcher.flushes < queued, "\(queue.batcher.flushes) flushes for \(queued) requests")
             }
+        }
+    }
+
+    @Test(
+        "On PostgreSQL, bursts spread over two replicas, with claims on either between them, are served in the turns the model gives",
+        arguments: [3, 4] as [UInt64]
+    )
+    func turnsAcrossReplicasMatchTheModel(seed: UInt64) async throws {
+        try await StorePortTests.withPostgresStores { _, url in
+            try await Self.withReplicaQueues(url) { queues in
+                _ = try await Self.checkTurns(on: queues, seed: seed)
+                let flushes = queues.map(\.batcher.flushes)
+                #expect(flushes.allSatisfy { $0 > 0 }, "flushes per replica: \(flushes)")
+            }
+        }
+    }
+
+    /// Thirty bursts of concurrent requests from five clients, request `i` of
+    /// a burst sent to `queues[i % queues.count]`, each burst followed by a
+    /// few claims (on the queues in turn), then a drain; every claim checked
+    /// against `QueueTurnModel`. Returns how many requests were queued.
+    static func checkTurns(on queues: [any CodeRequestQueue], seed: UInt64) async throws -> Int {
+        var random = SeededGenerator(seed: seed)
+        var model = QueueTurnModel()
+        var clientOf: [String: UInt8] = [:]
+        var queued = 0
+        var claims = 0
+        func claimer() -> any CodeRequestQueue {
+            claims += 1
+            return queues[claims % queues.count]
+        }
+        for round in 0..<30 {
+            // A burst: requests from a few clients at the same moment, so they share statements.
+            let burst = (0..<Int.random(in: 1...24, using: &random)).map { index in
+                queued += 1
+                return (queues[index % queues.count], "ORD-\(queued)", UInt8.random(in: 1...5, using: &random))
+            }
+            for (_, number, client) in burst { clientOf[number] = client }
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                for (queue, number, client) in burst { group.addTask { try await StorePortTests.enqueue(queue, number, client: client) } }
+                try await group.waitForAll()
+            }
+            model.enqueue(Dictionary(burst.map { ($0.2, 1) }, uniquingKeysWith: +))
+            for _ in 0..<Int.random(in: 0...12, using: &random) {
+                guard try await claimAndCheck(claimer(), &model, clientOf, context: "seed \(seed) round \(round)") else { break }
+            }
+        }
+        while try await claimAndCheck(claimer(), &model, clientOf, context: "seed \(seed) draining") {}
+        #expect(model.isEmpty)
+        return queued
+    }
+
+    /// Two replicas' queues on the database at `url`: two pools, as two `serve` processes have.
+    static func withReplicaQueues(_ url: String, _ body: ([PostgresCodeRequestQueue]) async throws -> Void) async throws {
+        let settings = try PostgresSettings(url: url)
+        let password = try TestPostgres.password()
+        let replicas = try (0..<2).map { _ in
+            try PostgresDatabase(settings: settings, password: password, logger: Logger(label: "test"))
+        }
+        try await withThrowingTaskGroup(of: Void.self) { pools throws in
+            for replica in replicas { pools.addTask { await replica.client.run() } }
+            defer { pools.cancelAll() }
+            try await body(replicas.map { PostgresCodeRequestQueue(database: $0) })
         }
     }
 
@@ -87,15 +129,7 @@ struct QueueTurnTests {
                     logger: Logger(label: "test")
                 )
             }
-            let settings = try PostgresSettings(url: url)
-            let password = try TestPostgres.password()
-            let replicas = try (0..<2).map { _ in
-                try PostgresDatabase(settings: settings, password: password, logger: Logger(label: "test"))
-            }
-            try await withThrowingTaskGroup(of: Void.self) { pools throws in
-                for replica in replicas { pools.addTask { await replica.client.run() } }
-                defer { pools.cancelAll() }
-                let queues = replicas.map { PostgresCodeRequestQueue(database: $0) }
+            try await Self.withReplicaQueues(url) { queues in
                 var random = SeededGenerator(seed: 3)
                 var failures = 0
                 for round in 0..<8 {
