@@ -16,6 +16,8 @@ let package = Package(
     targets: [
         /// Raw OpenSSL HMAC-SHA256, the baseline the token benchmarks are read against.
         .systemLibrary(name: "CRawOpenSSL", pkgConfig: "libcrypto"),
+        /// SQLite's C API, read without GRDB in the tracking reference's raw variant.
+        .systemLibrary(name: "CRawSQLite"),
         .executableTarget(
             name: "GuestAccessBenchmarks",
             dependencies: [
@@ -29,11 +31,14 @@ let package = Package(
             path: "Benchmarks/GuestAccessBenchmarks",
             plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
         ),
-        /// The load test's baselines: a bare Hummingbird route, and a bare route
-        /// doing one commit, to SQLite (WAL, a given `synchronous`) or PostgreSQL.
+        /// The load test's baselines: a bare Hummingbird route, a bare route
+        /// doing one commit, to SQLite (WAL, a given `synchronous`) or PostgreSQL,
+        /// and a route doing a tracking lookup's own work and nothing else.
         .executableTarget(
             name: "baseline-server",
             dependencies: [
+                "CRawOpenSSL",
+                "CRawSQLite",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "PostgresNIO", package: "postgres-nio"),

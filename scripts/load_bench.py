@@ -5,6 +5,9 @@ each guest-access route beside a baseline measured in the same run.
 Baselines (Benchmarks/ package, `baseline-server`): a bare Hummingbird route
 (`GET /bare`) for the read routes, and a bare route doing one SQLite WAL
 commit at the same `synchronous` (`POST /commit`) for verify and request code.
+Reference rows (`GET /track/TOKEN` and `GET /refetch` on the baseline server)
+do a tracking lookup's and a token re-fetch's own work and nothing else, read
+against the same bare route: the floor under those two routes on this stack.
 
   swift build -c release --product guest-access
   swift build -c release --package-path Benchmarks --product baseline-server
@@ -14,6 +17,9 @@ commit at the same `synchronous` (`POST /commit`) for verify and request code.
 Only ever targets 127.0.0.1. Prints a Markdown table; never fails on a figure.
 """
 import argparse
+import base64
+import hashlib
+import hmac
 import json
 import os
 import re
@@ -73,6 +79,17 @@ def rss_kib(pid, field="VmRSS"):
                 return int(line.split()[1])
     return 0
 
+
+# The token `TrackingReference` in baseline-server stores.
+REFERENCE_TOKEN = "gt_" + "R" * 32
+
+
+def reference_access_token():
+    """The HS256 token `RefetchReference` in baseline-server accepts (key: 32 bytes of 0x2a)."""
+    def b64(data):
+        return base64.urlsafe_b64encode(data).rstrip(b"=").decode()
+    signing_input = b64(b'{"alg":"HS256","typ":"JWT"}') + "." + b64(b'{"jti":"reference-jti","sub":"ORD-2026-0042"}')
+    return signing_input + "." + b64(hmac.new(b"\x2a" * 32, signing_input.encode(), hashlib.sha256).digest())
 
 LUA_POST = """
 wrk.method = "POST"
@@ -202,7 +219,11 @@ def main():
         runs = [
             ("bare route (baseline)", baseline + "/bare", None, None, None, "bare", "baseline"),
             ("tracking view", base + "/v1/tracking/" + tracking, None, None, "service", "bare", 0.70),
+            ("tracking's own work alone (reference: SHA-256, one SQLite read, the view's bytes)",
+             baseline + "/track/" + REFERENCE_TOKEN, None, None, None, "bare", "reference"),
             ("token re-fetch", base + "/v1/guest/order", None, "Authorization: Bearer " + access, "service", "bare", 0.70),
+            ("re-fetch's own work alone (reference: HMAC, two SQLite reads, the order's bytes)", baseline + "/refetch",
+             None, "Authorization: Bearer " + reference_access_token(), None, "bare", "reference"),
             (f"bare route + one WAL commit, synchronous={synchronous} (baseline)", baseline + "/commit",
              LUA_POST % "{}", None, None, "commit", "baseline"),
             ("verify, wrong code (floor off)", base + "/v1/access-codes/verify", LUA_POST % verify_body, None, "service", "commit", 0.50),
@@ -242,7 +263,7 @@ def main():
                  for key in ("rps", "ratio", "p50", "p99", "non2xx", "cpu_us", "cpu_ratio")}
             rss_values = [run["rss_peak_mib"] for run in runs_of]
             rss = "—" if rss_values[0] != rss_values[0] else f"{max(rss_values):.1f}"
-            target_text = "—" if target == "baseline" else f"≥ {target:.0%}"
+            target_text = "—" if target in ("baseline", "reference") else f"≥ {target:.0%}"
             spread = "" if args.repeat == 1 or target == "baseline" else \
                 f" ({min(run['ratio'] for run in runs_of):.2f}–{max(run['ratio'] for run in runs_of):.2f})"
             cpu = f"{r['cpu_us']:.1f}" + ("" if target == "baseline" else f" ({r['cpu_ratio']:.2f})")

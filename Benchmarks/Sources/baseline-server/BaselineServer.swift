@@ -9,7 +9,9 @@ import PostgresNIO
 /// answers a small JSON body: one commit, as verify and request-code each do.
 /// The row goes to a SQLite WAL database at the given `synchronous`, or to a
 /// PostgreSQL database through a postgres-nio pool of 16 connections (the
-/// service's own pool size), without TLS on loopback.
+/// service's own pool size), without TLS on loopback. With SQLite it also
+/// serves the reference routes `GET /track/:token` (`TrackingReference`) and
+/// `GET /refetch` (`RefetchReference`), their tables in DATABASE_PATH-reference.
 ///
 /// Usage: baseline-server PORT DATABASE_PATH full|normal
 ///        baseline-server PORT postgres HOST:PORT/DATABASE USER PASSWORD_FILE
@@ -66,6 +68,8 @@ struct BaselineServer {
         try await pool.write { db in
             try db.execute(sql: "CREATE TABLE IF NOT EXISTS rows (id INTEGER PRIMARY KEY AUTOINCREMENT, at_ms INTEGER NOT NULL, body BLOB)")
         }
+        let reference = try TrackingReference(path: path + "-reference")
+        let refetch = try RefetchReference(path: path + "-reference")
         let router = router {
             try await pool.write { db in
                 try db.execute(
@@ -74,6 +78,8 @@ struct BaselineServer {
                 )
             }
         }
+        reference.add(to: router)
+        refetch.add(to: router)
         let app = Application(router: router, configuration: .init(address: .hostname("127.0.0.1", port: port)))
         try await app.runService()
     }

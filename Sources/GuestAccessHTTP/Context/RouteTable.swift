@@ -23,7 +23,8 @@ public enum RouteTable {
 
     /// `routes` split once: each template's segments (nil for a `{name}`
     /// segment) and its methods with HEAD beside GET. This runs on every
-    /// request; splitting the templates each time was a visible part of it.
+    /// request the router does not serve; splitting the templates each time
+    /// was a visible part of it.
     private static let parsed: [(segments: [Substring?], methods: [HTTPRequest.Method])] = routes.map { route in
         (
             route.template.split(separator: "/", omittingEmptySubsequences: false).map { $0.hasPrefix("{") ? nil : $0 },
