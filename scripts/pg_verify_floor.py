@@ -10,7 +10,9 @@ show where PostgreSQL's share goes.
 The SQL is read from the service's own sources (`OrderLockStatement`,
 `VerifyReadStatement`, `VerifyWriteStatement`), so the figures follow them.
 The writes go to the decoy row the read's search starts at (the read's rows
-are not fed back, as the service does; the row written is the same kind).
+are not fed back, as the service does; the row written is the same kind, but
+the read may have skipped it as taken by another client, so a write can wait
+for a row the service would not have written).
 
   . scripts/postgres_test_server.sh && postgres_test_server
   swift build -c release --product guest-access      # its `serve` migrates the database

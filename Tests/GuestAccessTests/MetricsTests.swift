@@ -42,6 +42,9 @@ struct MetricsTests {
             TestLogs.secret(token)
             #expect(try await client.get("/v1/tracking/\(token)").status == .ok)
             while try await client.get("/v1/tracking/gt_x").status != .tooManyRequests {}
+            // A served path asked with another method, and a path nobody serves: neither is a route.
+            #expect(try await client.execute(uri: "/healthz", method: .post).status == .methodNotAllowed)
+            #expect(try await client.get("/no-such-path").status == .notFound)
 
             #expect(try await client.get("/metrics").status == .unauthorized)
             let response = try await client.get("/metrics", headers: bearer(env.adminKey))
@@ -57,6 +60,8 @@ struct MetricsTests {
             }
             #expect(text.contains(#"guest_access_order_provider_seconds_count{result="found"}"#))
             #expect(text.contains(#"guest_access_http_requests_total{route="/v1/tracking/{trackingToken}",status="200"} 1"#))
+            #expect(text.contains(#"guest_access_http_requests_total{route="unmatched",status="405"} 1"#))
+            #expect(text.contains(#"guest_access_http_requests_total{route="NotFound",status="404"} 1"#))
             for secret in [order.orderNumber, order.email, token, code, env.adminKey] {
                 #expect(!text.contains(secret))
             }

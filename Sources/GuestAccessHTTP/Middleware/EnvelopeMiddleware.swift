@@ -43,6 +43,9 @@ public struct EnvelopeMiddleware: RouterMiddleware {
             if error.status == .notFound || error.status == .methodNotAllowed,
                 let allowed = RouteTable.methods(for: request.uri.path), !allowed.contains(request.method)
             {
+                // The router's not-found responder named the request "NotFound"; a 405 is logged
+                // and counted as unmatched, as before the table moved here.
+                context.coreContext.endpointPath.value = nil
                 response = APIError.methodNotAllowed(allow: allowed).response()
             } else {
                 response = Self.envelope(for: error.status).response()

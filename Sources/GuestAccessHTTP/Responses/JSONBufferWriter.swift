@@ -1,17 +1,26 @@
 import NIOCore
 
-/// Writes JSON straight into a response buffer, byte for byte as
+/// Writes a response's JSON bytes directly, byte for byte as
 /// `JSONResponseEncoder` (Foundation's `JSONEncoder`, sorted keys, slashes
 /// unescaped) would, for views of a fixed shape on hot routes: no `Encoder`
 /// boxes, no intermediate `Data`. The caller writes keys in sorted order;
 /// `JSONBufferWriterTests` holds the bytes to `JSONEncoder`'s on random values.
+///
+/// The bytes go to an array and into a `ByteBuffer` once, at the end: each
+/// of `ByteBuffer`'s small writes checks its storage's uniqueness and
+/// capacity, and the order's 980 bytes, written that way, were 9% of the
+/// re-fetch route's CPU (BENCHMARKS.md, 2026-11-27 evening).
 struct JSONBufferWriter {
-    private(set) var buffer: ByteBuffer
+    private var bytes: [UInt8]
     private var needsComma = false
 
     init(capacity: Int) {
-        buffer = ByteBufferAllocator().buffer(capacity: capacity)
+        bytes = []
+        bytes.reserveCapacity(capacity)
     }
+
+    /// The document written so far, in a buffer of its own.
+    var buffer: ByteBuffer { ByteBuffer(bytes: bytes) }
 
     mutating func beginObject() { open(UInt8(ascii: "{")) }
 
@@ -23,50 +32,51 @@ struct JSONBufferWriter {
 
     private mutating func open(_ bracket: UInt8) {
         separate()
-        buffer.writeInteger(bracket)
+        bytes.append(bracket)
         needsComma = false
     }
 
     private mutating func close(_ bracket: UInt8) {
-        buffer.writeInteger(bracket)
+        bytes.append(bracket)
         needsComma = true
     }
 
     /// A key of plain ASCII letters (the views' own), followed by its value.
     mutating func key(_ name: StaticString) {
         separate()
-        buffer.writeInteger(UInt8(ascii: "\""))
-        buffer.writeStaticString(name)
-        buffer.writeStaticString("\":")
+        bytes.append(UInt8(ascii: "\""))
+        write(name)
+        bytes.append(UInt8(ascii: "\""))
+        bytes.append(UInt8(ascii: ":"))
         needsComma = false
     }
 
     mutating func string(_ value: String) {
         separate()
-        buffer.writeInteger(UInt8(ascii: "\""))
+        bytes.append(UInt8(ascii: "\""))
         var value = value
-        value.withUTF8 { bytes in
+        value.withUTF8 { utf8 in
             var start = 0
-            for (index, byte) in bytes.enumerated() where byte < 0x20 || byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\") {
-                if start < index { buffer.writeBytes(UnsafeRawBufferPointer(rebasing: UnsafeRawBufferPointer(bytes)[start..<index])) }
+            for (index, byte) in utf8.enumerated() where byte < 0x20 || byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\") {
+                if start < index { bytes.append(contentsOf: UnsafeBufferPointer(rebasing: utf8[start..<index])) }
                 switch byte {
-                case UInt8(ascii: "\""): buffer.writeStaticString("\\\"")
-                case UInt8(ascii: "\\"): buffer.writeStaticString("\\\\")
-                case 0x08: buffer.writeStaticString("\\b")
-                case 0x0C: buffer.writeStaticString("\\f")
-                case 0x0A: buffer.writeStaticString("\\n")
-                case 0x0D: buffer.writeStaticString("\\r")
-                case 0x09: buffer.writeStaticString("\\t")
+                case UInt8(ascii: "\""): write("\\\"")
+                case UInt8(ascii: "\\"): write("\\\\")
+                case 0x08: write("\\b")
+                case 0x0C: write("\\f")
+                case 0x0A: write("\\n")
+                case 0x0D: write("\\r")
+                case 0x09: write("\\t")
                 default:
-                    buffer.writeStaticString("\\u00")
-                    buffer.writeInteger(Self.hexDigit(byte >> 4))
-                    buffer.writeInteger(Self.hexDigit(byte & 0x0F))
+                    write("\\u00")
+                    bytes.append(Self.hexDigit(byte >> 4))
+                    bytes.append(Self.hexDigit(byte & 0x0F))
                 }
                 start = index + 1
             }
-            if start < bytes.count { buffer.writeBytes(UnsafeRawBufferPointer(rebasing: UnsafeRawBufferPointer(bytes)[start...])) }
+            if start < utf8.count { bytes.append(contentsOf: UnsafeBufferPointer(rebasing: utf8[start...])) }
         }
-        buffer.writeInteger(UInt8(ascii: "\""))
+        bytes.append(UInt8(ascii: "\""))
         needsComma = true
     }
 
@@ -83,14 +93,19 @@ struct JSONBufferWriter {
 
     mutating func integer(_ value: Int) {
         separate()
-        buffer.writeString(String(value))
+        var text = String(value)
+        text.withUTF8 { bytes.append(contentsOf: $0) }
         needsComma = true
     }
 
     mutating func null() {
         separate()
-        buffer.writeStaticString("null")
+        write("null")
         needsComma = true
+    }
+
+    private mutating func write(_ text: StaticString) {
+        bytes.append(contentsOf: UnsafeBufferPointer(start: text.utf8Start, count: text.utf8CodeUnitCount))
     }
 
     private static func hexDigit(_ nibble: UInt8) -> UInt8 {
@@ -98,6 +113,6 @@ struct JSONBufferWriter {
     }
 
     private mutating func separate() {
-        if needsComma { buffer.writeInteger(UInt8(ascii: ",")) }
+        if needsComma { bytes.append(UInt8(ascii: ",")) }
     }
 }
