@@ -139,9 +139,11 @@ def main():
     rows = []
     peaks = []
     processes = []
+    databases = []
     try:
         for count in [int(n) for n in args.replicas.split(",")]:
             name = "ga_bench_" + os.urandom(6).hex()
+            databases += [name, name + "_base"]
             psql(args.server, password, f"CREATE DATABASE {name}")
             psql(args.server, password, f"CREATE DATABASE {name}_base")
             database = f"postgres://{server.username}@{server.hostname}:{server.port}/{name}?sslmode=disable"
@@ -231,6 +233,10 @@ def main():
     finally:
         for process in processes:
             process.kill()
+        for process in processes:
+            process.wait()
+        for database in databases:
+            psql(args.server, password, f"DROP DATABASE IF EXISTS {database}")
         shutil.rmtree(work, ignore_errors=True)
 
 

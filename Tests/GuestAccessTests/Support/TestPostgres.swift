@@ -56,7 +56,10 @@ enum TestPostgres {
     static func freshDatabase(on serverURL: String? = Self.serverURL) async throws -> String {
         guard let serverURL else { throw NotConfigured() }
         let server = try PostgresSettings(url: serverURL)
-        let name = "ga_test_" + Base64URL.encode(SecureRandom.bytes(9)).lowercased().map { $0.isLetter || $0.isNumber ? $0 : "x" }
+        // Its creation time in the name: `postgres_test_prune` (scripts/postgres_test_server.sh) drops old ones.
+        let name =
+            "ga_test_\(Int(Date().timeIntervalSince1970))_"
+            + Base64URL.encode(SecureRandom.bytes(9)).lowercased().map { $0.isLetter || $0.isNumber ? $0 : "x" }
         try await withConnection(serverURL) { connection in
             try await connection.query(PostgresQuery(unsafeSQL: "CREATE DATABASE \(String(name))"), logger: logger)
         }
