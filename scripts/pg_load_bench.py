@@ -236,7 +236,10 @@ def main():
         for process in processes:
             process.wait()
         for database in databases:
-            psql(args.server, password, f"DROP DATABASE IF EXISTS {database}")
+            try:
+                psql(args.server, password, f"DROP DATABASE IF EXISTS {database}")
+            except subprocess.CalledProcessError as error:
+                print(f"could not drop {database}: {error.stderr.decode(errors='replace').strip()}", file=sys.stderr)
         shutil.rmtree(work, ignore_errors=True)
 
 

@@ -149,7 +149,11 @@ def main():
             load_bench.wait_port(port)
         finally:
             service.terminate()
-            service.wait(timeout=15)
+            try:
+                service.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                service.kill()
+                service.wait()
         psql(name, "CREATE TABLE rows (id BIGSERIAL PRIMARY KEY, at_ms BIGINT NOT NULL, body BYTEA)")
         lock, read, write = statements()
         baseline = "INSERT INTO rows (at_ms, body) VALUES ((extract(epoch FROM clock_timestamp()) * 1000)::bigint, " \
@@ -181,7 +185,10 @@ def main():
             print(f"| {label} | {statistics.median(tps):.0f} ({min(tps):.0f}–{max(tps):.0f}) | "
                   f"{statistics.median(ratio):.2f} | {busy:.0f} | {client:.0f} | {rest:.0f} |")
     finally:
-        psql("postgres", f"DROP DATABASE IF EXISTS {name}")
+        try:
+            psql("postgres", f"DROP DATABASE IF EXISTS {name}")
+        except subprocess.CalledProcessError as error:
+            print(f"could not drop {name}: {error.stderr.decode(errors='replace').strip()}", file=sys.stderr)
         shutil.rmtree(work, ignore_errors=True)
 
 

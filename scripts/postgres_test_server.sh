@@ -116,13 +116,17 @@ CTL
 # developer machine). Their names carry their creation time
 # (ga_test_<unix seconds>_<random>, Tests/GuestAccessTests/Support/TestPostgres.swift):
 # this drops those more than six hours old, and any named before that scheme,
-# skipping any still in use. Arguments: the psql command to run as a superuser.
+# skipping any still in use (a run from a checkout older than the scheme,
+# sharing the server, can lose a database it has made but not yet opened).
+# Arguments: the psql command to run as a superuser.
 postgres_test_prune() {
-  local cutoff=$(( $(date +%s) - 21600 )) name stamp
+  local cutoff=$(( $(date +%s) - 21600 )) name stamp dropped=0
   for name in $("$@" -Atc "SELECT datname FROM pg_database WHERE datname LIKE 'ga\_test\_%'"); do
     stamp="${name#ga_test_}"
     stamp="${stamp%%_*}"
     if [[ "$stamp" =~ ^[0-9]{10}$ ]] && [ "$stamp" -ge "$cutoff" ]; then continue; fi
+    [ "$dropped" -gt 0 ] || echo "postgres: dropping test databases more than six hours old"
     "$@" -c "DROP DATABASE IF EXISTS \"$name\"" >/dev/null 2>&1 || true
+    dropped=$((dropped + 1))
   done
 }

@@ -6,11 +6,12 @@ log line the in-process services wrote) and DIR/secrets.txt (every admin key,
 tracking token, code, access token and customer email the tests met). Exits 1
 if any secret appears in any line.
 
-A one-time code (six digits) counts only where it stands alone, not inside a
-longer run of letters and digits: a random hex key id such as `ka8f8b8529112ebf2`
-holds some test's code by chance about once in ten runs (CI, 2026-11-27), and
-a code a log line leaked would stand alone (`"code":"529112"`, `code 529112`).
-Every longer secret counts anywhere.
+A one-time code (six digits) is let pass only inside a run of 12 or more hex
+digits with a letter among them — a key id, a request id, a digest — where a
+random id holds some test's code by chance (`ka8f8b8529112ebf2` did, failing CI
+on 2026-11-27). Anywhere else it counts: standalone, after an escape (`\n529112`),
+inside an encoding (`%3D529112`), inside a longer number. Every other secret
+counts anywhere.
 """
 import re
 import sys
@@ -22,12 +23,19 @@ with open(f"{directory}/logs.jsonl", encoding="utf-8") as f:
     lines = f.readlines()
 
 
+def inside_hex_id(line, start, end):
+    while start > 0 and line[start - 1] in "0123456789abcdef":
+        start -= 1
+    while end < len(line) and line[end] in "0123456789abcdef":
+        end += 1
+    run = line[start:end]
+    return len(run) >= 12 and any(c in "abcdef" for c in run)
+
+
 def leaked(secret, line):
-    if secret not in line:
-        return False
     if not secret.isdigit():
-        return True
-    return re.search(rf"(?<![0-9A-Za-z]){secret}(?![0-9A-Za-z])", line) is not None
+        return secret in line
+    return any(not inside_hex_id(line, m.start(), m.end()) for m in re.finditer(re.escape(secret), line))
 
 
 leaks = [(number, secret) for number, line in enumerate(lines, 1) for secret in secrets if leaked(secret, line)]

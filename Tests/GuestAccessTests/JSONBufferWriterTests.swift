@@ -132,4 +132,50 @@ struct JSONBufferWriterTests {
             #expect(Array(error.bodyBuffer.readableBytesView) == Array(expected), "seed \(seed): \(error.code) \(error.message)")
         }
     }
+
+    @Test("One-character keys, empty strings, negative integers, nulls and nested arrays come out as JSONEncoder writes them")
+    func edgeShapesMatchTheEncoder() throws {
+        struct Shape: Encodable {
+            let a: [Int]
+            let b: String
+            let c: Int?
+            let d: [[String: String]]
+        }
+        var json = JSONBufferWriter(capacity: 8)
+        json.beginObject()
+        json.key("a")
+        json.beginArray()
+        json.integer(-42)
+        json.integer(Int.min)
+        json.endArray()
+        json.key("b")
+        json.string("")
+        json.key("c")
+        json.null()
+        json.key("d")
+        json.beginArray()
+        json.beginObject()
+        json.key("e")
+        json.string("\u{1}\"\\")
+        json.endObject()
+        json.beginObject()
+        json.endObject()
+        json.endArray()
+        json.endObject()
+        struct Explicit: Encodable {
+            let shape: Shape
+            func encode(to encoder: any Encoder) throws {
+                var container = encoder.container(keyedBy: Key.self)
+                try container.encode(shape.a, forKey: .a)
+                try container.encode(shape.b, forKey: .b)
+                try container.encodeNil(forKey: .c)
+                try container.encode(shape.d, forKey: .d)
+            }
+            enum Key: String, CodingKey { case a, b, c, d }
+        }
+        let expected = try JSONResponseEncoder.encoder.encode(
+            Explicit(shape: Shape(a: [-42, Int.min], b: "", c: nil, d: [["e": "\u{1}\"\\"], [:]]))
+        )
+        #expect(Array(json.buffer.readableBytesView) == Array(expected))
+    }
 }

@@ -105,7 +105,8 @@ struct JSONBufferWriter {
     }
 
     private mutating func write(_ text: StaticString) {
-        bytes.append(contentsOf: UnsafeBufferPointer(start: text.utf8Start, count: text.utf8CodeUnitCount))
+        // `withUTF8Buffer`, not `utf8Start`, which traps on a one-character literal (stored as a scalar).
+        text.withUTF8Buffer { bytes.append(contentsOf: $0) }
     }
 
     private static func hexDigit(_ nibble: UInt8) -> UInt8 {
