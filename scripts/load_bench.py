@@ -222,7 +222,7 @@ def main():
             ("tracking's own work alone (reference: SHA-256, one SQLite read, the view's bytes)",
              baseline + "/track/" + REFERENCE_TOKEN, None, None, None, "bare", "reference"),
             ("token re-fetch", base + "/v1/guest/order", None, "Authorization: Bearer " + access, "service", "bare", 0.70),
-            ("re-fetch's own work alone (reference: HMAC, two SQLite reads, the order's bytes)", baseline + "/refetch",
+            ("re-fetch's own work alone (reference: HMAC, one SQLite statement of two point reads, the order's bytes)", baseline + "/refetch",
              None, "Authorization: Bearer " + reference_access_token(), None, "bare", "reference"),
             (f"bare route + one WAL commit, synchronous={synchronous} (baseline)", baseline + "/commit",
              LUA_POST % "{}", None, None, "commit", "baseline"),

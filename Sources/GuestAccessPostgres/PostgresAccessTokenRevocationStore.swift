@@ -25,14 +25,19 @@ public struct PostgresAccessTokenRevocationStore: AccessTokenRevocationStore {
         }
     }
 
-    public func isRevoked(jti: String) async throws(StoreError) -> Bool {
+    public func standing(jti: String, orderNumber: String) async throws(StoreError) -> AccessTokenStanding {
         try await database.connection { connection in
             let rows = try await connection.query(
-                "SELECT EXISTS (SELECT 1 FROM revoked_access_tokens WHERE jti = \(jti))",
+                """
+                SELECT EXISTS (SELECT 1 FROM revoked_access_tokens WHERE jti = \(jti)),
+                       (SELECT revoked_at_ms FROM order_revocations WHERE order_number = \(orderNumber))
+                """,
                 logger: database.logger
             )
-            for try await revoked in rows.decode(Bool.self) { return revoked }
-            return false
+            for try await (signedOut, revokedAt) in rows.decode((Bool, Int64?).self) {
+                return AccessTokenStanding(signedOut: signedOut, orderRevokedAt: revokedAt.map(Date.init(millisecondsSince1970:)))
+            }
+            return AccessTokenStanding(signedOut: false, orderRevokedAt: nil)
         }
     }
 }

@@ -73,15 +73,4 @@ public struct PostgresTrackingTokenStore: TrackingTokenStore {
             logger: logger
         )
     }
-
-    public func revocationTime(of orderNumber: String) async throws(StoreError) -> Date? {
-        try await database.connection { connection -> Date? in
-            let rows = try await connection.query(
-                "SELECT revoked_at_ms FROM order_revocations WHERE order_number = \(orderNumber)",
-                logger: database.logger
-            )
-            for try await ms in rows.decode(Int64.self) { return Date(millisecondsSince1970: ms) }
-            return nil
-        }
-    }
 }

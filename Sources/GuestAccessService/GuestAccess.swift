@@ -8,8 +8,8 @@ public struct GuestAccess<Stores: GuestAccessStores, Provider: OrderDetailProvid
     public let requestCode: RequestCode<Stores.Queue>
     public let verifyCode: VerifyCode<Stores.Codes, Provider>
     public let trackOrder: TrackOrder<Stores.Tracking, Provider>
-    public let readOrder: ReadOrder<Stores.Revocations, Stores.Tracking, Provider>
-    public let signOut: SignOut<Stores.Revocations, Stores.Tracking>
+    public let readOrder: ReadOrder<Stores.Revocations, Provider>
+    public let signOut: SignOut<Stores.Revocations>
     public let mintTrackingToken: MintTrackingToken<Stores.Tracking, Provider>
     public let revokeOrder: RevokeOrder<Stores.Codes>
     /// Works through the code-request queue (a service: run it).
@@ -36,7 +36,6 @@ public struct GuestAccess<Stores: GuestAccessStores, Provider: OrderDetailProvid
             issuer: issuer,
             keyring: keyring,
             revocations: stores.revocations,
-            orderRevocations: stores.tracking,
             clock: clock,
             metrics: metrics
         )

@@ -17,28 +17,45 @@ struct PointRow: ~Copyable {
     /// first row, if any, to `read`. The statement is reset before this
     /// returns, ending its read transaction.
     static func fetch<T>(_ statement: Statement, key: Key, _ read: (borrowing PointRow) -> T) throws -> T? {
+        try run(statement, key, nil, read)
+    }
+
+    /// `fetch(_:key:_:)` for a statement of two parameters.
+    static func fetch<T>(_ statement: Statement, keys first: Key, _ second: Key, _ read: (borrowing PointRow) -> T) throws -> T? {
+        try run(statement, first, second, read)
+    }
+
+    private static func run<T>(_ statement: Statement, _ first: Key, _ second: Key?, _ read: (borrowing PointRow) -> T) throws -> T? {
         let handle = statement.sqliteStatement
         sqlite3_reset(handle)
         defer {
             sqlite3_reset(handle)
             sqlite3_clear_bindings(handle)
         }
-        let bound: Int32
-        switch key {
-        case .blob(let bytes):
-            bound = bytes.withUnsafeBytes { sqlite3_bind_blob(handle, 1, $0.baseAddress, Int32($0.count), sqliteTransient) }
-        case .text(let text):
-            var text = text
-            bound = text.withUTF8 { utf8 in
-                utf8.withMemoryRebound(to: CChar.self) { sqlite3_bind_text(handle, 1, $0.baseAddress, Int32($0.count), sqliteTransient) }
-            }
-        }
-        guard bound == SQLITE_OK else { throw Self.error(bound, statement) }
+        try bind(first, at: 1, statement)
+        if let second { try bind(second, at: 2, statement) }
         switch sqlite3_step(handle) {
         case SQLITE_ROW: return read(PointRow(handle: handle))
         case SQLITE_DONE: return nil
         case let code: throw Self.error(code, statement)
         }
+    }
+
+    private static func bind(_ key: Key, at index: Int32, _ statement: Statement) throws {
+        let handle = statement.sqliteStatement
+        let bound: Int32
+        switch key {
+        case .blob(let bytes):
+            bound = bytes.withUnsafeBytes { sqlite3_bind_blob(handle, index, $0.baseAddress, Int32($0.count), sqliteTransient) }
+        case .text(let text):
+            var text = text
+            bound = text.withUTF8 { utf8 in
+                utf8.withMemoryRebound(to: CChar.self) {
+                    sqlite3_bind_text(handle, index, $0.baseAddress, Int32($0.count), sqliteTransient)
+                }
+            }
+        }
+        guard bound == SQLITE_OK else { throw Self.error(bound, statement) }
     }
 
     /// The key a point lookup binds.

@@ -18,12 +18,23 @@ public struct SQLiteAccessTokenRevocationStore: AccessTokenRevocationStore {
         }
     }
 
-    public func isRevoked(jti: String) async throws(StoreError) -> Bool {
+    public func standing(jti: String, orderNumber: String) async throws(StoreError) -> AccessTokenStanding {
         try database.lookup { db in
             try PointRow.fetch(
-                db.cachedStatement(sql: "SELECT EXISTS (SELECT 1 FROM revoked_access_tokens WHERE jti = ?)"),
-                key: .text(jti)
-            ) { row in row.int64(0) != 0 } ?? false
+                db.cachedStatement(
+                    sql: """
+                        SELECT EXISTS (SELECT 1 FROM revoked_access_tokens WHERE jti = ?1),
+                               (SELECT revoked_at_ms FROM order_revocations WHERE order_number = ?2)
+                        """
+                ),
+                keys: .text(jti),
+                .text(orderNumber)
+            ) { row in
+                AccessTokenStanding(
+                    signedOut: row.int64(0) != 0,
+                    orderRevokedAt: row.optionalInt64(1).map(Date.init(millisecondsSince1970:))
+                )
+            } ?? AccessTokenStanding(signedOut: false, orderRevokedAt: nil)
         }
     }
 }

@@ -64,13 +64,4 @@ public struct SQLiteTrackingTokenStore: TrackingTokenStore {
                 """
         ).execute(arguments: [orderNumber, ms])
     }
-
-    public func revocationTime(of orderNumber: String) async throws(StoreError) -> Date? {
-        try database.lookup { db -> Date? in
-            try PointRow.fetch(
-                db.cachedStatement(sql: "SELECT revoked_at_ms FROM order_revocations WHERE order_number = ?"),
-                key: .text(orderNumber)
-            ) { row in row.optionalInt64(0).map(Date.init(millisecondsSince1970:)) } ?? nil
-        }
-    }
 }

@@ -135,6 +135,21 @@ struct AccessTokenTests {
         let token = forge(header: #"{"alg":"HS256","kid":"\#(keyring.active.kid)","typ":"JWT"}"#, payload: claimsJSON(exp: exp))
         #expect(try check(token).sub == "ORD-A")
     }
+
+    @Test("A token is refused when signed out, or issued in or before the second its order was revoked, and only then")
+    func standingRefuses() {
+        let revoked = Date(timeIntervalSince1970: 1_000.5)
+        let order = AccessTokenStanding(signedOut: false, orderRevokedAt: revoked)
+        #expect(order.refuses(issuedAt: 999))
+        #expect(order.refuses(issuedAt: 1_000))
+        #expect(!order.refuses(issuedAt: 1_001))
+        let exact = AccessTokenStanding(signedOut: false, orderRevokedAt: Date(timeIntervalSince1970: 1_000))
+        #expect(exact.refuses(issuedAt: 1_000))
+        #expect(!exact.refuses(issuedAt: 1_001))
+        #expect(AccessTokenStanding(signedOut: true, orderRevokedAt: nil).refuses(issuedAt: 5_000))
+        #expect(AccessTokenStanding(signedOut: true, orderRevokedAt: revoked).refuses(issuedAt: 5_000))
+        #expect(!AccessTokenStanding(signedOut: false, orderRevokedAt: nil).refuses(issuedAt: 5_000))
+    }
 }
 
 @Suite("Access-token claims read without JSONDecoder")

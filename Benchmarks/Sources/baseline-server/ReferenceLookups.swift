@@ -18,9 +18,16 @@ final class ReferenceLookups: Sendable {
         spare = try DatabaseQueue(path: path, configuration: readOnly)
     }
 
-    /// Steps `sql` with `key` bound (a blob or text) and hands the first row's
-    /// handle to `read`, or answers nil when there is none.
-    func first<T>(_ sql: String, blob: [UInt8]? = nil, text: String? = nil, _ read: (OpaquePointer) -> T) throws -> T? {
+    /// Steps `sql` with `key` bound (a blob or text; `second`, if given, as its
+    /// second parameter) and hands the first row's handle to `read`, or
+    /// answers nil when there is none.
+    func first<T>(
+        _ sql: String,
+        blob: [UInt8]? = nil,
+        text: String? = nil,
+        second: String? = nil,
+        _ read: (OpaquePointer) -> T
+    ) throws -> T? {
         let taken = connections.withLock { $0.popLast() }
         defer { if let taken { connections.withLock { $0.append(taken) } } }
         return try (taken ?? spare).inDatabase { db -> T? in
@@ -35,6 +42,13 @@ final class ReferenceLookups: Sendable {
                 _ = text.withUTF8 { utf8 in
                     utf8.withMemoryRebound(to: CChar.self) {
                         sqlite3_bind_text(handle, 1, $0.baseAddress, Int32($0.count), sqliteTransient)
+                    }
+                }
+            }
+            if var second {
+                _ = second.withUTF8 { utf8 in
+                    utf8.withMemoryRebound(to: CChar.self) {
+                        sqlite3_bind_text(handle, 2, $0.baseAddress, Int32($0.count), sqliteTransient)
                     }
                 }
             }

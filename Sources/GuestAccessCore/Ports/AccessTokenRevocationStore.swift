@@ -4,5 +4,8 @@ public import Foundation
 public protocol AccessTokenRevocationStore: Sendable {
     /// Records the sign-out; entries that expired before `now` may be pruned meanwhile.
     func revoke(jti: String, expiresAt: Date, now: Date) async throws(StoreError)
-    func isRevoked(jti: String) async throws(StoreError) -> Bool
+    /// Whether `jti` is signed out and when `orderNumber`'s access was last
+    /// revoked (`TrackingTokenStore.revokeOrder`), read together in one
+    /// statement: every re-fetch asks both.
+    func standing(jti: String, orderNumber: String) async throws(StoreError) -> AccessTokenStanding
 }

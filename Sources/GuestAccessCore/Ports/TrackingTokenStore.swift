@@ -7,8 +7,7 @@ public protocol TrackingTokenStore: Sendable {
     /// The record for a digest, live or not, or nil.
     func find(digest: [UInt8]) async throws(StoreError) -> TrackingTokenRecord?
     /// Revokes every tracking token of the order and records the revocation time,
-    /// so later checks can refuse anything issued before it.
+    /// so later checks can refuse anything issued before it (read back with a
+    /// token's sign-out: `AccessTokenRevocationStore.standing`).
     func revokeOrder(_ orderNumber: String, at date: Date) async throws(StoreError)
-    /// When the order's access was last revoked, if ever.
-    func revocationTime(of orderNumber: String) async throws(StoreError) -> Date?
 }

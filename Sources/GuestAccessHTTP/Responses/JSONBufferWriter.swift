@@ -105,7 +105,8 @@ struct JSONBufferWriter {
     }
 
     private mutating func write(_ text: StaticString) {
-        // `withUTF8Buffer`, not `utf8Start`, which traps on a one-character literal (stored as a scalar).
+        // `withUTF8Buffer`, not `utf8Start`: `utf8Start` requires a pointer representation, which a
+        // `StaticString` made from a single Unicode scalar lacks; this one reads either form.
         text.withUTF8Buffer { bytes.append(contentsOf: $0) }
     }
 

@@ -33,17 +33,13 @@ public struct AccessTokenIssuer: Sendable {
         _ token: String,
         keyring: Keyring,
         now: Date,
-        revocations: some AccessTokenRevocationStore,
-        orderRevocations: some TrackingTokenStore
+        revocations: some AccessTokenRevocationStore
     ) async throws -> AccessTokenClaims {
         let claims = try AccessTokenCodec.verifySignature(token, keyring: keyring)
         try claims.verify(issuer: policy.issuer, audience: policy.audience, now: now, leeway: Int64(policy.leewaySeconds))
         guard OrderNumber.isWellFormed(claims.sub) else { throw AccessTokenError.malformed }
-        if try await revocations.isRevoked(jti: claims.jti) { throw AccessTokenError.revoked }
-        if let revokedAt = try await orderRevocations.revocationTime(of: claims.sub), Double(claims.iat) <= revokedAt.timeIntervalSince1970
-        {
-            throw AccessTokenError.revoked
-        }
+        let standing = try await revocations.standing(jti: claims.jti, orderNumber: claims.sub)
+        if standing.refuses(issuedAt: claims.iat) { throw AccessTokenError.revoked }
         return claims
     }
 }

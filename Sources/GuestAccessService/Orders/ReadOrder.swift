@@ -5,10 +5,10 @@ public import Logging
 
 /// `GET /v1/guest/order`: the full order again, for the holder of a valid
 /// access token (until it expires, is signed out, or the order is revoked).
-public struct ReadOrder<Revocations: AccessTokenRevocationStore, Orders: TrackingTokenStore, Provider: OrderDetailProvider>:
+public struct ReadOrder<Revocations: AccessTokenRevocationStore, Provider: OrderDetailProvider>:
     Sendable
 {
-    let authenticator: AccessTokenAuthenticator<Revocations, Orders>
+    let authenticator: AccessTokenAuthenticator<Revocations>
     let orders: OrderLookup<Provider>
 
     /// Throws `unauthorized` for any token not accepted, `notFound` when the

@@ -5,11 +5,10 @@ import Logging
 /// Accepts an access token or refuses it with one `unauthorized`, whatever
 /// was wrong (missing, malformed, bad signature, retired key, expired,
 /// signed out, order revoked); the reason goes only to the log and metrics.
-struct AccessTokenAuthenticator<Revocations: AccessTokenRevocationStore, Orders: TrackingTokenStore>: Sendable {
+struct AccessTokenAuthenticator<Revocations: AccessTokenRevocationStore>: Sendable {
     let issuer: AccessTokenIssuer
     let keyring: KeyringHolder
     let revocations: Revocations
-    let orderRevocations: Orders
     let clock: any WallClock
     let metrics: ServiceMetrics
 
@@ -23,8 +22,7 @@ struct AccessTokenAuthenticator<Revocations: AccessTokenRevocationStore, Orders:
                 token,
                 keyring: keyring.keyring,
                 now: clock.now(),
-                revocations: revocations,
-                orderRevocations: orderRevocations
+                revocations: revocations
             )
         } catch let error as AccessTokenError {
             if error == .unknownKey, let kid = AccessTokenCodec.kid(of: token), keyring.keyring.neverHeld(kid: kid) {

@@ -5,8 +5,8 @@ public import Logging
 
 /// `DELETE /v1/guest/token`: the access token stops working at once, on
 /// every request after this one, until it would have expired anyway.
-public struct SignOut<Revocations: AccessTokenRevocationStore, Orders: TrackingTokenStore>: Sendable {
-    let authenticator: AccessTokenAuthenticator<Revocations, Orders>
+public struct SignOut<Revocations: AccessTokenRevocationStore>: Sendable {
+    let authenticator: AccessTokenAuthenticator<Revocations>
     let revocations: Revocations
     let clock: any WallClock
     let audit: AuditLog
