@@ -39,4 +39,16 @@ struct BearerTokenTests {
         #expect(Self.token("Bearer " + String(repeating: "a", count: 4096)) == String(repeating: "a", count: 4096))
         #expect(Self.token(nil) == nil)
     }
+
+    @Test("Two Authorization headers give no token, whatever each holds")
+    func twoHeaders() {
+        var fields = HTTPFields()
+        fields.append(HTTPField(name: .authorization, value: "Bearer abc"))
+        fields.append(HTTPField(name: .authorization, value: "Bearer def"))
+        #expect(fields.bearerToken == nil)
+        var one = HTTPFields()
+        one.append(HTTPField(name: .authorization, value: "Bearer abc"))
+        one.append(HTTPField(name: .accept, value: "application/json"))
+        #expect(one.bearerToken == "abc")
+    }
 }
