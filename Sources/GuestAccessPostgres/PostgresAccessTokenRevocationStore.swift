@@ -37,7 +37,8 @@ public struct PostgresAccessTokenRevocationStore: AccessTokenRevocationStore {
             for try await (signedOut, revokedAt) in rows.decode((Bool, Int64?).self) {
                 return AccessTokenStanding(signedOut: signedOut, orderRevokedAt: revokedAt.map(Date.init(millisecondsSince1970:)))
             }
-            return AccessTokenStanding(signedOut: false, orderRevokedAt: nil)
+            // A SELECT without FROM always yields its one row; none means the read failed: refuse.
+            throw StoreError.unavailable(reason: "the revocation read returned no row")
         }
     }
 }

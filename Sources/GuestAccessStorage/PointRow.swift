@@ -32,6 +32,8 @@ struct PointRow: ~Copyable {
             sqlite3_reset(handle)
             sqlite3_clear_bindings(handle)
         }
+        // Every parameter bound, or none read: an unbound one would be NULL and match nothing.
+        precondition(sqlite3_bind_parameter_count(handle) == (second == nil ? 1 : 2), "a point lookup binds every parameter")
         try bind(first, at: 1, statement)
         if let second { try bind(second, at: 2, statement) }
         switch sqlite3_step(handle) {

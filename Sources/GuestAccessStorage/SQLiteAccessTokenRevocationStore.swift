@@ -19,7 +19,7 @@ public struct SQLiteAccessTokenRevocationStore: AccessTokenRevocationStore {
     }
 
     public func standing(jti: String, orderNumber: String) async throws(StoreError) -> AccessTokenStanding {
-        try database.lookup { db in
+        let standing = try database.lookup { db in
             try PointRow.fetch(
                 db.cachedStatement(
                     sql: """
@@ -34,7 +34,10 @@ public struct SQLiteAccessTokenRevocationStore: AccessTokenRevocationStore {
                     signedOut: row.int64(0) != 0,
                     orderRevokedAt: row.optionalInt64(1).map(Date.init(millisecondsSince1970:))
                 )
-            } ?? AccessTokenStanding(signedOut: false, orderRevokedAt: nil)
+            }
         }
+        // A SELECT without FROM always yields its one row; none means the read failed: refuse.
+        guard let standing else { throw StoreError.unavailable(reason: "the revocation read returned no row") }
+        return standing
     }
 }
