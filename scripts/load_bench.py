@@ -271,14 +271,19 @@ def main():
                   f"{r['non2xx']:.0f} | {cpu} | {rss} |")
         print(f"\nservice VmHWM (peak RSS over the whole run): {rss_kib(service.pid, 'VmHWM') / 1024:.1f} MiB")
     finally:
-        for process in (service, bare):
-            process.send_signal(signal.SIGTERM)
-        for process in (service, bare):
-            try:
-                process.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                process.kill()
+        stop((service, bare))
         shutil.rmtree(work, ignore_errors=True)
+
+
+def stop(processes):
+    """SIGTERM to each, then a kill for any still running after 15 s."""
+    for process in processes:
+        process.send_signal(signal.SIGTERM)
+    for process in processes:
+        try:
+            process.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            process.kill()
 
 
 def soak(args, pid, base, tracking, access):

@@ -23,7 +23,6 @@ import argparse
 import os
 import re
 import shutil
-import signal
 import subprocess
 import sys
 import tempfile
@@ -195,13 +194,7 @@ def main():
                     time.sleep(1)
             # Each replica's peak RSS over all its runs (issue 16's memory target), read before it stops.
             peaks.extend((count, load_bench.rss_kib(pid, "VmHWM") / 1024) for pid in replicas)
-            for process in processes:
-                process.send_signal(signal.SIGTERM)
-            for process in processes:
-                try:
-                    process.wait(timeout=15)
-                except subprocess.TimeoutExpired:
-                    process.kill()
+            load_bench.stop(processes)
             processes = []
         print(f"\nwrk --latency, {args.connections} connections in all, {args.duration} s a run, loopback PostgreSQL "
               f"({args.server.split('@')[1].split('/')[0]}), {os.cpu_count()} cores shared by the server, the replicas and wrk, "

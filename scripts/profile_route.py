@@ -20,7 +20,6 @@ import argparse
 import collections
 import os
 import shutil
-import signal
 import subprocess
 import sys
 import tempfile
@@ -130,13 +129,7 @@ def main():
         raw = subprocess.run(["perf", "script", "-i", data], capture_output=True, text=True).stdout
         text = subprocess.run(["swift", "demangle", "--simplified"], input=raw, capture_output=True, text=True).stdout
     finally:
-        for process in (service, bare):
-            process.send_signal(signal.SIGTERM)
-        for process in (service, bare):
-            try:
-                process.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                process.kill()
+        load_bench.stop((service, bare))
         shutil.rmtree(work, ignore_errors=True)
 
     samples = stacks(text)

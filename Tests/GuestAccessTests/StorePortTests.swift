@@ -92,9 +92,10 @@ struct StorePortTests {
                 signedOut.insert(jti)
             } else {
                 let order = orders.randomElement(using: &generator)!
-                // Sub-millisecond parts are dropped on the way in.
+                // Sub-millisecond parts are dropped on the way in: 0.6 ms past `ms` is stored as `ms`, not
+                // rounded up to the next millisecond.
                 let ms = start + Int64.random(in: -5_000...5_000, using: &generator)
-                try await tracking.revokeOrder(order, at: Date(timeIntervalSince1970: (Double(ms) + 0.4) / 1000))
+                try await tracking.revokeOrder(order, at: Date(timeIntervalSince1970: (Double(ms) + 0.6) / 1000))
                 revokedAt[order] = max(revokedAt[order] ?? .min, ms)
             }
             for jti in jtis {
