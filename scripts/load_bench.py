@@ -146,13 +146,20 @@ class RSSSampler(threading.Thread):
             self.stop.wait(self.interval)
 
 
-def start_services(args, work):
+def start_services(args, work, wrap_service=(), wrap_baseline=(), timeout=30, deliveries=None, log_level="warning"):
+    """Starts the service and the baseline server; `wrap_*` prefix a command (a tool that runs the
+    process under it, such as valgrind), `timeout` is how long each may take to listen,
+    `deliveries` replaces the policy's `parallelDeliveries` (each idle delivery worker polls the
+    queue every 100 ms). At `warning`, the default here, the service writes no access-log line (at
+    `info`, its own default, one per request)."""
     binary, baseline = args.binary, args.baseline
     subprocess.run([binary, "keys", "init", "--data-dir", work + "/data"], check=True, capture_output=True)
     policy = open(os.path.join(ROOT, "policy/default.yaml")).read()
     policy = re.sub(r"responseFloorMilliseconds: \d+", "responseFloorMilliseconds: 0", policy)
     policy = re.sub(r"perClientBurst: \d+", "perClientBurst: 100000", policy)
     policy = re.sub(r"perClientPerSecond: \d+", "perClientPerSecond: 100000", policy)
+    if deliveries is not None:
+        policy = re.sub(r"parallelDeliveries: \d+", f"parallelDeliveries: {deliveries}", policy)
     synchronous = re.search(r"synchronous: (\w+)", policy).group(1)
     with open(work + "/policy.yaml", "w") as f:
         f.write(policy)
@@ -162,14 +169,14 @@ def start_services(args, work):
     os.close(fd)
     port, base_port = free_port(), free_port()
     service = subprocess.Popen(
-        [binary, "serve", "--port", str(port), "--data-dir", work + "/data", "--policy", work + "/policy.yaml",
+        [*wrap_service, binary, "serve", "--port", str(port), "--data-dir", work + "/data", "--policy", work + "/policy.yaml",
          "--orders", os.path.join(ROOT, "Benchmarks/load-orders.json"), "--admin-key-file", work + "/admin-key",
-         "--mailer", "file:" + work + "/outbox.jsonl", "--log-level", "warning"],
+         "--mailer", "file:" + work + "/outbox.jsonl", "--log-level", log_level],
         stdout=subprocess.DEVNULL, stderr=open(work + "/service.log", "w"))
-    bare = subprocess.Popen([baseline, str(base_port), work + "/baseline.sqlite", synchronous],
+    bare = subprocess.Popen([*wrap_baseline, baseline, str(base_port), work + "/baseline.sqlite", synchronous],
                             stdout=subprocess.DEVNULL, stderr=open(work + "/baseline.log", "w"))
-    wait_port(port)
-    wait_port(base_port)
+    wait_port(port, timeout)
+    wait_port(base_port, timeout)
     return service, bare, f"http://127.0.0.1:{port}", f"http://127.0.0.1:{base_port}", admin_key, synchronous
 
 
@@ -204,12 +211,14 @@ def main():
     parser.add_argument("--repeat", type=int, default=1,
                         help="run the table this many times; each ratio is per run, the table shows medians")
     parser.add_argument("--soak", type=int, default=0, help="seconds of mixed load while sampling RSS (no route table)")
+    parser.add_argument("--log-level", default="warning",
+                        help="the service's (warning: no access-log line; info, the service's default: one per request)")
     args = parser.parse_args()
     if not shutil.which("wrk"):
         raise SystemExit("wrk not found: apt-get install wrk")
 
     work = tempfile.mkdtemp(prefix="guest-access-load-")
-    service, bare, base, baseline, admin_key, synchronous = start_services(args, work)
+    service, bare, base, baseline, admin_key, synchronous = start_services(args, work, log_level=args.log_level)
     try:
         tracking, access = credentials(base, admin_key, work)
         if args.soak:

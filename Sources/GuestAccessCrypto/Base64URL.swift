@@ -78,7 +78,14 @@ public enum Base64URL {
     /// Whether `text` is canonical unpadded base64url of exactly `byteCount`
     /// bytes, checked without decoding into memory.
     public static func isCanonical(_ text: String, byteCount: Int) -> Bool {
-        let chars = text.utf8
+        var text = text
+        return text.withUTF8 { isCanonical($0, byteCount: byteCount) }
+    }
+
+    /// `isCanonical` over UTF-8 bytes in place (a token's after its prefix).
+    /// Not generic: a generic collection, unspecialized across modules, cost
+    /// twice what decoding into an array did (`instructions_per_request.py`).
+    public static func isCanonical(_ chars: UnsafeBufferPointer<UInt8>, byteCount: Int) -> Bool {
         guard chars.count == (byteCount * 4 + 2) / 3 else { return false }
         var last: UInt8 = 0
         for char in chars {

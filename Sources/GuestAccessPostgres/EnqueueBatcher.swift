@@ -69,7 +69,9 @@ final class EnqueueBatcher<Item: Sendable>: Sendable {
             switch admission {
             case .refused: continuation.resume(returning: .failure(.unavailable(reason: "too many code requests waiting to be queued")))
             case .waits: break
-            case .drains: Task { await self.drain() }
+            // Detached: the drain flushes every request waiting, not only the one that started it, so it
+            // must not carry that request's task-locals (its request id would be on the drain's log lines).
+            case .drains: Task.detached { await self.drain() }
             }
         }
         try result.get()

@@ -43,6 +43,27 @@ struct RateLimiterTests {
     }
 
     @Test(
+        "An IPv4 address's key is its four bytes written out, and the mapped IPv6 spelling of the same bytes shares it, on random addresses"
+    )
+    func ipv4KeyIsTheBytesWrittenOut() {
+        let keys = ClientKey()
+        for _ in 0..<2000 {
+            let bytes = (0..<4).map { _ in UInt8.random(in: 0...255) }
+            let dotted = bytes.map(String.init).joined(separator: ".")
+            #expect(keys.key(for: dotted) == dotted)
+            #expect(keys.key(for: "::ffff:" + dotted) == dotted)
+        }
+        // Other spellings inet_pton refuses are not addresses, and so are their own keys, sharing no bucket.
+        for spelling in ["010.0.0.1", "10.0.0.01", "10.0.1", "10.0.0.256", "10.0.0.1 ", "0x0a.0.0.1"] {
+            #expect(keys.key(for: spelling) == spelling)
+        }
+        // An address with a NUL and more after it is keyed by the address before the NUL, as inet_pton
+        // reads it: a suffix after a NUL never makes a new bucket.
+        #expect(keys.key(for: "192.0.2.1\u{0}one") == "192.0.2.1")
+        #expect(keys.key(for: "192.0.2.1\u{0}two") == "192.0.2.1")
+    }
+
+    @Test(
         "IPv4 addresses are keyed per address, and an IPv4-mapped IPv6 address as its IPv4 address, whatever the IPv6 prefix length",
         arguments: [64, 32]
     )  // 64: the default

@@ -18,9 +18,11 @@ public struct MetricsMiddleware: RouterMiddleware {
     ) async throws -> Response {
         let started = ContinuousClock.now
         let response = try await next(request, context)
-        let route = context.endpointPath ?? "unmatched"
-        metrics.count(.httpRequests, [(.route, route), (.status, "\(response.status.code)")])
-        metrics.time(.httpRequest, ContinuousClock.now - started, [(.route, route)])
+        metrics.recordRequest(
+            route: context.endpointPath ?? "unmatched",
+            status: response.status.code,
+            duration: ContinuousClock.now - started
+        )
         return response
     }
 }

@@ -1,8 +1,11 @@
 import Foundation
+import GuestAccessService
 public import Logging
 import Synchronization
 
-/// One JSON object per line: `ts`, `level`, `logger`, `msg` and metadata.
+/// One JSON object per line: `ts`, `level`, `logger`, `msg` and metadata,
+/// with `request_id` on every line written while a request is served
+/// (`RequestLogID`).
 ///
 /// Call sites never pass tokens, codes, keys or full emails; the log-scanning
 /// tests hold them to that.
@@ -27,6 +30,7 @@ public struct JSONLogHandler: LogHandler {
         var line = "{\"ts\":\"\(Date().formatted(.iso8601))\",\"level\":\"\(event.level)\",\"logger\":"
         line += Self.quote(label) + ",\"msg\":" + Self.quote(event.message.description)
         var merged = metadata
+        if let requestID = RequestLogID.current { merged["request_id"] = .string(requestID) }
         if let extra = event.metadata { merged.merge(extra) { _, new in new } }
         for key in merged.keys.sorted() {
             line += "," + Self.quote(key) + ":" + Self.quote(merged[key]!.description)

@@ -44,9 +44,16 @@ public struct TrackingTokens<Store: TrackingTokenStore>: Sendable {
         return record.orderNumber
     }
 
+    /// Checked on the token's UTF-8 bytes in place: decoding it into an array
+    /// only to count the bytes, after a Unicode-aware `hasPrefix`, took about
+    /// as many instructions as the token's SHA-256 (`instructions_per_request.py`).
     static func isWellFormed(_ token: String) -> Bool {
-        token.utf8.count == length && token.hasPrefix(prefix)
-            && Base64URL.decode(token.dropFirst(prefix.count))?.count == randomBytes
+        guard token.utf8.count == length else { return false }
+        var token = token
+        return token.withUTF8 { bytes in
+            bytes.starts(with: prefix.utf8)
+                && Base64URL.isCanonical(UnsafeBufferPointer(rebasing: bytes[prefix.utf8.count...]), byteCount: randomBytes)
+        }
     }
 
     static func digest(_ token: String) -> [UInt8] {

@@ -10,10 +10,11 @@ public struct ClientAddress: Sendable {
 
     /// `peer` is the TCP peer's IP address (nil for a Unix socket or an
     /// in-process test); `forwardedFor` every `X-Forwarded-For` field, in order.
-    public func resolve(peer: String?, forwardedFor: [String]) -> String {
+    /// `forwardedFor` is read only when the peer is a trusted proxy.
+    public func resolve(peer: String?, forwardedFor: @autoclosure () -> [String]) -> String {
         guard let peerIP = peer else { return "unknown" }
         guard isTrusted(peerIP) else { return peerIP }
-        let hops = forwardedFor.flatMap { $0.split(separator: ",") }.map { $0.trimmingCharacters(in: .whitespaces) }
+        let hops = forwardedFor().flatMap { $0.split(separator: ",") }.map { $0.trimmingCharacters(in: .whitespaces) }
         for hop in hops.reversed() {
             guard CIDR.bytes(of: hop) != nil else { return peerIP }  // garbage: fall back to the proxy itself
             if !isTrusted(hop) { return hop }

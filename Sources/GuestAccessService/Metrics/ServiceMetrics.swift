@@ -16,6 +16,10 @@ public final class ServiceMetrics: Sendable {
     /// enums and label values as given, so a hit builds no string.
     private let counters = Mutex<[HandleKey<Metric.Counter>: Metrics.Counter]>([:])
     private let timers = Mutex<[HandleKey<Metric.Timer>: Metrics.Timer]>([:])
+    /// Every answer's counter and timer, by route template and status code:
+    /// one lookup per request, hashing the route once, where `count` and
+    /// `time` would each build a label array and hash it.
+    private let requests = Mutex<[RequestMetricKey: (Metrics.Counter, Metrics.Timer)]>([:])
 
     /// `factory`: where figures go (none by default, for tests that do not read them).
     public init(factory: any MetricsFactory = NOOPMetricsHandler.instance) {
@@ -24,8 +28,13 @@ public final class ServiceMetrics: Sendable {
 
     /// Adds `amount` to the counter `guest_access_<name>_total`.
     public func count(_ name: Metric.Counter, _ labels: [(Metric.Label, String)] = [], by amount: Int = 1) {
+        counter(name, labels).increment(by: amount)
+    }
+
+    /// The handle `count` adds to.
+    func counter(_ name: Metric.Counter, _ labels: [(Metric.Label, String)] = []) -> Metrics.Counter {
         let key = HandleKey(name: name, labels: labels)
-        let counter = counters.withLock { counters in
+        return counters.withLock { counters in
             if let counter = counters[key] { return counter }
             let counter = Metrics.Counter(
                 label: "guest_access_\(name.rawValue)_total",
@@ -35,14 +44,23 @@ public final class ServiceMetrics: Sendable {
             counters[key] = counter
             return counter
         }
-        counter.increment(by: amount)
     }
 
     /// Records a duration in the histogram `guest_access_<name>_seconds`.
     public func time(_ name: Metric.Timer, _ duration: Duration, _ labels: [(Metric.Label, String)] = []) {
+        Self.record(duration, on: timer(name, labels))
+    }
+
+    /// Records `duration` on a timer handle, in nanoseconds.
+    static func record(_ duration: Duration, on timer: Metrics.Timer) {
         let (seconds, attoseconds) = duration.components
+        timer.recordNanoseconds(seconds * 1_000_000_000 + attoseconds / 1_000_000_000)
+    }
+
+    /// The handle `time` records on.
+    func timer(_ name: Metric.Timer, _ labels: [(Metric.Label, String)] = []) -> Metrics.Timer {
         let key = HandleKey(name: name, labels: labels)
-        let timer = timers.withLock { timers in
+        return timers.withLock { timers in
             if let timer = timers[key] { return timer }
             let timer = Metrics.Timer(
                 label: "guest_access_\(name.rawValue)_seconds",
@@ -52,6 +70,23 @@ public final class ServiceMetrics: Sendable {
             timers[key] = timer
             return timer
         }
-        timer.recordNanoseconds(seconds * 1_000_000_000 + attoseconds / 1_000_000_000)
+    }
+
+    /// Counts one answer of `route` with `status` (`Metric.Counter.httpRequests`)
+    /// and times it (`Metric.Timer.httpRequest`, by route): the same series
+    /// `count` and `time` would make.
+    public func recordRequest(route: String, status: Int, duration: Duration) {
+        let key = RequestMetricKey(route: route, status: status)
+        let (counter, timer) = requests.withLock { requests in
+            if let handles = requests[key] { return handles }
+            let handles = (
+                self.counter(.httpRequests, [(.route, route), (.status, String(status))]),
+                self.timer(.httpRequest, [(.route, route)])
+            )
+            requests[key] = handles
+            return handles
+        }
+        counter.increment(by: 1)
+        Self.record(duration, on: timer)
     }
 }
