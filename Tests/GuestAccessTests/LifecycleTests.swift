@@ -23,6 +23,10 @@ struct LifecycleTests {
             defer { process.signal(SIGKILL) }
             let port = try await process.waitForPort()
             let base = "http://127.0.0.1:\(port)"
+            // The port opens before readiness is first checked; on a loaded machine the first probe saw 503.
+            try await waitUntil("the service is ready", timeout: .seconds(20), poll: .milliseconds(20)) {
+                (try? RawHTTPConnection(port: port).get("/readyz")) == 200
+            }
             let opened = try RawHTTPConnection(port: port)
             #expect(opened.get("/readyz") == 200)
             let (status, body) = try await BinaryTests.request(
