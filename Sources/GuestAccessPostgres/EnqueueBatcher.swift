@@ -69,9 +69,10 @@ final class EnqueueBatcher<Item: Sendable>: Sendable {
             switch admission {
             case .refused: continuation.resume(returning: .failure(.unavailable(reason: "too many code requests waiting to be queued")))
             case .waits: break
-            // Detached: the drain flushes every request waiting, not only the one that started it, so it
-            // must not carry that request's task-locals (its request id would be on the drain's log lines).
-            case .drains: Task.detached { await self.drain() }
+            // The drain inherits the task-locals of the request that started it, so lines it logs while
+            // flushing other requests' items carry that request's id (review, 2026-11-28). A detached
+            // drain was tried and the batcher's tests hung in a fresh-clone CI run; back to `Task`.
+            case .drains: Task { await self.drain() }
             }
         }
         try result.get()
