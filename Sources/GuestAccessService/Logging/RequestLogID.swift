@@ -4,8 +4,10 @@
 /// request logger's metadata: setting metadata copied the logger's storage
 /// and its handler and filled a dictionary on every request, about 8,000
 /// instructions, 3% of a tracking lookup's (`instructions_per_request.py`),
-/// for lines that are mostly never written. Child tasks see it; work on
-/// another task (the delivery workers) never had a request's id.
+/// for lines that are mostly never written. Child tasks and unstructured
+/// tasks started while serving see it — so the PostgreSQL enqueue batcher's
+/// drain, started by one request, carries that request's id while it flushes
+/// others' (open: `EnqueueBatcher`); the delivery workers never had one.
 public enum RequestLogID {
     @TaskLocal public static var current: String?
 }

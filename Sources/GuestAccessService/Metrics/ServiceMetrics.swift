@@ -32,7 +32,7 @@ public final class ServiceMetrics: Sendable {
     }
 
     /// The handle `count` adds to.
-    func counter(_ name: Metric.Counter, _ labels: [(Metric.Label, String)] = []) -> Metrics.Counter {
+    func counter(_ name: Metric.Counter, _ labels: [(Metric.Label, String)]) -> Metrics.Counter {
         let key = HandleKey(name: name, labels: labels)
         return counters.withLock { counters in
             if let counter = counters[key] { return counter }
@@ -58,7 +58,7 @@ public final class ServiceMetrics: Sendable {
     }
 
     /// The handle `time` records on.
-    func timer(_ name: Metric.Timer, _ labels: [(Metric.Label, String)] = []) -> Metrics.Timer {
+    func timer(_ name: Metric.Timer, _ labels: [(Metric.Label, String)]) -> Metrics.Timer {
         let key = HandleKey(name: name, labels: labels)
         return timers.withLock { timers in
             if let timer = timers[key] { return timer }
