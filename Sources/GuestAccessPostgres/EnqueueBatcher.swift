@@ -69,10 +69,10 @@ final class EnqueueBatcher<Item: Sendable>: Sendable {
             switch admission {
             case .refused: continuation.resume(returning: .failure(.unavailable(reason: "too many code requests waiting to be queued")))
             case .waits: break
-            // The drain inherits the task-locals of the request that started it, so lines it logs while
-            // flushing other requests' items carry that request's id (review, 2026-11-28). A detached
-            // drain was tried and the batcher's tests hung in a fresh-clone CI run; back to `Task`.
-            case .drains: Task { await self.drain() }
+            // The drain flushes other requests' items too: it runs without the starting request's id on
+            // its log lines (a task inherits its starter's task-locals). Not `Task.detached`: with it the
+            // batcher's tests hung in a fresh-clone CI run (2026-11-28).
+            case .drains: Task { await RequestLogID.$current.withValue(nil) { await self.drain() } }
             }
         }
         try result.get()

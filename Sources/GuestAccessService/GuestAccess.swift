@@ -39,7 +39,8 @@ public struct GuestAccess<Stores: GuestAccessStores, Provider: OrderDetailProvid
             clock: clock,
             metrics: metrics
         )
-        requestCode = RequestCode(queue: stores.queue, keyring: keyring, clock: clock, metrics: metrics, audit: audit)
+        let work = WorkSignal()
+        requestCode = RequestCode(queue: stores.queue, work: work, keyring: keyring, clock: clock, metrics: metrics, audit: audit)
         verifyCode = VerifyCode(
             codes: stores.codes,
             provider: provider,
@@ -63,6 +64,7 @@ public struct GuestAccess<Stores: GuestAccessStores, Provider: OrderDetailProvid
             keyring: keyring,
             policy: policy,
             clock: clock,
+            work: work,
             logger: logger,
             metrics: metrics,
             audit: audit

@@ -33,10 +33,11 @@ struct DeliveryWorkerTests {
         func deliver(_ message: AccessCodeMessage) async throws { codes.withLock { $0.append(message.code) } }
     }
 
-    /// A queue whose first `failures` finishes fail as an unreachable database's would.
+    /// A queue whose first `failures` finishes fail as an unreachable database's would, counting its claims.
     final class FlakyFinishQueue: CodeRequestQueue {
         let base: SQLiteCodeRequestQueue
         let failures: Atomic<Int>
+        let claims = Atomic<Int>(0)
 
         init(base: SQLiteCodeRequestQueue, failures: Int) {
             self.base = base
@@ -63,7 +64,8 @@ struct DeliveryWorkerTests {
             )
         }
         func claimNext(at date: Date, lease: TimeInterval) async throws(StoreError) -> CodeRequest? {
-            try await base.claimNext(at: date, lease: lease)
+            claims.add(1, ordering: .relaxed)
+            return try await base.claimNext(at: date, lease: lease)
         }
         func releaseLeases() async throws(StoreError) { try await base.releaseLeases() }
         func reschedule(_ request: CodeRequest, to date: Date, countsAttempt: Bool) async throws(StoreError) {
@@ -162,6 +164,59 @@ struct DeliveryWorkerTests {
         #expect(try await base.outcomes() == [.sent])
     }
 
+    @Test(
+        "Idle workers claim once each per poll interval, not ten times a second, and a code request wakes one at once",
+        .timeLimit(.minutes(1))
+    )
+    func idleWorkersWaitForWork() async throws {
+        let clock = TestClock()
+        let env = try TestEnvironment()
+        let database = try GuestAccessDatabase(path: env.directory + "/" + GuestAccessDatabase.fileName, synchronous: .full)
+        let queue = FlakyFinishQueue(base: SQLiteCodeRequestQueue(database: database), failures: 0)
+        let keyring = try KeyringHolder(file: KeyringFile(dataDirectory: env.directory), logger: Logger(label: "test"))
+        let mailer = KeepingMailer()
+        let work = WorkSignal()
+        // A poll interval longer than the test: only a signal can start a delivery in time.
+        let worker = try Self.worker(
+            queue: queue,
+            database: database,
+            mailer: mailer,
+            keyring: keyring,
+            clock: clock,
+            work: work,
+            pollInterval: .seconds(120)
+        )
+        let audit = AuditLog(
+            trail: SQLiteAuditTrail(database: database),
+            keyring: keyring,
+            clock: clock,
+            logger: Logger(label: "test"),
+            metrics: ServiceMetrics()
+        )
+        let requestCode = RequestCode(queue: queue, work: work, keyring: keyring, clock: clock, metrics: ServiceMetrics(), audit: audit)
+        let workers = Policy.default.mail.parallelDeliveries
+        let running = Task { await worker.run() }
+        defer { running.cancel() }
+        try await Task.sleep(for: .seconds(2))
+        // Each worker's first claim found nothing; then each waits (a 100 ms poll made 20 claims a worker here).
+        #expect(queue.claims.load(ordering: .relaxed) <= workers, "\(queue.claims.load(ordering: .relaxed)) claims while idle")
+
+        for (index, order) in Fixtures.orders.prefix(3).enumerated() {
+            try await requestCode(
+                CodeRequestBody(orderNumber: order.orderNumber, email: order.email, code: nil),
+                clientKey: "192.0.2.\(index)",
+                logger: Logger(label: "test")
+            )
+            try await waitUntil("code \(index + 1) delivered without a poll", timeout: .seconds(20)) {
+                mailer.codes.withLock { $0.count } == index + 1
+            }
+        }
+        try await waitUntil("every request ended", timeout: .seconds(20)) { try await queue.pendingCount() == 0 }
+        running.cancel()
+        await running.value
+        #expect(try await queue.base.outcomes() == [.sent, .sent, .sent])
+    }
+
     /// A worker on the SQLite database `database`, with the embedded orders and a test logger.
     static func worker<Queue: CodeRequestQueue>(
         queue: Queue,
@@ -169,7 +224,9 @@ struct DeliveryWorkerTests {
         mailer: any Mailer,
         keyring: KeyringHolder,
         clock: TestClock,
-        policy: Policy = Policy.default
+        policy: Policy = Policy.default,
+        work: WorkSignal = WorkSignal(),
+        pollInterval: Duration = .seconds(1)
     ) throws -> CodeDeliveryWorker<SQLiteAccessCodeStore, Queue, EmbeddedOrderProvider> {
         CodeDeliveryWorker(
             codes: SQLiteAccessCodeStore(database: database),
@@ -179,6 +236,8 @@ struct DeliveryWorkerTests {
             keyring: keyring,
             policy: policy,
             clock: clock,
+            work: work,
+            pollInterval: pollInterval,
             logger: Logger(label: "test"),
             metrics: ServiceMetrics(),
             audit: AuditLog(

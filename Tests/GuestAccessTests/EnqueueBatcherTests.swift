@@ -69,6 +69,16 @@ struct EnqueueBatcherTests {
         }
     }
 
+    @Test("A drain started by one request's submission carries no request id: it flushes other requests' items too")
+    func drainCarriesNoRequestID() async throws {
+        let seen = Mutex<[String?]>([])
+        let batcher = EnqueueBatcher<Int>(maxBatch: 4, maxWaiting: 100, maxWait: .seconds(60)) { _, _ throws(StoreError) in
+            seen.withLock { $0.append(RequestLogID.current) }
+        }
+        try await RequestLogID.$current.withValue("request-a") { try await batcher.submit(1) }
+        #expect(seen.withLock { $0 } == [nil])
+    }
+
     @Test("Items submitted while a flush runs wait for it, then go in the next flushes in the order they came, at most maxBatch each")
     func itemsSubmittedDuringAFlushShareTheNext() async throws {
         let flush = HeldFlush()

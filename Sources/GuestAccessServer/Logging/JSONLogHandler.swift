@@ -1,4 +1,5 @@
 import Foundation
+import GuestAccessCore
 import GuestAccessService
 public import Logging
 import Synchronization

@@ -25,6 +25,7 @@ public struct CodeDeliveryWorker<Codes: AccessCodeStore, Queue: CodeRequestQueue
     let keyring: KeyringHolder
     let policy: Policy
     let clock: any WallClock
+    let work: WorkSignal
     let pollInterval: Duration
     let logger: Logger
     let metrics: ServiceMetrics
@@ -38,7 +39,8 @@ public struct CodeDeliveryWorker<Codes: AccessCodeStore, Queue: CodeRequestQueue
         keyring: KeyringHolder,
         policy: Policy,
         clock: any WallClock,
-        pollInterval: Duration = .milliseconds(100),
+        work: WorkSignal = WorkSignal(),
+        pollInterval: Duration = .seconds(1),
         logger: Logger,
         metrics: ServiceMetrics,
         audit: AuditLog
@@ -50,6 +52,7 @@ public struct CodeDeliveryWorker<Codes: AccessCodeStore, Queue: CodeRequestQueue
         self.keyring = keyring
         self.policy = policy
         self.clock = clock
+        self.work = work
         self.pollInterval = pollInterval
         self.logger = logger
         self.metrics = metrics
@@ -120,18 +123,24 @@ public struct CodeDeliveryWorker<Codes: AccessCodeStore, Queue: CodeRequestQueue
         }
     }
 
+    /// Claims until the queue has nothing due, then waits for `work` (an
+    /// enqueue on this node signals it) or `pollInterval`, whichever comes
+    /// first. The poll finds what no signal announces: retries come due,
+    /// requests queued on another replica whose workers are gone, leases run out.
     private func workLoop(spawn: @escaping @Sendable (@escaping @Sendable () async -> Void) async -> Void) async {
         while !Task.isCancelled {
             do {
                 let claimedAt = clock.now()
                 if let request = try await queue.claimNext(at: claimedAt, lease: lease) {
+                    // More may be due (a backlog a poll found, a burst): one more idle worker looks.
+                    work.signal()
                     try await process(request, claimedAt: claimedAt, spawn: spawn)
                     continue
                 }
             } catch {
                 logger.error("code delivery worker: storage error", metadata: ["reason": "\(error)"])
             }
-            try? await Task.sleep(for: pollInterval)
+            await work.wait(upTo: pollInterval)
         }
     }
 

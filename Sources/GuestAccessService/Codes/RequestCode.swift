@@ -8,6 +8,8 @@ public import Logging
 /// depend on whether the order or email exist.
 public struct RequestCode<Queue: CodeRequestQueue>: Sendable {
     let queue: Queue
+    /// Signalled after each enqueue: an idle delivery worker claims at once.
+    let work: WorkSignal
     let keyring: KeyringHolder
     let clock: any WallClock
     let metrics: ServiceMetrics
@@ -40,6 +42,7 @@ public struct RequestCode<Queue: CodeRequestQueue>: Sendable {
             logger.error("code request could not be queued", metadata: ["reason": "\(error)"])
             throw .unavailable
         }
+        work.signal()
         metrics.count(.codesRequested)
     }
 }

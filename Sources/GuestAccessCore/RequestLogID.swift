@@ -5,9 +5,10 @@
 /// and its handler and filled a dictionary on every request, about 8,000
 /// instructions, 3% of a tracking lookup's (`instructions_per_request.py`),
 /// for lines that are mostly never written. Child tasks and unstructured
-/// tasks started while serving see it — so the PostgreSQL enqueue batcher's
-/// drain, started by one request, carries that request's id while it flushes
-/// others' (open: `EnqueueBatcher`); the delivery workers never had one.
+/// tasks started while serving see it, so work started by one request that
+/// serves others clears it (the PostgreSQL enqueue batcher's drain); the
+/// delivery workers never had one. In the core, with no I/O of its own, so
+/// every adapter can clear it.
 public enum RequestLogID {
     @TaskLocal public static var current: String?
 }
