@@ -7,8 +7,8 @@ For each route it starts the serving process (the release `guest-access serve` w
 `valgrind --tool=callgrind`, warms the route up, zeroes the counters, sends `--requests` requests
 one after another on one keep-alive connection, dumps the counters, then dumps them again after
 an idle spell as long as the requests took (timers and idle threads: the service runs one delivery
-worker here, not the policy's 8, as each idle worker polls the queue 10 times a second and their
-polls were a fifth of the instructions counted), and prints user-space
+worker here, not the policy's 8; until 2026-11-28 each idle worker polled the queue 10 times a
+second and their polls were a fifth of the instructions counted, now once a second), and prints user-space
 instructions per request with the idle spell's subtracted, and the bare route's count over the
 route's (the load table's ratio, in instructions).
 

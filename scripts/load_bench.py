@@ -149,8 +149,8 @@ class RSSSampler(threading.Thread):
 def start_services(args, work, wrap_service=(), wrap_baseline=(), timeout=30, deliveries=None, log_level="warning"):
     """Starts the service and the baseline server; `wrap_*` prefix a command (a tool that runs the
     process under it, such as valgrind), `timeout` is how long each may take to listen,
-    `deliveries` replaces the policy's `parallelDeliveries` (each idle delivery worker polls the
-    queue every 100 ms). At `warning`, the default here, the service writes no access-log line (at
+    `deliveries` replaces the policy's `parallelDeliveries` (each idle delivery worker claims from
+    the queue once a second, and at once when a request is queued; every 100 ms before 2026-11-28). At `warning`, the default here, the service writes no access-log line (at
     `info`, its own default, one per request)."""
     binary, baseline = args.binary, args.baseline
     subprocess.run([binary, "keys", "init", "--data-dir", work + "/data"], check=True, capture_output=True)
@@ -211,6 +211,8 @@ def main():
     parser.add_argument("--repeat", type=int, default=1,
                         help="run the table this many times; each ratio is per run, the table shows medians")
     parser.add_argument("--soak", type=int, default=0, help="seconds of mixed load while sampling RSS (no route table)")
+    parser.add_argument("--idle", type=int, default=0,
+                        help="seconds to measure the idle service's CPU time (no load, no route table)")
     parser.add_argument("--log-level", default="warning",
                         help="the service's (warning: no access-log line; info, the service's default: one per request)")
     args = parser.parse_args()
@@ -223,6 +225,8 @@ def main():
         tracking, access = credentials(base, admin_key, work)
         if args.soak:
             return soak(args, service.pid, base, tracking, access)
+        if args.idle:
+            return idle(args, service.pid)
         verify_body = '{"orderNumber":"ORD-2026-0042","email":"jane.doe@example.com","code":"000000"}'
         request_body = '{"orderNumber":"ORD-1999-0000","email":"someone@example.com"}'
         runs = [
@@ -293,6 +297,15 @@ def stop(processes):
             process.wait(timeout=15)
         except subprocess.TimeoutExpired:
             process.kill()
+
+
+def idle(args, pid):
+    """CPU time the service uses while nothing is asked of it (its delivery workers, timers, pools)."""
+    time.sleep(3)
+    before = cpu_seconds(pid)
+    time.sleep(args.idle)
+    used = cpu_seconds(pid) - before
+    print(f"idle service, {args.idle} s: {used:.3f} s of CPU ({used / args.idle:.2%} of a core)")
 
 
 def soak(args, pid, base, tracking, access):

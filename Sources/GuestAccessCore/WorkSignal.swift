@@ -32,17 +32,21 @@ public final class WorkSignal: Sendable {
     public init() {}
 
     /// Wakes the longest-waiting worker, or keeps the signal for the next wait.
+    /// A wait that has its id and is yet to park its continuation counts as
+    /// waiting: it is ended, and does not park (a review found the signal
+    /// kept for a later wait while this one slept its whole interval).
     public func signal() {
         let woken: CheckedContinuation<Void, Never>? = state.withLock { state in
-            let waiting = state.waits.compactMap { id, wait -> UInt64? in
-                if case .waiting = wait { return id } else { return nil }
+            let open = state.waits.compactMap { id, wait -> UInt64? in
+                if case .ended = wait { return nil } else { return id }
             }
-            guard let id = waiting.min(), case .waiting(let continuation) = state.waits[id] else {
+            guard let id = open.min() else {
                 state.kept = true
                 return nil
             }
-            state.waits[id] = .ended
-            return continuation
+            defer { state.waits[id] = .ended }
+            if case .waiting(let continuation) = state.waits[id] { return continuation }
+            return nil
         }
         woken?.resume()
     }

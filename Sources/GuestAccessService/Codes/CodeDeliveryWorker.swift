@@ -140,7 +140,8 @@ public struct CodeDeliveryWorker<Codes: AccessCodeStore, Queue: CodeRequestQueue
             } catch {
                 logger.error("code delivery worker: storage error", metadata: ["reason": "\(error)"])
             }
-            await work.wait(upTo: pollInterval)
+            // Spread over half to one and a half intervals, so the idle workers' polls do not come in step.
+            await work.wait(upTo: pollInterval * Double.random(in: 0.5...1.5))
         }
     }
 
@@ -166,7 +167,9 @@ public struct CodeDeliveryWorker<Codes: AccessCodeStore, Queue: CodeRequestQueue
             // The wait grows with the request's age (2 s, up to 30 s), so requests no replica can read do not keep
             // the fleet's claim lock busy until they expire.
             let wait = min(30, max(2, (now.timeIntervalSince(request.requestedAt)) / 4))
-            return try await queue.reschedule(request, to: now + wait, countsAttempt: false)
+            try await queue.reschedule(request, to: now + wait, countsAttempt: false)
+            work.signal()  // its waiting twins are claimable now
+            return
         }
         let order: OrderDetail?
         do {
@@ -292,6 +295,8 @@ public struct CodeDeliveryWorker<Codes: AccessCodeStore, Queue: CodeRequestQueue
             detail: sent ? nil : outcome.rawValue
         )
         let collapsed = try await queue.finish(request, outcome: outcome, event: event)
+        // Twins waiting behind this request that it did not end are claimable now.
+        if !outcome.collapsesTwins { work.signal() }
         metrics.count(.codeRequestsFinished, [(.outcome, outcome.rawValue)])
         if let collapsed, collapsed > 0 {
             metrics.count(.codeRequestsFinished, [(.outcome, CodeRequestOutcome.collapsed.rawValue)], by: collapsed)
@@ -306,6 +311,7 @@ public struct CodeDeliveryWorker<Codes: AccessCodeStore, Queue: CodeRequestQueue
         }
         let delay = min(pow(2.0, Double(request.deliveryAttempts)), 30)
         try await queue.reschedule(request, to: clock.now() + delay, countsAttempt: true)
+        work.signal()  // its waiting twins are claimable now
         metrics.count(.codeDeliveriesRetried)
         await audit.record(.codeDeliveryFailed, orderNumber: request.orderNumber)
         logger.warning(
