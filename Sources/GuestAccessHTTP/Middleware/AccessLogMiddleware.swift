@@ -27,17 +27,25 @@ public struct AccessLogMiddleware: RouterMiddleware {
         return try await RequestLogID.$current.withValue(context.requestID) { [context] in
             let response = try await next(request, context)
             let elapsed = ContinuousClock.now - started
-            let milliseconds = Double(elapsed.components.seconds) * 1000 + Double(elapsed.components.attoseconds) / 1e15
             context.logger.info(
                 "request",
                 metadata: [
-                    "method": "\(request.method.rawValue.prefix(16))",
-                    "route": "\(context.endpointPath ?? "unmatched")",
-                    "status": "\(response.status.code)",
-                    "duration_ms": "\(String(format: "%.2f", milliseconds))",
+                    "method": .string(String(request.method.rawValue.prefix(16))),
+                    "route": .string(context.endpointPath ?? "unmatched"),
+                    "status": .string(String(response.status.code)),
+                    "duration_ms": .string(Self.milliseconds(elapsed)),
                 ]
             )
             return response
         }
+    }
+
+    /// `12.34`: milliseconds to the hundredth, rounded, in integer arithmetic
+    /// (`String(format:)` went through Foundation's formatter on every request).
+    static func milliseconds(_ duration: Duration) -> String {
+        let (seconds, attoseconds) = duration.components
+        let hundredths = max(0, seconds) * 100_000 + (max(0, attoseconds) + 5_000_000_000_000) / 10_000_000_000_000
+        let fraction = hundredths % 100
+        return "\(hundredths / 100)." + (fraction < 10 ? "0" : "") + "\(fraction)"
     }
 }

@@ -1,12 +1,18 @@
 import Foundation
 import GuestAccessCore
-import GuestAccessService
 public import Logging
 import Synchronization
 
-/// One JSON object per line: `ts`, `level`, `logger`, `msg` and metadata,
-/// with `request_id` on every line written while a request is served
-/// (`RequestLogID`).
+/// One JSON object per line: `ts`, `level`, `logger`, `msg` and metadata
+/// (keys sorted), with `request_id` on every line written while a request is
+/// served (`RequestLogID`).
+///
+/// At `info`, the service's default, it writes one access-log line per
+/// request, so the line is built as bytes: the timestamp from the UTC
+/// calendar fields, strings escaped byte by byte, one `write` to the sink.
+/// Foundation's ISO 8601 format style, `String(format:)` escapes and a
+/// `FileHandle` write per line made the access log the largest cost of a
+/// tracking lookup at `info` (BENCHMARKS.md, 2026-11-28).
 ///
 /// Call sites never pass tokens, codes, keys or full emails; the log-scanning
 /// tests hold them to that.
@@ -28,36 +34,98 @@ public struct JSONLogHandler: LogHandler {
     }
 
     public func log(event: LogEvent) {
-        var line = "{\"ts\":\"\(Date().formatted(.iso8601))\",\"level\":\"\(event.level)\",\"logger\":"
-        line += Self.quote(label) + ",\"msg\":" + Self.quote(event.message.description)
-        var merged = metadata
-        if let requestID = RequestLogID.current { merged["request_id"] = .string(requestID) }
-        if let extra = event.metadata { merged.merge(extra) { _, new in new } }
-        for key in merged.keys.sorted() {
-            line += "," + Self.quote(key) + ":" + Self.quote(merged[key]!.description)
-        }
-        line += "}\n"
-        sink.write(line)
+        sink.write(Self.line(event: event, label: label, metadata: metadata, requestID: RequestLogID.current, at: Date()))
     }
 
-    /// A JSON string literal, escaping quotes, backslashes and every control character.
-    static func quote(_ text: String) -> String {
-        var out = "\""
-        for scalar in text.unicodeScalars {
-            switch scalar {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            case "\r": out += "\\r"
-            case "\t": out += "\\t"
-            default:
-                if scalar.value < 0x20 || scalar.value == 0x7F || (0x2028...0x2029).contains(scalar.value) {
-                    out += String(format: "\\u%04x", scalar.value)
-                } else {
-                    out.unicodeScalars.append(scalar)
-                }
+    /// The line's bytes, newline included.
+    static func line(event: LogEvent, label: String, metadata: Logger.Metadata, requestID: String?, at date: Date) -> [UInt8] {
+        var line: [UInt8] = []
+        line.reserveCapacity(256)
+        line.append(contentsOf: #"{"ts":""#.utf8)
+        appendTimestamp(date, to: &line)
+        line.append(contentsOf: #"","level":""#.utf8)
+        line.append(contentsOf: event.level.rawValue.utf8)
+        line.append(contentsOf: #"","logger":"#.utf8)
+        appendQuoted(label, to: &line)
+        line.append(contentsOf: #","msg":"#.utf8)
+        appendQuoted(event.message.description, to: &line)
+        var merged = metadata
+        if let requestID { merged["request_id"] = .string(requestID) }
+        if let extra = event.metadata { merged.merge(extra) { _, new in new } }
+        for (key, value) in merged.sorted(by: { $0.key < $1.key }) {
+            line.append(UInt8(ascii: ","))
+            appendQuoted(key, to: &line)
+            line.append(UInt8(ascii: ":"))
+            if case .string(let text) = value { appendQuoted(text, to: &line) } else { appendQuoted(value.description, to: &line) }
+        }
+        line.append(contentsOf: "}\n".utf8)
+        return line
+    }
+
+    /// `2026-11-28T04:41:11Z`: what Foundation's `.iso8601` format style wrote, whole seconds in UTC.
+    static func appendTimestamp(_ date: Date, to line: inout [UInt8]) {
+        var seconds = time_t(date.timeIntervalSince1970.rounded(.down))
+        var fields = tm()
+        gmtime_r(&seconds, &fields)
+        func digits(_ value: Int32, _ count: Int) {
+            var divisor: Int32 = 1
+            for _ in 1..<count { divisor *= 10 }
+            while divisor > 0 {
+                line.append(UInt8(ascii: "0") + UInt8((value / divisor) % 10))
+                divisor /= 10
             }
         }
-        return out + "\""
+        digits(fields.tm_year + 1900, 4)
+        line.append(UInt8(ascii: "-"))
+        digits(fields.tm_mon + 1, 2)
+        line.append(UInt8(ascii: "-"))
+        digits(fields.tm_mday, 2)
+        line.append(UInt8(ascii: "T"))
+        digits(fields.tm_hour, 2)
+        line.append(UInt8(ascii: ":"))
+        digits(fields.tm_min, 2)
+        line.append(UInt8(ascii: ":"))
+        digits(fields.tm_sec, 2)
+        line.append(UInt8(ascii: "Z"))
     }
+
+    /// A JSON string literal, escaping quotes, backslashes, every control
+    /// character (C0 and DEL) and U+2028/U+2029 (line breaks to JavaScript).
+    static func appendQuoted(_ text: String, to line: inout [UInt8]) {
+        line.append(UInt8(ascii: "\""))
+        var utf8 = text.utf8.makeIterator()
+        var pending: [UInt8] = []
+        while let byte = utf8.next() {
+            switch byte {
+            case UInt8(ascii: "\""): line.append(contentsOf: #"\""#.utf8)
+            case UInt8(ascii: "\\"): line.append(contentsOf: #"\\"#.utf8)
+            case UInt8(ascii: "\n"): line.append(contentsOf: #"\n"#.utf8)
+            case UInt8(ascii: "\r"): line.append(contentsOf: #"\r"#.utf8)
+            case UInt8(ascii: "\t"): line.append(contentsOf: #"\t"#.utf8)
+            case 0..<0x20, 0x7F:
+                line.append(contentsOf: #"\u00"#.utf8)
+                line.append(hexDigit(byte >> 4))
+                line.append(hexDigit(byte & 0xF))
+            case 0xE2:
+                // U+2028 and U+2029 are E2 80 A8 and E2 80 A9.
+                pending = [byte]
+                if let second = utf8.next() {
+                    pending.append(second)
+                    if second == 0x80, let third = utf8.next() {
+                        pending.append(third)
+                        if third == 0xA8 || third == 0xA9 {
+                            line.append(contentsOf: #"\u202"#.utf8)
+                            line.append(third == 0xA8 ? UInt8(ascii: "8") : UInt8(ascii: "9"))
+                            continue
+                        }
+                    }
+                }
+                line.append(contentsOf: pending)
+            default: line.append(byte)
+            }
+        }
+        line.append(UInt8(ascii: "\""))
+    }
+
+    private static func hexDigit(_ value: UInt8) -> UInt8 { value < 10 ? UInt8(ascii: "0") + value : UInt8(ascii: "a") + value - 10 }
 }

@@ -28,12 +28,28 @@ public final class LogSink: Sendable {
     /// Keeps lines in memory (and writes nothing).
     public static func capturing() -> LogSink { LogSink(capturing: true) }
 
-    func write(_ line: String) {
+    /// Writes one line (its bytes, newline included). To standard error with
+    /// `write(2)` straight from the bytes, whole or in the pieces the kernel
+    /// takes; a line that cannot be written is dropped (a log must never stop
+    /// the service).
+    func write(_ line: [UInt8]) {
         if capturing {
-            lines.withLock { $0.append(line) }
-            file.withLock { $0?.write(Data(line.utf8)) }
+            lines.withLock { $0.append(String(decoding: line, as: UTF8.self)) }
+            file.withLock { $0?.write(Data(line)) }
         } else {
-            FileHandle.standardError.write(Data(line.utf8))
+            line.withUnsafeBytes { bytes in
+                var offset = 0
+                while offset < bytes.count {
+                    let written = Foundation.write(STDERR_FILENO, bytes.baseAddress! + offset, bytes.count - offset)
+                    if written > 0 {
+                        offset += written
+                    } else if written < 0 && errno == EINTR {
+                        continue
+                    } else {
+                        return
+                    }
+                }
+            }
         }
     }
 
