@@ -78,14 +78,17 @@ struct JSONLogLineTests {
                 function: #function,
                 line: #line
             )
-            // Dates from 1970 to 2100, at fractions of a second too.
-            let date = Date(timeIntervalSince1970: Double.random(in: 0..<4_102_444_800))
+            // Dates from 1970 to 2100, at fractions of a second too, and the calendar's edges.
+            let edges: [Double] = [0, 0.999, 59, 86_399.5, 86_400, 951_782_400, 951_868_799, 978_307_200, 4_102_444_799]
+            let date = Date(
+                timeIntervalSince1970: Int.random(in: 0..<4) == 0 ? edges.randomElement()! : Double.random(in: 0..<4_102_444_800)
+            )
             let label = Self.randomText()
             let requestID = Bool.random() ? nil : Self.randomText()
             let written = JSONLogHandler.line(event: event, label: label, metadata: metadata, requestID: requestID, at: date)
             let model = Self.modelLine(event, label: label, metadata: metadata, requestID: requestID, at: date)
-            #expect(String(decoding: written, as: UTF8.self) == model)
-            if String(decoding: written, as: UTF8.self) != model { return }
+            #expect(written == Array(model.utf8), "\(String(decoding: written, as: UTF8.self)) against \(model)")
+            if written != Array(model.utf8) { return }
         }
     }
 
@@ -100,6 +103,20 @@ struct JSONLogLineTests {
             let (seconds, attoseconds) = duration.components
             let exact = Double(seconds) * 1000 + Double(attoseconds) / 1e15
             #expect(abs(try #require(Double(text)) - exact) <= 0.005 + exact * 1e-12, "\(duration) written as \(text)")
+        }
+    }
+
+    @Test("A clock far off still gives a well-formed timestamp: years clamped to 0000 and 9999, never a crash")
+    func timestampsOfWildClocks() {
+        let cases: [(Double, String)] = [
+            (-1, "1969-12-31T23:59:59Z"), (-86_400 * 365.25 * 3000, "0000-01-01T00:00:00Z"),
+            (253_402_300_799, "9999-12-31T23:59:59Z"), (1e18, "9999-12-31T23:59:59Z"), (-.infinity, "1970-01-01T00:00:00Z"),
+            (.nan, "1970-01-01T00:00:00Z"),
+        ]
+        for (seconds, expected) in cases {
+            var line: [UInt8] = []
+            JSONLogHandler.appendTimestamp(Date(timeIntervalSince1970: seconds), to: &line)
+            #expect(String(decoding: line, as: UTF8.self) == expected, "\(seconds)")
         }
     }
 

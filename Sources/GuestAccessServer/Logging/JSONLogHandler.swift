@@ -63,29 +63,42 @@ public struct JSONLogHandler: LogHandler {
     }
 
     /// `2026-11-28T04:41:11Z`: what Foundation's `.iso8601` format style wrote, whole seconds in UTC.
+    /// The civil date from the day count in integer arithmetic (Howard Hinnant's `civil_from_days`),
+    /// not `gmtime_r`: no time-zone lock per line, no leap seconds from a `right/` zone; the year
+    /// is clamped to 0...9999 so a wildly wrong clock still yields a well-formed line.
     static func appendTimestamp(_ date: Date, to line: inout [UInt8]) {
-        var seconds = time_t(date.timeIntervalSince1970.rounded(.down))
-        var fields = tm()
-        gmtime_r(&seconds, &fields)
-        func digits(_ value: Int32, _ count: Int) {
-            var divisor: Int32 = 1
+        let interval = date.timeIntervalSince1970
+        let seconds: Int64 = interval.isFinite ? Int64(max(-62_167_219_200, min(253_402_300_799, interval.rounded(.down)))) : 0
+        let days = seconds >= 0 ? seconds / 86_400 : (seconds - 86_399) / 86_400
+        let secondOfDay = seconds - days * 86_400
+        let shifted = days + 719_468
+        let era = (shifted >= 0 ? shifted : shifted - 146_096) / 146_097
+        let dayOfEra = shifted - era * 146_097
+        let yearOfEra = (dayOfEra - dayOfEra / 1_460 + dayOfEra / 36_524 - dayOfEra / 146_096) / 365
+        let dayOfYear = dayOfEra - (365 * yearOfEra + yearOfEra / 4 - yearOfEra / 100)
+        let monthIndex = (5 * dayOfYear + 2) / 153
+        let day = dayOfYear - (153 * monthIndex + 2) / 5 + 1
+        let month = monthIndex < 10 ? monthIndex + 3 : monthIndex - 9
+        let year = yearOfEra + era * 400 + (month <= 2 ? 1 : 0)
+        func digits(_ value: Int64, _ count: Int) {
+            var divisor: Int64 = 1
             for _ in 1..<count { divisor *= 10 }
             while divisor > 0 {
                 line.append(UInt8(ascii: "0") + UInt8((value / divisor) % 10))
                 divisor /= 10
             }
         }
-        digits(fields.tm_year + 1900, 4)
+        digits(min(max(year, 0), 9999), 4)
         line.append(UInt8(ascii: "-"))
-        digits(fields.tm_mon + 1, 2)
+        digits(month, 2)
         line.append(UInt8(ascii: "-"))
-        digits(fields.tm_mday, 2)
+        digits(day, 2)
         line.append(UInt8(ascii: "T"))
-        digits(fields.tm_hour, 2)
+        digits(secondOfDay / 3600, 2)
         line.append(UInt8(ascii: ":"))
-        digits(fields.tm_min, 2)
+        digits(secondOfDay / 60 % 60, 2)
         line.append(UInt8(ascii: ":"))
-        digits(fields.tm_sec, 2)
+        digits(secondOfDay % 60, 2)
         line.append(UInt8(ascii: "Z"))
     }
 
@@ -94,7 +107,6 @@ public struct JSONLogHandler: LogHandler {
     static func appendQuoted(_ text: String, to line: inout [UInt8]) {
         line.append(UInt8(ascii: "\""))
         var utf8 = text.utf8.makeIterator()
-        var pending: [UInt8] = []
         while let byte = utf8.next() {
             switch byte {
             case UInt8(ascii: "\""): line.append(contentsOf: #"\""#.utf8)
@@ -107,20 +119,24 @@ public struct JSONLogHandler: LogHandler {
                 line.append(hexDigit(byte >> 4))
                 line.append(hexDigit(byte & 0xF))
             case 0xE2:
-                // U+2028 and U+2029 are E2 80 A8 and E2 80 A9.
-                pending = [byte]
-                if let second = utf8.next() {
-                    pending.append(second)
-                    if second == 0x80, let third = utf8.next() {
-                        pending.append(third)
-                        if third == 0xA8 || third == 0xA9 {
-                            line.append(contentsOf: #"\u202"#.utf8)
-                            line.append(third == 0xA8 ? UInt8(ascii: "8") : UInt8(ascii: "9"))
-                            continue
-                        }
-                    }
+                // U+2028 and U+2029 are E2 80 A8 and E2 80 A9 (a String's UTF-8 is valid: two continuation bytes follow).
+                guard let second = utf8.next() else {
+                    line.append(byte)
+                    continue
                 }
-                line.append(contentsOf: pending)
+                guard second == 0x80, let third = utf8.next() else {
+                    line.append(byte)
+                    line.append(second)
+                    continue
+                }
+                if third == 0xA8 || third == 0xA9 {
+                    line.append(contentsOf: #"\u202"#.utf8)
+                    line.append(third == 0xA8 ? UInt8(ascii: "8") : UInt8(ascii: "9"))
+                } else {
+                    line.append(byte)
+                    line.append(second)
+                    line.append(third)
+                }
             default: line.append(byte)
             }
         }
