@@ -21,6 +21,12 @@ adds in user space and for each change's effect on that, not as the load table's
   python3 scripts/instructions_per_request.py                     # every route, 2,000 requests each
   python3 scripts/instructions_per_request.py --route tracking --functions 40
 
+Routes: `bare`, `tracking`, `refetch`, their references (`tracking-reference`,
+`refetch-reference`: the route's own work on a bare router), and `bare-frame`, `tracking-frame`,
+`refetch-frame`: the bare route and the two reference handlers inside the service's route table and
+middleware layers, the layers empty (`baseline-server` with `BASELINE_FRAME=service`), the floor on
+this design. `--route` takes several, separated by commas.
+
 `--functions N` also prints the N functions with the most inclusive instructions per request
 (`callgrind_annotate --inclusive=yes`, demangled). Only ever targets 127.0.0.1; never fails on a
 figure.
@@ -39,8 +45,12 @@ import time
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import load_bench  # noqa: E402
 
-ROUTES = ["bare", "tracking", "tracking-reference", "refetch", "refetch-reference"]
-SERVED_BY_BASELINE = {"bare", "tracking-reference", "refetch-reference"}
+ROUTES = ["bare", "tracking", "tracking-reference", "tracking-frame", "refetch", "refetch-reference", "refetch-frame",
+          "bare-frame"]
+SERVED_BY_BASELINE = {"bare", "bare-frame", "tracking-reference", "tracking-frame", "refetch-reference", "refetch-frame"}
+# Served by the baseline server as `BASELINE_FRAME=service` starts it: the reference handlers inside
+# the service's route table and middleware layers, the layers empty (`ServiceFrame`).
+IN_SERVICE_FRAME = {"bare-frame", "tracking-frame", "refetch-frame"}
 
 
 def total_instructions(path):
@@ -159,15 +169,18 @@ def measure(args, route, work):
     on_baseline = route in SERVED_BY_BASELINE
     service, bare, base, baseline, admin_key, _ = load_bench.start_services(
         prepare(args, work), work, wrap_service=() if on_baseline else callgrind, wrap_baseline=callgrind if on_baseline else (),
-        timeout=180, deliveries=1, log_level=args.log_level)
+        timeout=180, deliveries=1, log_level=args.log_level, baseline_frame=route in IN_SERVICE_FRAME)
     try:
         tracking, access = load_bench.credentials(base, admin_key, work)
         path, header = {
             "bare": ("/bare", None),
+            "bare-frame": ("/bare", None),
             "tracking": ("/v1/tracking/" + tracking, None),
             "tracking-reference": ("/track/" + load_bench.REFERENCE_TOKEN, None),
+            "tracking-frame": ("/v1/tracking/" + load_bench.REFERENCE_TOKEN, None),
             "refetch": ("/v1/guest/order", "Authorization: Bearer " + access),
             "refetch-reference": ("/refetch", "Authorization: Bearer " + load_bench.reference_access_token()),
+            "refetch-frame": ("/v1/guest/order", "Authorization: Bearer " + load_bench.reference_access_token()),
         }[route]
         served = bare if on_baseline else service
         port = int((baseline if on_baseline else base).rsplit(":", 1)[1])
@@ -200,7 +213,9 @@ def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--binary", default=os.path.join(load_bench.ROOT, ".build/release/guest-access"))
     parser.add_argument("--baseline", default=os.path.join(load_bench.ROOT, "Benchmarks/.build/release/baseline-server"))
-    parser.add_argument("--route", choices=ROUTES + ["all"], default="all")
+    parser.add_argument("--route", default="all",
+                        help="all, or routes separated by commas (the bare route is always measured first): "
+                        + ", ".join(ROUTES))
     parser.add_argument("--requests", type=int, default=2000)
     parser.add_argument("--warmup", type=int, default=300)
     parser.add_argument("--functions", type=int, default=0)
@@ -212,7 +227,11 @@ def main():
         if not shutil.which(tool):
             raise SystemExit(f"{tool} not found: apt-get install valgrind")
 
-    routes = ROUTES if args.route == "all" else ["bare", args.route] if args.route != "bare" else ["bare"]
+    asked = ROUTES if args.route == "all" else args.route.split(",")
+    unknown = [route for route in asked if route not in ROUTES]
+    if unknown:
+        raise SystemExit(f"unknown route {', '.join(unknown)}; routes: {', '.join(ROUTES)}")
+    routes = ["bare"] + [route for route in asked if route != "bare"]
     results = {}
     for route in routes:
         work = tempfile.mkdtemp(prefix="guest-access-instructions-")

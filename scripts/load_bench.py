@@ -146,12 +146,15 @@ class RSSSampler(threading.Thread):
             self.stop.wait(self.interval)
 
 
-def start_services(args, work, wrap_service=(), wrap_baseline=(), timeout=30, deliveries=None, log_level="warning"):
+def start_services(args, work, wrap_service=(), wrap_baseline=(), timeout=30, deliveries=None, log_level="warning",
+                   baseline_frame=False):
     """Starts the service and the baseline server; `wrap_*` prefix a command (a tool that runs the
     process under it, such as valgrind), `timeout` is how long each may take to listen,
     `deliveries` replaces the policy's `parallelDeliveries` (each idle delivery worker claims from
     the queue once a second, and at once when a request is queued; every 100 ms before 2026-11-28). At `warning`, the default here, the service writes no access-log line (at
-    `info`, its own default, one per request)."""
+    `info`, its own default, one per request). `baseline_frame` starts the baseline server with
+    `BASELINE_FRAME=service`: the service's route table and middleware layers, empty, around the
+    reference handlers (`ServiceFrame` in Benchmarks/Sources)."""
     binary, baseline = args.binary, args.baseline
     subprocess.run([binary, "keys", "init", "--data-dir", work + "/data"], check=True, capture_output=True)
     policy = open(os.path.join(ROOT, "policy/default.yaml")).read()
@@ -173,8 +176,9 @@ def start_services(args, work, wrap_service=(), wrap_baseline=(), timeout=30, de
          "--orders", os.path.join(ROOT, "Benchmarks/load-orders.json"), "--admin-key-file", work + "/admin-key",
          "--mailer", "file:" + work + "/outbox.jsonl", "--log-level", log_level],
         stdout=subprocess.DEVNULL, stderr=open(work + "/service.log", "w"))
+    environment = dict(os.environ, BASELINE_FRAME="service") if baseline_frame else None
     bare = subprocess.Popen([*wrap_baseline, baseline, str(base_port), work + "/baseline.sqlite", synchronous],
-                            stdout=subprocess.DEVNULL, stderr=open(work + "/baseline.log", "w"))
+                            stdout=subprocess.DEVNULL, stderr=open(work + "/baseline.log", "w"), env=environment)
     wait_port(port, timeout)
     wait_port(base_port, timeout)
     return service, bare, f"http://127.0.0.1:{port}", f"http://127.0.0.1:{base_port}", admin_key, synchronous
@@ -215,12 +219,23 @@ def main():
                         help="seconds to measure the idle service's CPU time (no load, no route table)")
     parser.add_argument("--log-level", default="warning",
                         help="the service's (warning: no access-log line; info, the service's default: one per request)")
+    parser.add_argument("--frame", action="store_true",
+                        help="also run the reference handlers inside the service's route table and empty middleware "
+                        "layers (a second baseline server, BASELINE_FRAME=service): the floor on this design")
     args = parser.parse_args()
     if not shutil.which("wrk"):
         raise SystemExit("wrk not found: apt-get install wrk")
 
     work = tempfile.mkdtemp(prefix="guest-access-load-")
     service, bare, base, baseline, admin_key, synchronous = start_services(args, work, log_level=args.log_level)
+    frame, frame_base = None, None
+    if args.frame:
+        frame_port = free_port()
+        frame = subprocess.Popen([args.baseline, str(frame_port), work + "/frame.sqlite", synchronous],
+                                 stdout=subprocess.DEVNULL, stderr=open(work + "/frame.log", "w"),
+                                 env=dict(os.environ, BASELINE_FRAME="service"))
+        wait_port(frame_port)
+        frame_base = f"http://127.0.0.1:{frame_port}"
     try:
         tracking, access = credentials(base, admin_key, work)
         if args.soak:
@@ -237,6 +252,15 @@ def main():
             ("token re-fetch", base + "/v1/guest/order", None, "Authorization: Bearer " + access, "service", "bare", 0.70),
             ("re-fetch's own work alone (reference: HMAC, one SQLite statement of two point reads, the order's bytes)", baseline + "/refetch",
              None, "Authorization: Bearer " + reference_access_token(), None, "bare", "reference"),
+        ]
+        if frame:
+            runs += [
+                ("tracking's reference in the service's frame (route table, empty layers)",
+                 frame_base + "/v1/tracking/" + REFERENCE_TOKEN, None, None, "frame", "bare", "reference"),
+                ("re-fetch's reference in the service's frame (route table, empty layers)", frame_base + "/v1/guest/order",
+                 None, "Authorization: Bearer " + reference_access_token(), "frame", "bare", "reference"),
+            ]
+        runs += [
             (f"bare route + one WAL commit, synchronous={synchronous} (baseline)", baseline + "/commit",
              LUA_POST % "{}", None, None, "commit", "baseline"),
             ("verify, wrong code (floor off)", base + "/v1/access-codes/verify", LUA_POST % verify_body, None, "service", "commit", 0.50),
@@ -248,13 +272,14 @@ def main():
             for name, url, lua, header, measured, group, target in runs:
                 sampler = RSSSampler(service.pid)
                 sampler.start()
-                served_by = service.pid if measured else bare.pid
+                served_by = {"service": service.pid, "frame": frame.pid if frame else None}.get(measured, bare.pid)
                 cpu_before = cpu_seconds(served_by)
                 result = wrk(url, args.duration, args.connections, args.threads, lua, header)
                 result["cpu_us"] = (cpu_seconds(served_by) - cpu_before) * 1e6 / max(result["requests"], 1)
                 sampler.stop.set()
                 sampler.join()
-                result["rss_peak_mib"] = max((s for _, s in sampler.samples), default=0) / 1024 if measured else float("nan")
+                result["rss_peak_mib"] = (max((s for _, s in sampler.samples), default=0) / 1024 if measured == "service"
+                                          else float("nan"))
                 if target == "baseline":
                     baselines[group] = result["rps"]
                     baselines[group + "-cpu"] = result["cpu_us"]
@@ -284,7 +309,7 @@ def main():
                   f"{r['non2xx']:.0f} | {cpu} | {rss} |")
         print(f"\nservice VmHWM (peak RSS over the whole run): {rss_kib(service.pid, 'VmHWM') / 1024:.1f} MiB")
     finally:
-        stop((service, bare))
+        stop((service, bare) + ((frame,) if frame else ()))
         shutil.rmtree(work, ignore_errors=True)
 
 

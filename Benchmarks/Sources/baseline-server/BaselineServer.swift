@@ -12,6 +12,10 @@ import PostgresNIO
 /// service's own pool size), without TLS on loopback. With SQLite it also
 /// serves the reference routes `GET /track/:token` (`TrackingReference`) and
 /// `GET /refetch` (`RefetchReference`), their tables in DATABASE_PATH-reference.
+/// With `BASELINE_FRAME=service` in its environment it serves the service's
+/// route table and middleware layers instead, with nothing in them, and the
+/// two reference handlers at the service's paths (`ServiceFrame`); their tables
+/// then hold the load test's handful of rows, not 10,000.
 ///
 /// Usage: baseline-server PORT DATABASE_PATH full|normal
 ///        baseline-server PORT postgres HOST:PORT/DATABASE USER PASSWORD_FILE
@@ -68,18 +72,24 @@ struct BaselineServer {
         try await pool.write { db in
             try db.execute(sql: "CREATE TABLE IF NOT EXISTS rows (id INTEGER PRIMARY KEY AUTOINCREMENT, at_ms INTEGER NOT NULL, body BLOB)")
         }
-        let reference = try TrackingReference(path: path + "-reference")
-        let refetch = try RefetchReference(path: path + "-reference")
-        let router = router {
-            try await pool.write { db in
-                try db.execute(
-                    sql: "INSERT INTO rows (at_ms, body) VALUES (?, randomblob(32))",
-                    arguments: [Int(Date().timeIntervalSince1970 * 1000)]
-                )
+        let frame = ProcessInfo.processInfo.environment["BASELINE_FRAME"] == "service"
+        let reference = try TrackingReference(path: path + "-reference", fillerRows: frame ? 3 : 10_000)
+        let refetch = try RefetchReference(path: path + "-reference", fillerRows: frame ? 3 : 10_000)
+        let router: Router<BasicRequestContext>
+        if frame {
+            router = ServiceFrame.router(tracking: reference, refetch: refetch)
+        } else {
+            router = Self.router {
+                try await pool.write { db in
+                    try db.execute(
+                        sql: "INSERT INTO rows (at_ms, body) VALUES (?, randomblob(32))",
+                        arguments: [Int(Date().timeIntervalSince1970 * 1000)]
+                    )
+                }
             }
+            reference.add(to: router)
+            refetch.add(to: router)
         }
-        reference.add(to: router)
-        refetch.add(to: router)
         let app = Application(router: router, configuration: .init(address: .hostname("127.0.0.1", port: port)))
         try await app.runService()
     }

@@ -33,11 +33,11 @@ final class RefetchReference: Sendable {
 
     /// Adds the revoked-token table (10,000 random ids) to the WAL database
     /// at `path`, which `TrackingReference` created.
-    init(path: String) throws {
+    init(path: String, fillerRows: Int = 10_000) throws {
         let writer = try DatabaseQueue(path: path)
         try writer.write { db in
             try db.execute(sql: "CREATE TABLE IF NOT EXISTS revoked_access_tokens (jti TEXT PRIMARY KEY, expires_at_ms INTEGER NOT NULL)")
-            for _ in 0..<10_000 {
+            for _ in 0..<fillerRows {
                 try db.execute(sql: "INSERT OR IGNORE INTO revoked_access_tokens VALUES (hex(randomblob(16)), 0)")
             }
         }
@@ -45,8 +45,11 @@ final class RefetchReference: Sendable {
         lookups = try ReferenceLookups(path: path)
     }
 
-    func add(to router: Router<BasicRequestContext>) {
-        router.get("/refetch") { request, _ -> Response in
+    func add(to router: Router<BasicRequestContext>) { add(at: "/refetch", to: router) }
+
+    /// The reference's handler at `path`.
+    func add<Routes: RouterMethods<BasicRequestContext>>(at path: RouterPath, to routes: Routes) {
+        routes.get(path) { request, _ -> Response in
             guard let authorization = request.headers[.authorization], authorization.hasPrefix("Bearer "),
                 self.verify(authorization.utf8.dropFirst(7))
             else { return Response(status: .unauthorized) }

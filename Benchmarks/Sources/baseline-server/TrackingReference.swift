@@ -33,7 +33,10 @@ final class TrackingReference: Sendable {
         FROM tracking_tokens t WHERE t.digest = ?
         """
 
-    init(path: String) throws {
+    /// `fillerRows` random digests beside the one live token (10,000 for the
+    /// reference routes; the service frame's floor uses the load test's
+    /// handful, see `ServiceFrame`).
+    init(path: String, fillerRows: Int = 10_000) throws {
         let writer = try DatabaseQueue(path: path)
         // WAL, as the service's database: a reader takes a read mark in the shared index, not the file's lock.
         try writer.writeWithoutTransaction { db in try db.execute(sql: "PRAGMA journal_mode = WAL") }
@@ -46,7 +49,7 @@ final class TrackingReference: Sendable {
                     """
             )
             let now = Int64(Date().timeIntervalSince1970 * 1000)
-            for _ in 0..<10_000 {
+            for _ in 0..<fillerRows {
                 try db.execute(
                     sql: "INSERT INTO tracking_tokens VALUES (randomblob(32), 'ORD-0000-0000', ?, ?, NULL)",
                     arguments: [now, now + 86_400_000]
@@ -80,6 +83,17 @@ final class TrackingReference: Sendable {
         router.get("/track/:token") { _, context -> Response in
             try self.answer(context.parameters.get("token")) { try self.lookup($0) }
         }
+        addSplitVariants(to: router)
+    }
+
+    /// The reference's handler at `path` (a route whose last component is `:token`).
+    func add<Routes: RouterMethods<BasicRequestContext>>(at path: RouterPath, to routes: Routes) {
+        routes.get(path) { _, context -> Response in
+            try self.answer(context.parameters.get("token")) { try self.lookup($0) }
+        }
+    }
+
+    private func addSplitVariants(to router: Router<BasicRequestContext>) {
         router.get("/track-raw/:token") { _, context -> Response in
             try self.answer(context.parameters.get("token")) { try self.rawLookup($0) }
         }
