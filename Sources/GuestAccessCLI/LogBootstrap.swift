@@ -1,10 +1,16 @@
+import Foundation
 import GuestAccessServer
 import GuestAccessService
 import Logging
 
 /// Sends every logger of the process to JSON lines on standard error.
 enum LogBootstrap {
+    /// Also ignores SIGPIPE: a log line written to a pipe whose reader has
+    /// gone must be dropped (`write` answers EPIPE), not end the process.
+    /// NIO ignores it too, but only once it opens its first socket, after the
+    /// service's first lines.
     static func bootstrap(level: String) {
+        _ = signal(SIGPIPE, SIG_IGN)
         let level = Logger.Level(rawValue: level) ?? .info
         LoggingSystem.bootstrap { label in JSONLogHandler(label: label, level: level) }
     }

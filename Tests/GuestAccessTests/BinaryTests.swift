@@ -142,6 +142,34 @@ struct BinaryTests {
         #expect(!result.stderr.contains("hunter2"))
     }
 
+    @Test("A service whose standard error is a pipe nobody reads keeps serving: its log lines are dropped, the process is not killed")
+    func servesWithStandardErrorGone() async throws {
+        let env = try TestEnvironment()
+        var ends: [Int32] = [0, 0]
+        #expect(pipe(&ends) == 0)
+        // The reading end closed before the service starts: every line it writes meets a pipe without a reader.
+        close(ends[0])
+        let port = try SMTPSink.freePort()
+        let process = try RunningProcess(
+            [
+                "serve", "--port", "\(port)", "--data-dir", env.directory, "--orders", env.ordersPath, "--admin-key-file",
+                env.adminKeyPath, "--mailer", "file:" + env.directory + "/outbox.jsonl", "--log-level", "debug",
+            ],
+            standardError: FileHandle(fileDescriptor: ends[1], closeOnDealloc: true)
+        )
+        defer { process.signal(SIGKILL) }
+        try await waitUntil("the service answers on its port, or has exited", timeout: .seconds(30)) {
+            if !process.process.isRunning { return true }
+            return (try? await Self.request("http://127.0.0.1:\(port)/healthz").0) == 200
+        }
+        #expect(process.process.isRunning, "exit status \(process.process.terminationStatus)")
+        // Traffic that logs at every level it can: a lookup, an unknown token, an admin call without the key.
+        #expect(try await Self.request("http://127.0.0.1:\(port)/v1/tracking/gt_not-a-real-token-but-looks-close").0 == 404)
+        #expect(try await Self.request("http://127.0.0.1:\(port)/v1/admin/tracking-tokens", method: .POST, body: "{}").0 == 401)
+        #expect(try await Self.request("http://127.0.0.1:\(port)/healthz").0 == 200)
+        #expect(process.process.isRunning)
+    }
+
     @Test("A running service reloads the keyring on rotate and SIGHUP, keeps it on a broken file, and logs no secret")
     func liveReloadAndLogs() async throws {
         let env = try TestEnvironment()

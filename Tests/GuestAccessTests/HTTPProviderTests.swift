@@ -62,9 +62,11 @@ struct HTTPProviderTests {
     )
     func misbehaviour(number: String) async throws {
         try await withProvider { provider, _ in
-            let started = ContinuousClock.now
-            await #expect(throws: ProviderError.self) { try await provider.order(number: number) }
-            #expect(ContinuousClock.now - started < .seconds(4))  // the storefront hangs for 4 s: the 1 s timeout cut it short
+            // The storefront hangs for 30 s: the 1 s deadline, which runs off the cooperative pool, ends the call, so the error
+            // says so, however late a busy test machine resumes the caller. (An elapsed-time bound failed in CI when the
+            // test process stalled for seconds.)
+            let error = await #expect(throws: ProviderError.self) { try await provider.order(number: number) }
+            if number == "HANG" { #expect(error == .unavailable(reason: "timed out")) }
         }
     }
 

@@ -34,7 +34,7 @@ struct ProviderKitTests {
 
     static func check(_ port: Int, order: String) async throws -> BinaryRunner.Result {
         try await BinaryRunner.run(
-            ["provider", "check", "http://127.0.0.1:\(port)", "--order", order, "--timeout", "3"],
+            ["provider", "check", "http://127.0.0.1:\(port)", "--order", order, "--timeout", "10"],
             environment: ["GUEST_ACCESS_PROVIDER_CREDENTIAL": credential]
         )
     }

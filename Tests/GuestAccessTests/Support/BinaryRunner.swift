@@ -36,7 +36,9 @@ final class RunningProcess: @unchecked Sendable {
     let stdoutPath: String
     let stderrPath: String
 
-    init(_ arguments: [String], environment: [String: String] = [:]) throws {
+    /// `standardError`: where the process's standard error goes instead of
+    /// the file `stderr` reads.
+    init(_ arguments: [String], environment: [String: String] = [:], standardError: FileHandle? = nil) throws {
         let directory = try TestEnvironment.temporaryDirectory()
         stdoutPath = directory + "/stdout"
         stderrPath = directory + "/stderr"
@@ -57,7 +59,7 @@ final class RunningProcess: @unchecked Sendable {
         process.environment = env
         process.standardInput = FileHandle.nullDevice
         process.standardOutput = try FileHandle(forWritingTo: URL(fileURLWithPath: stdoutPath))
-        process.standardError = try FileHandle(forWritingTo: URL(fileURLWithPath: stderrPath))
+        process.standardError = try standardError ?? FileHandle(forWritingTo: URL(fileURLWithPath: stderrPath))
         try ProcessLaunch.run(process)
     }
 

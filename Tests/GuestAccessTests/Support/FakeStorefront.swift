@@ -47,7 +47,7 @@ final class FakeStorefront: Sendable {
             let number = context.parameters.get("number") ?? ""
             switch number {
             case "HANG":
-                try await Task.sleep(for: .seconds(4))
+                try await Task.sleep(for: .seconds(30))
                 return Response(status: .ok)
             case "SLOW":
                 try await Task.sleep(for: .milliseconds(1500))
