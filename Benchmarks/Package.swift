@@ -39,6 +39,7 @@ let package = Package(
             dependencies: [
                 "CRawOpenSSL",
                 "CRawSQLite",
+                .product(name: "GuestAccessCrypto", package: "guest-access"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "PostgresNIO", package: "postgres-nio"),

@@ -227,7 +227,8 @@ def main():
         if not shutil.which(tool):
             raise SystemExit(f"{tool} not found: apt-get install valgrind")
 
-    asked = ROUTES if args.route == "all" else args.route.split(",")
+    asked = ROUTES if args.route.strip() == "all" else \
+        list(dict.fromkeys(route.strip() for route in args.route.split(",") if route.strip()))
     unknown = [route for route in asked if route not in ROUTES]
     if unknown:
         raise SystemExit(f"unknown route {', '.join(unknown)}; routes: {', '.join(ROUTES)}")

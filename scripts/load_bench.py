@@ -176,7 +176,9 @@ def start_services(args, work, wrap_service=(), wrap_baseline=(), timeout=30, de
          "--orders", os.path.join(ROOT, "Benchmarks/load-orders.json"), "--admin-key-file", work + "/admin-key",
          "--mailer", "file:" + work + "/outbox.jsonl", "--log-level", log_level],
         stdout=subprocess.DEVNULL, stderr=open(work + "/service.log", "w"))
-    environment = dict(os.environ, BASELINE_FRAME="service") if baseline_frame else None
+    environment = {key: value for key, value in os.environ.items() if key != "BASELINE_FRAME"}
+    if baseline_frame:
+        environment["BASELINE_FRAME"] = "service"
     bare = subprocess.Popen([*wrap_baseline, baseline, str(base_port), work + "/baseline.sqlite", synchronous],
                             stdout=subprocess.DEVNULL, stderr=open(work + "/baseline.log", "w"), env=environment)
     wait_port(port, timeout)
@@ -229,14 +231,19 @@ def main():
     work = tempfile.mkdtemp(prefix="guest-access-load-")
     service, bare, base, baseline, admin_key, synchronous = start_services(args, work, log_level=args.log_level)
     frame, frame_base = None, None
-    if args.frame:
-        frame_port = free_port()
-        frame = subprocess.Popen([args.baseline, str(frame_port), work + "/frame.sqlite", synchronous],
-                                 stdout=subprocess.DEVNULL, stderr=open(work + "/frame.log", "w"),
-                                 env=dict(os.environ, BASELINE_FRAME="service"))
-        wait_port(frame_port)
-        frame_base = f"http://127.0.0.1:{frame_port}"
     try:
+        if args.frame:
+            frame_port = free_port()
+            frame = subprocess.Popen([args.baseline, str(frame_port), work + "/frame.sqlite", synchronous],
+                                     stdout=subprocess.DEVNULL, stderr=open(work + "/frame.log", "w"),
+                                     env=dict(os.environ, BASELINE_FRAME="service"))
+            wait_port(frame_port)
+            frame_base = f"http://127.0.0.1:{frame_port}"
+            # A misrouted frame would answer 404s fast and read as a high ratio.
+            for path, header in (("/v1/tracking/" + REFERENCE_TOKEN, {}),
+                                 ("/v1/guest/order", {"Authorization": "Bearer " + reference_access_token()})):
+                status, _ = http("GET", frame_base + path, None, header)
+                assert status == 200, (path, status)
         tracking, access = credentials(base, admin_key, work)
         if args.soak:
             return soak(args, service.pid, base, tracking, access)

@@ -72,7 +72,9 @@ struct BaselineServer {
         try await pool.write { db in
             try db.execute(sql: "CREATE TABLE IF NOT EXISTS rows (id INTEGER PRIMARY KEY AUTOINCREMENT, at_ms INTEGER NOT NULL, body BLOB)")
         }
-        let frame = ProcessInfo.processInfo.environment["BASELINE_FRAME"] == "service"
+        let frameSetting = ProcessInfo.processInfo.environment["BASELINE_FRAME"]
+        guard frameSetting == nil || frameSetting == "service" else { usage() }
+        let frame = frameSetting == "service"
         let reference = try TrackingReference(path: path + "-reference", fillerRows: frame ? 3 : 10_000)
         let refetch = try RefetchReference(path: path + "-reference", fillerRows: frame ? 3 : 10_000)
         let router: Router<BasicRequestContext>

@@ -2,12 +2,13 @@ import CRawOpenSSL
 import CRawSQLite
 import Foundation
 import GRDB
+import GuestAccessCrypto
 import Hummingbird
 
 /// `GET /refetch` with `Authorization: Bearer TOKEN`: the work a token
 /// re-fetch cannot avoid, and less, so the re-fetch route can be read
-/// against it. The token's HMAC-SHA256 over its signing input (OpenSSL's
-/// one-shot call) compared in constant time, the one statement the service
+/// against it. The token's HMAC-SHA256 over its signing input (the
+/// service's `HMACKey`; OpenSSL's one-shot call until 2026-11-28) compared in constant time, the one statement the service
 /// reads (the token's id among revoked tokens and the order among revoked
 /// orders, two point reads; `ReferenceLookups`), and the full order's JSON (the same
 /// 980 bytes the service answers for the load test's order) copied from
@@ -31,12 +32,14 @@ final class RefetchReference: Sendable {
 
     private let lookups: ReferenceLookups
 
-    /// Adds the revoked-token table (10,000 random ids) to the WAL database
+    /// Adds the revoked-token table (`fillerRows` random ids) to the WAL database
     /// at `path`, which `TrackingReference` created.
     init(path: String, fillerRows: Int = 10_000) throws {
         let writer = try DatabaseQueue(path: path)
         try writer.write { db in
-            try db.execute(sql: "CREATE TABLE IF NOT EXISTS revoked_access_tokens (jti TEXT PRIMARY KEY, expires_at_ms INTEGER NOT NULL)")
+            try db.execute(
+                sql: "CREATE TABLE IF NOT EXISTS revoked_access_tokens (jti TEXT PRIMARY KEY, expires_at_ms INTEGER NOT NULL) WITHOUT ROWID"
+            )
             for _ in 0..<fillerRows {
                 try db.execute(sql: "INSERT OR IGNORE INTO revoked_access_tokens VALUES (hex(randomblob(16)), 0)")
             }
@@ -78,11 +81,12 @@ final class RefetchReference: Sendable {
         return given.count == expected.count && CRYPTO_memcmp(given, expected, given.count) == 0
     }
 
-    private static func hmac(_ message: [UInt8]) -> [UInt8] {
-        var out = [UInt8](repeating: 0, count: 32)
-        _ = raw_hmac_sha256(key, Int32(key.count), message, message.count, &out)
-        return out
-    }
+    /// The service's HMAC (`GuestAccessCrypto.HMACKey`: a pre-keyed context
+    /// copied per call), not OpenSSL's one-shot `HMAC()`, which fetches the
+    /// digest and keys a context on every call.
+    private static let signer = HMACKey(secret: key)
+
+    private static func hmac(_ message: [UInt8]) -> [UInt8] { signer.authenticate(message) }
 
     private static let alphabet = Array("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_".utf8)
 

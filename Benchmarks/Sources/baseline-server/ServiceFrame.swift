@@ -8,16 +8,18 @@ import Hummingbird
 /// router, where the access log, metrics and envelope sit; one on `/v1`, where
 /// the rate limiter sits; one on `/v1/admin`), each passing the request on and
 /// doing nothing else, and at `/v1/tracking/:token` and `/v1/guest/order` the
-/// reference routes' handlers. Lighter than the service in what it leaves
-/// out: the shopper pages' routes, the service's request context (it reads
-/// the peer's address and holds a request id), and every layer's own work.
+/// reference routes' handlers (with the service's crypto and table
+/// definitions). Lighter than the service in what it leaves out: the
+/// service's request context (it reads the peer's address and holds a
+/// request id) and every layer's own work. Four separate layers, as the
+/// service has them: a service folding them into one would have a lighter
+/// frame (`/bare` here measures what three cost).
 enum ServiceFrame {
     static func router(tracking: TrackingReference, refetch: RefetchReference) -> Router<BasicRequestContext> {
         let router = Router(context: BasicRequestContext.self, options: .autoGenerateHeadEndpoints)
         router.add(middleware: PassThrough())
         router.add(middleware: PassThrough())
         router.add(middleware: PassThrough())
-        router.get("/bare") { _, _ in #"{"status":"ok"}"# }
         router.get("/healthz") { _, _ in #"{"status":"ok"}"# }
         router.get("/readyz") { _, _ in #"{"status":"ok"}"# }
         router.get("/openapi.yaml") { _, _ in "openapi: 3.1.0" }
@@ -31,6 +33,14 @@ enum ServiceFrame {
         admin.post("/tracking-tokens") { _, _ in HTTPResponse.Status.created }
         admin.post("/orders/:orderNumber/revoke") { _, _ in HTTPResponse.Status.noContent }
         router.group("/metrics").add(middleware: PassThrough()).get { _, _ in "" }
+        // Last, so no route the service has is compared with it first; the bare route's own answer.
+        router.get("/bare") { _, _ -> Response in
+            Response(
+                status: .ok,
+                headers: [.contentType: "application/json"],
+                body: .init(byteBuffer: ByteBuffer(string: #"{"status":"ok"}"#))
+            )
+        }
         return router
     }
 

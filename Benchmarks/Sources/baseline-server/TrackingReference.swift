@@ -2,20 +2,21 @@ import CRawOpenSSL
 import CRawSQLite
 import Foundation
 import GRDB
+import GuestAccessCrypto
 import Hummingbird
 import Synchronization
 
 /// `GET /track/:token`: the work a tracking lookup cannot avoid, and nothing
 /// else, so the tracking route can be read against it. The token's shape
-/// check, one SHA-256 over a domain separator and the token (OpenSSL's
-/// one-shot call), one point read of the token's row from SQLite on the
+/// check, one SHA-256 over a domain separator and the token (the service's
+/// `SHA256`; OpenSSL's one-shot call until 2026-11-28), one point read of the token's row from SQLite on the
 /// calling thread (the service's lookup pattern: a few connections taken in
 /// turn, GRDB's cached statement stepped through SQLite's C API, one
 /// statement without a transaction, the revocation subquery included), the order from memory, and the view's JSON (the same 361 bytes
 /// the service answers for the load test's order) written straight into the
 /// response buffer. No middleware, no rate limit, no masking, no envelope.
 final class TrackingReference: Sendable {
-    /// The one token the table holds besides 10,000 random digests.
+    /// The one token the table holds besides `fillerRows` random digests.
     static let token = "gt_" + String(repeating: "R", count: 32)
 
     private static let domain: [UInt8] = Array("guest-access/v1/tracking-token".utf8) + [0]
@@ -44,8 +45,9 @@ final class TrackingReference: Sendable {
             try db.execute(
                 sql: """
                     CREATE TABLE IF NOT EXISTS tracking_tokens (digest BLOB PRIMARY KEY, order_number TEXT NOT NULL,
-                        created_at_ms INTEGER NOT NULL, expires_at_ms INTEGER NOT NULL, revoked_at_ms INTEGER);
-                    CREATE TABLE IF NOT EXISTS order_revocations (order_number TEXT PRIMARY KEY, revoked_at_ms INTEGER NOT NULL);
+                        created_at_ms INTEGER NOT NULL, expires_at_ms INTEGER NOT NULL, revoked_at_ms INTEGER) WITHOUT ROWID;
+                    CREATE TABLE IF NOT EXISTS order_revocations (order_number TEXT PRIMARY KEY, revoked_at_ms INTEGER NOT NULL)
+                        WITHOUT ROWID;
                     """
             )
             let now = Int64(Date().timeIntervalSince1970 * 1000)
@@ -66,14 +68,12 @@ final class TrackingReference: Sendable {
         rawSpare = Mutex(try RawPointRead(path: path, sql: Self.sql))
     }
 
+    /// The service's SHA-256 (`GuestAccessCrypto`: the digest fetched once),
+    /// not OpenSSL's one-shot `SHA256()`, which fetches it on every call.
     static func digest(_ token: String) -> [UInt8] {
         var input = domain
         input.append(contentsOf: token.utf8)
-        var digest = [UInt8](repeating: 0, count: 32)
-        input.withUnsafeBufferPointer { bytes in
-            digest.withUnsafeMutableBufferPointer { raw_sha256(bytes.baseAddress, bytes.count, $0.baseAddress) }
-        }
-        return digest
+        return SHA256.hash(input)
     }
 
     /// `/track/:token` reads through GRDB as the service does; `/track-raw/:token`
