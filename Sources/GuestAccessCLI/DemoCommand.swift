@@ -108,7 +108,8 @@ struct DemoCommand: AsyncParsableCommand {
             "Ctrl-C stops the service; the data directory is kept.",
             "",
         ]
-        FileHandle.standardOutput.write(Data((lines.joined(separator: "\n") + "\n").utf8))
+        // `try?`: with SIGPIPE ignored (LogBootstrap), a closed standard output is EPIPE, not a `try!` crash.
+        try? FileHandle.standardOutput.write(contentsOf: Data((lines.joined(separator: "\n") + "\n").utf8))
     }
 
     static func makeTemporaryDirectory() throws -> String {

@@ -22,8 +22,8 @@ struct LogSinkTests {
             var ends: [Int32] = [0, 0]
             guard pipe(&ends) == 0 else { throw POSIXError(.EMFILE) }
             (read, write) = (ends[0], ends[1])
-            // F_SETPIPE_SZ (Linux's fcntl.h; Glibc's module does not export it).
-            _ = fcntl(write, 1031, 4096)
+            // F_SETPIPE_SZ (Linux's fcntl.h; Glibc's module does not export it): the tests need a pipe a line outgrows.
+            guard fcntl(write, 1031, 4096) >= 0 else { throw POSIXError(.EINVAL) }
             _ = fcntl(write, F_SETFL, fcntl(write, F_GETFL) | O_NONBLOCK)
         }
 

@@ -86,7 +86,10 @@ public final class LogSink: Sendable {
                     continue
                 } else if written < 0 && (errno == EAGAIN || errno == EWOULDBLOCK) {
                     var waiting = pollfd(fd: descriptor, events: Int16(POLLOUT), revents: 0)
-                    guard poll(&waiting, 1, roomWaitMilliseconds) > 0 else { return offset }
+                    let ready = poll(&waiting, 1, roomWaitMilliseconds)
+                    // A signal (SIGHUP's keyring reload) during the wait is not "no room": wait again.
+                    if ready < 0 && errno == EINTR { continue }
+                    guard ready > 0 else { return offset }
                 } else {
                     return offset
                 }
