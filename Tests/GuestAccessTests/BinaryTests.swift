@@ -142,6 +142,25 @@ struct BinaryTests {
         #expect(!result.stderr.contains("hunter2"))
     }
 
+    /// Starts `serve` at `debug` with standard error on `descriptor` (taken
+    /// over and closed with the process's handle); waits until it answers or
+    /// has exited.
+    static func serveLoggingTo(_ descriptor: Int32, _ env: TestEnvironment) async throws -> (RunningProcess, Int) {
+        let port = try SMTPSink.freePort()
+        let process = try RunningProcess(
+            [
+                "serve", "--port", "\(port)", "--data-dir", env.directory, "--orders", env.ordersPath, "--admin-key-file",
+                env.adminKeyPath, "--mailer", "file:" + env.directory + "/outbox.jsonl", "--log-level", "debug",
+            ],
+            standardError: FileHandle(fileDescriptor: descriptor, closeOnDealloc: true)
+        )
+        try await waitUntil("the service answers on its port, or has exited", timeout: .seconds(30)) {
+            if !process.process.isRunning { return true }
+            return (try? await request("http://127.0.0.1:\(port)/healthz").0) == 200
+        }
+        return (process, port)
+    }
+
     @Test("A service whose standard error is a pipe nobody reads keeps serving: its log lines are dropped, the process is not killed")
     func servesWithStandardErrorGone() async throws {
         let env = try TestEnvironment()
@@ -149,25 +168,74 @@ struct BinaryTests {
         try #require(pipe(&ends) == 0)
         // The reading end closed before the service starts: every line it writes meets a pipe without a reader.
         close(ends[0])
-        let port = try SMTPSink.freePort()
-        let process = try RunningProcess(
-            [
-                "serve", "--port", "\(port)", "--data-dir", env.directory, "--orders", env.ordersPath, "--admin-key-file",
-                env.adminKeyPath, "--mailer", "file:" + env.directory + "/outbox.jsonl", "--log-level", "debug",
-            ],
-            standardError: FileHandle(fileDescriptor: ends[1], closeOnDealloc: true)
-        )
+        let (process, port) = try await Self.serveLoggingTo(ends[1], env)
         defer { process.signal(SIGKILL) }
-        try await waitUntil("the service answers on its port, or has exited", timeout: .seconds(30)) {
-            if !process.process.isRunning { return true }
-            return (try? await Self.request("http://127.0.0.1:\(port)/healthz").0) == 200
-        }
         #expect(process.process.isRunning, "exit status \(process.process.terminationStatus)")
         // Traffic that logs at every level it can: a lookup, an unknown token, an admin call without the key.
         #expect(try await Self.request("http://127.0.0.1:\(port)/v1/tracking/gt_not-a-real-token-but-looks-close").0 == 404)
         #expect(try await Self.request("http://127.0.0.1:\(port)/v1/admin/tracking-tokens", method: .POST, body: "{}").0 == 401)
         #expect(try await Self.request("http://127.0.0.1:\(port)/healthz").0 == 200)
         #expect(process.process.isRunning)
+    }
+
+    @Test(
+        "A service whose standard error nobody reads for a while keeps answering: the lines it could not hold are dropped and counted, and a line says so once the reader is back"
+    )
+    func servesWhileStandardErrorIsStuck() async throws {
+        let env = try TestEnvironment()
+        var ends: [Int32] = [0, 0]
+        try #require(pipe(&ends) == 0)
+        // A blocking pipe, as a service's standard error usually is, whose reader reads nothing until told.
+        let readEnd = ends[0]
+        defer { close(readEnd) }
+        let (process, port) = try await Self.serveLoggingTo(ends[1], env)
+        defer { process.signal(SIGKILL) }
+        try #require(process.process.isRunning, "exit status \(process.process.terminationStatus)")
+        // Far more log than the pipe (64 KiB) and the service's queue (1 MiB) hold: every request is still answered.
+        let requests = 6_000
+        let answered = try await withThrowingTaskGroup(of: Int.self) { group in
+            for lane in 0..<8 {
+                group.addTask {
+                    var answered = 0
+                    for index in stride(from: lane, to: requests, by: 8) {
+                        let url = "http://127.0.0.1:\(port)/v1/tracking/gt_stuck-reader-\(index)-padding-padding-padding-padding"
+                        // A lane stops at its first request not answered in time (10 s). Past the default
+                        // rate limit's burst the answer is 429: logged all the same.
+                        guard let status = try? await Self.request(url).0, status == 404 || status == 429 else { break }
+                        answered += 1
+                    }
+                    return answered
+                }
+            }
+            return try await group.reduce(0, +)
+        }
+        #expect(answered == requests)
+        // The reader is back: what was held comes out, then a line that says how many were dropped.
+        let output = await LogSinkTests.onThread {
+            var received: [UInt8] = []
+            var chunk = [UInt8](repeating: 0, count: 65_536)
+            let deadline = ContinuousClock.now + .seconds(30)
+            while ContinuousClock.now < deadline && !String(decoding: received, as: UTF8.self).contains("log lines dropped") {
+                var waiting = pollfd(fd: readEnd, events: Int16(POLLIN), revents: 0)
+                guard poll(&waiting, 1, 1_000) >= 0 else { break }
+                guard waiting.revents & Int16(POLLIN) != 0 else { continue }
+                let got = chunk.withUnsafeMutableBytes { read(readEnd, $0.baseAddress, 65_536) }
+                if got <= 0 { break }
+                received += chunk[0..<got]
+            }
+            return String(decoding: received, as: UTF8.self)
+        }
+        let notice = try #require(output.split(separator: "\n").first { $0.contains("log lines dropped") })
+        let fields = try #require(try JSONSerialization.jsonObject(with: Data(notice.utf8)) as? [String: Any])
+        #expect(fields["level"] as? String == "warning")
+        let dropped = try #require(Int(fields["dropped"] as? String ?? ""))
+        #expect(dropped > 0)
+        let (status, metrics) = try await Self.request("http://127.0.0.1:\(port)/metrics", bearer: env.adminKey)
+        #expect(status == 200)
+        // /metrics counts every line dropped, the announced ones among them.
+        let counted = metrics.split(separator: "\n").first { $0.hasPrefix("guest_access_log_lines_dropped_total ") }
+        let total = try #require(counted.flatMap { Int($0.split(separator: " ").last ?? "") })
+        #expect(total >= dropped)
     }
 
     @Test("A running service reloads the keyring on rotate and SIGHUP, keeps it on a broken file, and logs no secret")

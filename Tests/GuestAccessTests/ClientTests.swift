@@ -127,12 +127,26 @@ struct ClientTests {
             }
         )
         try await Self.withService(limited) { client in
+            // Rounds of eight calls at once: one after another on a loaded machine (a full CI run
+            // stalled long enough), each took over a second, the bucket (2, refilled at 1 a second)
+            // refilled between them, and none of ten was limited.
             var seen: GuestAccessError?
-            for _ in 0..<10 where seen == nil {
-                do { try await client.orders.requestAccessCode(Self.order.orderNumber, Self.order.email) } catch let error
-                    as GuestAccessError
-                {
-                    seen = error
+            for _ in 0..<5 where seen == nil {
+                seen = await withTaskGroup(of: GuestAccessError?.self) { group in
+                    for _ in 0..<8 {
+                        group.addTask {
+                            do { try await client.orders.requestAccessCode(Self.order.orderNumber, Self.order.email) } catch let error
+                                as GuestAccessError
+                            {
+                                return error
+                            } catch {}
+                            return nil
+                        }
+                    }
+                    // A rate limit if any call met one, else whatever other error came back.
+                    return await group.reduce(into: nil) { kept, error in
+                        if kept?.errorType != .rateLimited, let error { kept = error }
+                    }
                 }
             }
             guard let limited = seen, limited.errorType == .rateLimited else {

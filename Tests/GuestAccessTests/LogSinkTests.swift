@@ -18,13 +18,14 @@ struct LogSinkTests {
         let read: Int32
         let write: Int32
 
-        init() throws {
+        /// `blocking`: the write end blocks, as a service's standard error usually does.
+        init(blocking: Bool = false) throws {
             var ends: [Int32] = [0, 0]
             guard pipe(&ends) == 0 else { throw POSIXError(.EMFILE) }
             (read, write) = (ends[0], ends[1])
             // F_SETPIPE_SZ (Linux's fcntl.h; Glibc's module does not export it): the tests need a pipe a line outgrows.
             guard fcntl(write, 1031, 4096) >= 0 else { throw POSIXError(.EINVAL) }
-            _ = fcntl(write, F_SETFL, fcntl(write, F_GETFL) | O_NONBLOCK)
+            if !blocking { _ = fcntl(write, F_SETFL, fcntl(write, F_GETFL) | O_NONBLOCK) }
         }
 
         func close() {
@@ -48,6 +49,19 @@ struct LogSinkTests {
                 usleep(200)
             }
             return received
+        }
+
+        /// Reads until nothing more has come for `quietMilliseconds`.
+        func readUntilQuiet(quietMilliseconds: Int32) -> [UInt8] {
+            var received: [UInt8] = []
+            var chunk = [UInt8](repeating: 0, count: 4096)
+            while true {
+                var waiting = pollfd(fd: read, events: Int16(POLLIN), revents: 0)
+                guard poll(&waiting, 1, quietMilliseconds) > 0 else { return received }
+                let got = chunk.withUnsafeMutableBytes { Glibc.read(read, $0.baseAddress, 4096) }
+                if got <= 0 { return received }
+                received += chunk[0..<got]
+            }
         }
 
         /// What the pipe holds now, without waiting for more.
@@ -93,6 +107,43 @@ struct LogSinkTests {
     /// Runs `body` on a thread of its own and waits for it.
     static func onThread<T: Sendable>(_ body: @escaping @Sendable () -> T) async -> T { await startThread(body).value }
 
+    /// A sink on `descriptor` whose queue holds everything the tests write
+    /// (nothing is dropped for want of room) and whose notice is plain.
+    static func sink(_ descriptor: Int32) -> LogSink {
+        LogSink.writing(to: descriptor, queueLimitBytes: 4 << 20) { Array("dropped \($0)\n".utf8) }
+    }
+
+    /// What a reader got, split into the written lines (by writer, their
+    /// indices in arrival order) and the total the notices reported dropped.
+    /// A line that is not exactly one written line (`length(writer, index)`
+    /// long) is an issue.
+    static func parse(
+        _ received: [UInt8],
+        writers: Int,
+        perWriter: Int,
+        length: (Int, Int) -> Int
+    ) -> (delivered: [[Int]], reported: Int) {
+        var delivered = Array(repeating: [Int](), count: writers)
+        var reported = 0
+        for record in received.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: false).dropLast() {
+            let text = String(decoding: record, as: UTF8.self)
+            if text.hasPrefix("dropped ") {
+                reported += Int(text.dropFirst("dropped ".count)) ?? 0
+                continue
+            }
+            let parts = text.split(separator: "-", maxSplits: 2)
+            guard parts.count == 3, let writer = Int(parts[0].dropFirst()), let index = Int(parts[1]), writer < writers, index < perWriter
+            else {
+                Issue.record("not a written line: \(text.prefix(40))")
+                continue
+            }
+            let expected = line("w\(writer)-\(index)-", filler: UInt8(ascii: "a") + UInt8(writer), length: length(writer, index))
+            #expect(Array(record) + [UInt8(ascii: "\n")] == expected)
+            delivered[writer].append(index)
+        }
+        return (delivered, reported)
+    }
+
     static func line(_ tag: String, filler: UInt8, length: Int) -> [UInt8] {
         var line = Array(tag.utf8)
         line += [UInt8](repeating: filler, count: length - line.count - 1)
@@ -105,7 +156,7 @@ struct LogSinkTests {
         defer { pipe.close() }
         let line = Self.line("long", filler: UInt8(ascii: "x"), length: 256 * 1024)
         // A wait for room far past any pause in the reader's scheduling: this test is about pieces, not giving up.
-        let sink = LogSink.writing(to: pipe.write, roomWaitMilliseconds: 10_000)
+        let sink = Self.sink(pipe.write)
         let reader = Self.startThread { pipe.readSlowly(count: line.count) }
         await Self.onThread { sink.write(line) }
         let received = await reader.value
@@ -116,7 +167,7 @@ struct LogSinkTests {
     func concurrentLinesStayWhole() async throws {
         let pipe = try SmallPipe()
         defer { pipe.close() }
-        let sink = LogSink.writing(to: pipe.write, roomWaitMilliseconds: 10_000)
+        let sink = Self.sink(pipe.write)
         let writers = 8
         let perWriter = 12
         var expected: [[UInt8]] = []
@@ -140,59 +191,133 @@ struct LogSinkTests {
         #expect(got.sorted { $0.lexicographicallyPrecedes($1) } == expected.sorted { $0.lexicographicallyPrecedes($1) })
     }
 
-    @Test("A line cut short by a full pipe is ended with a newline before the next line, even when the newline had no room either")
+    @Test("A line cut short by a failing descriptor is ended with a newline before the next line, even when the newline failed too")
     func cutLineIsEndedBeforeTheNext() async throws {
-        let pipe = try SmallPipe()
-        defer { pipe.close() }
-        let sink = LogSink.writing(to: pipe.write)
+        // A write to a pipe without a reader must fail with EPIPE, not end the test process (the service ignores SIGPIPE too).
+        _ = signal(SIGPIPE, SIG_IGN)
+        var ends: [Int32] = [0, 0]
+        try #require(pipe(&ends) == 0)
+        let (firstRead, firstWrite) = (ends[0], ends[1])
+        defer { Glibc.close(firstWrite) }
+        try #require(fcntl(firstWrite, 1031, 4096) >= 0)
+        let second = try SmallPipe()
+        defer { second.close() }
+        // The sink's descriptor: a copy of the first pipe's write end, later replaced by the second's (as dup2 does).
+        let descriptor = dup(firstWrite)
+        defer { Glibc.close(descriptor) }
+        let sink = Self.sink(descriptor)
         let first = Self.line("first", filler: UInt8(ascii: "f"), length: 6_000)
-        let second = Array("second\n".utf8)
-        let (held, after) = await Self.onThread {
-            // Nobody reads: the first 4 KiB go in, then the writer waits 100 ms for room, gives up and cuts the line.
-            sink.write(first)
-            let held = pipe.drain()
-            sink.write(second)
-            return (held, pipe.drain())
+        sink.write(first)
+        // The first 4 KiB go in and the writer waits for room; then the reader goes: the rest fails, and so does the newline.
+        try await waitUntil("the pipe holds the first 4 KiB") {
+            var held: Int32 = 0
+            return ioctl(firstRead, UInt(FIONREAD), &held) == 0 && held == 4096
         }
-        #expect(held.count > 0 && held.count < first.count)
-        #expect(held == Array(first[0..<held.count]))
-        #expect(after == [UInt8(ascii: "\n")] + second, "\(String(decoding: after, as: UTF8.self))")
+        Glibc.close(firstRead)
+        #expect(await Self.onThread { sink.flush(waitingUpTo: .seconds(20)) })
+        #expect(sink.droppedLines == 1)
+        try #require(dup2(second.write, descriptor) == descriptor)
+        sink.write(Array("second\n".utf8))
+        #expect(await Self.onThread { sink.flush(waitingUpTo: .seconds(20)) })
+        let after = second.drain()
+        #expect(after == Array("\nsecond\n".utf8), "\(String(decoding: after, as: UTF8.self))")
     }
 
-    @Test("Every line after a cut one starts a record of its own: whole lines parse, the cut one does not, over random writes")
-    func recordsStaySeparateOverRandomCuts() async throws {
-        let pipe = try SmallPipe()
+    @Test(
+        "Over random reader stalls and writer bursts, every line arrives whole and in its writer's order, or is counted in a notice",
+        arguments: [UInt64(0x51), 0x52, 0x53, 0x54]
+    )
+    func randomStallsLoseNothingUncounted(seed: UInt64) async throws {
+        var generator = SeededGenerator(seed: seed)
+        let pipe = try SmallPipe(blocking: Bool.random(using: &generator))
         defer { pipe.close() }
-        let sink = LogSink.writing(to: pipe.write)
-        let (written, output) = await Self.onThread {
-            var generator = SeededGenerator(seed: 0x1065)
-            var written: [[UInt8]] = []
-            var output: [UInt8] = []
-            for index in 0..<24 {
-                // Sometimes the reader drains before a line, sometimes not: lines of up to 6 KiB then meet a full pipe.
-                if Bool.random(using: &generator) { output += pipe.drain() }
-                let line =
-                    Array(#"{"n":\#(index),"pad":""#.utf8)
-                    + [UInt8](repeating: UInt8(ascii: "p"), count: Int.random(in: 0...6_000, using: &generator)) + Array("\"}\n".utf8)
-                written.append(line)
-                sink.write(line)
-            }
-            return (written, output + pipe.drain())
+        let sink = LogSink.writing(to: pipe.write, queueLimitBytes: Int.random(in: 2_000...40_000, using: &generator)) {
+            Array("dropped \($0)\n".utf8)
         }
-        var whole = Set<Int>()
-        var cut = 0
-        for record in output.split(separator: UInt8(ascii: "\n")) {
-            guard let object = try? JSONSerialization.jsonObject(with: Data(record)) as? [String: Any] else {
-                // A cut line: a prefix of one written line, never two lines run together.
-                #expect(written.contains { $0.starts(with: record) }, "\(String(decoding: record.prefix(40), as: UTF8.self))")
-                cut += 1
-                continue
+        let writers = 3
+        let perWriter = 150
+        let lengths = (0..<writers).map { _ in (0..<perWriter).map { _ in Int.random(in: 40...3_000, using: &generator) } }
+        let pauses = (0..<writers).map { _ in (0..<perWriter).map { _ in Int.random(in: 0...4, using: &generator) == 0 } }
+        let readerSeed = generator.next()
+        let stop = Atomic<Bool>(false)
+        // A reader that takes random amounts, pauses now and then, and sometimes stalls for a while.
+        let reader = Self.startThread {
+            var generator = SeededGenerator(seed: readerSeed)
+            var received: [UInt8] = []
+            var chunk = [UInt8](repeating: 0, count: 8192)
+            while true {
+                var waiting = pollfd(fd: pipe.read, events: Int16(POLLIN), revents: 0)
+                if poll(&waiting, 1, 300) <= 0 {
+                    if stop.load(ordering: .sequentiallyConsistent) { return received }
+                    continue
+                }
+                let want = Int.random(in: 1...8192, using: &generator)
+                let got = chunk.withUnsafeMutableBytes { Glibc.read(pipe.read, $0.baseAddress, want) }
+                if got <= 0 { return received }
+                received += chunk[0..<got]
+                switch Int.random(in: 0..<20, using: &generator) {
+                case 0: usleep(40_000)
+                case 1...5: usleep(UInt32.random(in: 0...2_000, using: &generator))
+                default: break
+                }
             }
-            let index = try #require(object["n"] as? Int)
-            #expect(Array(record) + [UInt8(ascii: "\n")] == written[index])
-            whole.insert(index)
         }
-        // The seed gives both: lines that went out whole and lines cut short.
-        #expect(!whole.isEmpty && cut > 0)
+        let writing = (0..<writers).map { writer in
+            Self.startThread {
+                for index in 0..<perWriter {
+                    sink.write(Self.line("w\(writer)-\(index)-", filler: UInt8(ascii: "a") + UInt8(writer), length: lengths[writer][index]))
+                    if pauses[writer][index] { usleep(1_000) }
+                }
+            }
+        }
+        for thread in writing { await thread.value }
+        #expect(await Self.onThread { sink.flush(waitingUpTo: .seconds(30)) })
+        stop.store(true, ordering: .sequentiallyConsistent)
+        let received = await reader.value
+        #expect(received.last == UInt8(ascii: "\n"))
+        let (delivered, reported) = Self.parse(received, writers: writers, perWriter: perWriter) { lengths[$0][$1] }
+        // The model: each writer's lines keep its order, and every line is delivered or reported, none twice.
+        for writer in 0..<writers { #expect(delivered[writer] == Array(Set(delivered[writer])).sorted()) }
+        let total = delivered.reduce(0) { $0 + $1.count }
+        #expect(total + reported == writers * perWriter, "\(total) delivered, \(reported) reported dropped")
+        #expect(sink.droppedLines == reported)
+    }
+
+    @Test(
+        "A reader that stops reading holds up no writer, even on a blocking descriptor: what the queue cannot hold is dropped, and once the reader reads again a line says how many"
+    )
+    func stuckReaderHoldsUpNoWriter() async throws {
+        let pipe = try SmallPipe(blocking: true)
+        defer { pipe.close() }
+        let sink = LogSink.writing(to: pipe.write, queueLimitBytes: 16 * 1024) { dropped in Array("dropped \(dropped)\n".utf8) }
+        let writers = 4
+        let perWriter = 200
+        let finished = Atomic<Int>(0)
+        for writer in 0..<writers {
+            _ = Self.startThread {
+                for index in 0..<perWriter {
+                    sink.write(Self.line("w\(writer)-\(index)-", filler: UInt8(ascii: "a") + UInt8(writer), length: 1_000))
+                }
+                finished.add(1, ordering: .sequentiallyConsistent)
+            }
+        }
+        // Nobody reads: 800 KB against a 4 KiB pipe and a 16 KiB queue. Every writer must still be done soon.
+        let deadline = ContinuousClock.now + .seconds(20)
+        while finished.load(ordering: .sequentiallyConsistent) < writers && ContinuousClock.now < deadline {
+            try await Task.sleep(for: .milliseconds(20))
+        }
+        let held = finished.load(ordering: .sequentiallyConsistent) < writers
+        #expect(!held, "writers were held up by a reader that does not read")
+        // The reader reads again (a held writer is let go this way too).
+        let reader = Self.startThread { pipe.readUntilQuiet(quietMilliseconds: 3_000) }
+        #expect(await Self.onThread { sink.flush(waitingUpTo: .seconds(20)) })
+        let received = await reader.value
+        let (delivered, reportedDropped) = Self.parse(received, writers: writers, perWriter: perWriter) { _, _ in 1_000 }
+        // Each writer's lines in its order; every line either delivered or counted as dropped.
+        for writer in 0..<writers { #expect(delivered[writer] == delivered[writer].sorted()) }
+        let total = delivered.reduce(0) { $0 + $1.count }
+        #expect(total + reportedDropped == writers * perWriter, "\(total) delivered, \(reportedDropped) reported dropped")
+        #expect(reportedDropped > 0 && total > 0)
+        #expect(sink.droppedLines == reportedDropped)
     }
 }

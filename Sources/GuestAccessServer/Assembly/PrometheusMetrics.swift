@@ -1,10 +1,15 @@
 import GuestAccessService
 import Prometheus
+import Synchronization
 
 /// The Prometheus registry `/metrics` serves, and the service's metrics on it.
-struct PrometheusMetrics: Sendable {
+final class PrometheusMetrics: Sendable {
     let registry = PrometheusCollectorRegistry()
     let metrics: ServiceMetrics
+    /// The standard-error writer's dropped lines already added to
+    /// `log_lines_dropped` (the writer counts them itself: it runs below any
+    /// service, one per process).
+    private let logDropsCounted = Mutex(0)
 
     init() {
         var factory = PrometheusMetricsFactory(registry: registry)
@@ -16,5 +21,14 @@ struct PrometheusMetrics: Sendable {
     }
 
     /// Everything in Prometheus text format 0.0.4.
-    func render() -> [UInt8] { registry.emitToBuffer() }
+    func render() -> [UInt8] {
+        let dropped = LogSink.standardError.droppedLines
+        let newly = logDropsCounted.withLock { counted in
+            defer { counted = max(counted, dropped) }
+            return dropped - counted
+        }
+        // Made at the first drop, so a healthy service shows no such line.
+        if newly > 0 { metrics.count(.logLinesDropped, by: newly) }
+        return registry.emitToBuffer()
+    }
 }

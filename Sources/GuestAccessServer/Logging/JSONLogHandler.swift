@@ -37,6 +37,21 @@ public struct JSONLogHandler: LogHandler {
         sink.write(Self.line(event: event, label: label, metadata: metadata, requestID: RequestLogID.current, at: Date()))
     }
 
+    /// The warning the standard-error sink writes where lines were dropped
+    /// because its reader had stalled (`LogWriter`).
+    static func droppedNotice(count: Int, at date: Date) -> [UInt8] {
+        let event = LogEvent(
+            level: .warning,
+            message: "log lines dropped: standard error took no bytes while the queue was full",
+            metadata: ["dropped": "\(count)"],
+            source: nil,
+            file: #fileID,
+            function: #function,
+            line: #line
+        )
+        return line(event: event, label: "guest-access.log", metadata: [:], requestID: nil, at: date)
+    }
+
     /// The line's bytes, newline included.
     static func line(event: LogEvent, label: String, metadata: Logger.Metadata, requestID: String?, at date: Date) -> [UInt8] {
         var line: [UInt8] = []

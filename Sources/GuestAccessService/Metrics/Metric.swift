@@ -40,6 +40,9 @@ public enum Metric {
         case auditWriteFailures = "audit_write_failures"
         /// Order provider calls that failed.
         case orderProviderErrors = "order_provider_errors"
+        /// Log lines the process's standard-error writer dropped: its reader
+        /// stalled while the queue was full, or the descriptor failed.
+        case logLinesDropped = "log_lines_dropped"
     }
 
     /// Histograms of durations, `guest_access_<rawValue>_seconds`.
