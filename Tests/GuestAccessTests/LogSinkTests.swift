@@ -51,13 +51,17 @@ struct LogSinkTests {
             return received
         }
 
-        /// Reads until nothing more has come for `quietMilliseconds`.
-        func readUntilQuiet(quietMilliseconds: Int32) -> [UInt8] {
+        /// Reads whatever comes until `stopped()` says so and nothing more is
+        /// there (the caller stops it once the writer has flushed).
+        func readUntil(stopped: () -> Bool) -> [UInt8] {
             var received: [UInt8] = []
             var chunk = [UInt8](repeating: 0, count: 4096)
             while true {
                 var waiting = pollfd(fd: read, events: Int16(POLLIN), revents: 0)
-                guard poll(&waiting, 1, quietMilliseconds) > 0 else { return received }
+                if poll(&waiting, 1, 100) <= 0 {
+                    if stopped() { return received }
+                    continue
+                }
                 let got = chunk.withUnsafeMutableBytes { Glibc.read(read, $0.baseAddress, 4096) }
                 if got <= 0 { return received }
                 received += chunk[0..<got]
@@ -309,8 +313,10 @@ struct LogSinkTests {
         let held = finished.load(ordering: .sequentiallyConsistent) < writers
         #expect(!held, "writers were held up by a reader that does not read")
         // The reader reads again (a held writer is let go this way too).
-        let reader = Self.startThread { pipe.readUntilQuiet(quietMilliseconds: 3_000) }
+        let stop = Atomic<Bool>(false)
+        let reader = Self.startThread { pipe.readUntil { stop.load(ordering: .sequentiallyConsistent) } }
         #expect(await Self.onThread { sink.flush(waitingUpTo: .seconds(20)) })
+        stop.store(true, ordering: .sequentiallyConsistent)
         let received = await reader.value
         let (delivered, reportedDropped) = Self.parse(received, writers: writers, perWriter: perWriter) { _, _ in 1_000 }
         // Each writer's lines in its order; every line either delivered or counted as dropped.

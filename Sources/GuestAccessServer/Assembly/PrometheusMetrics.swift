@@ -18,6 +18,8 @@ final class PrometheusMetrics: Sendable {
             .milliseconds(250), .milliseconds(500), .seconds(1), .seconds(2.5), .seconds(5), .seconds(10),
         ]
         metrics = ServiceMetrics(factory: factory)
+        // At 0 from the start: a series that appears only at its first drop is missed by rate() and increase().
+        metrics.count(.logLinesDropped, by: 0)
     }
 
     /// Everything in Prometheus text format 0.0.4.
@@ -27,7 +29,6 @@ final class PrometheusMetrics: Sendable {
             defer { counted = max(counted, dropped) }
             return dropped - counted
         }
-        // Made at the first drop, so a healthy service shows no such line.
         if newly > 0 { metrics.count(.logLinesDropped, by: newly) }
         return registry.emitToBuffer()
     }

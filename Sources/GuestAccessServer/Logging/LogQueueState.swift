@@ -6,6 +6,14 @@ struct LogQueueState {
     enum Entry {
         case line([UInt8])
         case dropped(Int)
+
+        /// A line's length; a notice's is small and not known here.
+        var byteCount: Int {
+            switch self {
+            case .line(let line): line.count
+            case .dropped: 160
+            }
+        }
     }
 
     /// What became of an offered line.
@@ -16,7 +24,11 @@ struct LogQueueState {
     }
 
     private(set) var entries: [Entry] = []
+    /// Bytes of the lines queued, and of those in the batch being written:
+    /// the limit holds for both, so a stuck writer does not let another
+    /// limit's worth pile up behind its batch.
     private var bytes = 0
+    private var inFlightBytes = 0
     /// Dropped since the last notice was queued.
     private var pendingDrops = 0
     var droppedTotal = 0
@@ -28,10 +40,11 @@ struct LogQueueState {
     /// Every line offered so far has been written or given up on.
     var isSettled: Bool { entries.isEmpty && pendingDrops == 0 && !writing }
 
-    /// Queues `line` when the queued bytes stay within `limitBytes` (or the
-    /// queue is empty), after a notice for the lines dropped before it.
+    /// Queues `line` when the bytes queued and in flight stay within
+    /// `limitBytes` (or nothing is either: a line longer than the limit still
+    /// goes out alone), after a notice for the lines dropped before it.
     mutating func offer(_ line: [UInt8], limitBytes: Int) -> Outcome {
-        guard entries.isEmpty || bytes + line.count <= limitBytes else {
+        guard (entries.isEmpty && inFlightBytes == 0) || bytes + inFlightBytes + line.count <= limitBytes else {
             pendingDrops += 1
             droppedTotal += 1
             return .dropped
@@ -52,6 +65,7 @@ struct LogQueueState {
     /// Everything queued, with a notice at its end for lines dropped after
     /// it; nil (and the writer marked idle) when there is nothing.
     mutating func takeBatch() -> [Entry]? {
+        inFlightBytes = 0
         guard !entries.isEmpty || pendingDrops > 0 else {
             writing = false
             idle = true
@@ -63,6 +77,7 @@ struct LogQueueState {
             pendingDrops = 0
         }
         entries = []
+        inFlightBytes = bytes
         bytes = 0
         writing = true
         return batch

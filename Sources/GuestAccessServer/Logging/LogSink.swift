@@ -56,6 +56,12 @@ public final class LogSink: Sendable {
         writer.enqueue(line)
     }
 
+    /// Takes `text` as one line of its own, outside the JSON log: the CLI's
+    /// refusals, which must come after the lines already taken and must not
+    /// wait on a stuck reader (a direct write would block, or land inside
+    /// a batch being written).
+    public func writeLine(_ text: String) { write(Array((text + "\n").utf8)) }
+
     /// Lines this sink dropped: the queue was full, or the descriptor failed.
     public var droppedLines: Int { writer?.droppedLines ?? 0 }
 

@@ -23,9 +23,10 @@ final class LogWriter: Sendable {
     /// Signalled once for each time the writer goes idle and a line then arrives.
     private let wake = DispatchSemaphore(value: 0)
 
-    /// `limitBytes`: how many bytes of lines the queue holds while the
-    /// descriptor takes none (a line larger than that is still taken into an
-    /// empty queue). `notice`: the line that says how many lines were dropped.
+    /// `limitBytes`: how many bytes of lines are held, queued and in the
+    /// batch being written, while the descriptor takes none (a line larger
+    /// than that still goes out when nothing else is held). Memory is about
+    /// twice that: the batch is copied into one buffer for `write`. `notice`: the line that says how many lines were dropped.
     init(descriptor: Int32, limitBytes: Int, notice: @escaping @Sendable (Int) -> [UInt8]) {
         self.descriptor = descriptor
         self.limitBytes = limitBytes
@@ -73,6 +74,7 @@ final class LogWriter: Sendable {
                 continue
             }
             var bytes: [UInt8] = []
+            bytes.reserveCapacity(batch.reduce(0) { $0 + $1.byteCount })
             // Where each written line ends (notices are not lines: they are not counted when lost).
             var lineEnds: [Int] = []
             for entry in batch {
