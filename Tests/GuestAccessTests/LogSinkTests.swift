@@ -326,4 +326,41 @@ struct LogSinkTests {
         #expect(reportedDropped > 0 && total > 0)
         #expect(sink.droppedLines == reportedDropped)
     }
+
+    @Test("While ordinary lines are dropped, a warning still has room of its own, and its place among the lines is kept")
+    func urgentLinesHaveRoomOfTheirOwn() async throws {
+        let pipe = try SmallPipe(blocking: true)
+        defer { pipe.close() }
+        // 16 lines of 1 KiB fill the queue; urgent lines may use 2 KiB more.
+        let sink = LogSink.writing(to: pipe.write, queueLimitBytes: 16 * 1024) { Array("dropped \($0)\n".utf8) }
+        let ordinary: @Sendable (Int) -> [UInt8] = { index in Self.line("w0-\(index)-", filler: UInt8(ascii: "a"), length: 1_024) }
+        await Self.onThread { for index in 0..<40 { sink.write(ordinary(index)) } }
+        // Nobody reads: the pipe holds 4 lines, the stuck writer and the queue 16 more; the rest are dropped.
+        try await waitUntil("ordinary lines are being dropped") { sink.droppedLines > 0 }
+        let dropped = sink.droppedLines
+        sink.write(ordinary(40))
+        let urgent = Self.line("w1-0-", filler: UInt8(ascii: "b"), length: 1_024)
+        sink.write(urgent, urgent: true)
+        sink.write(ordinary(41))
+        #expect(sink.droppedLines == dropped + 2, "the ordinary lines around the urgent one are dropped, it is not")
+        let stop = Atomic<Bool>(false)
+        let reader = Self.startThread { pipe.readUntil { stop.load(ordering: .sequentiallyConsistent) } }
+        #expect(await Self.onThread { sink.flush(waitingUpTo: .seconds(20)) })
+        stop.store(true, ordering: .sequentiallyConsistent)
+        let received = await reader.value
+        let (delivered, reported) = Self.parse(received, writers: 2, perWriter: 42) { _, _ in 1_024 }
+        #expect(delivered[1] == [0])
+        #expect(delivered[0].count + delivered[1].count + reported == 43)
+        // The urgent line stands right after notices for every line dropped before it (the writer may have
+        // taken some of those notices with an earlier batch), and a notice for the one dropped after it follows.
+        let text = String(decoding: received, as: UTF8.self)
+        let lines = text.split(separator: "\n")
+        let urgentAt = try #require(lines.firstIndex { $0.hasPrefix("w1-0-") })
+        let noticed = { (slice: ArraySlice<Substring>) in
+            slice.reduce(0) { $0 + ($1.hasPrefix("dropped ") ? Int($1.dropFirst(8)) ?? 0 : 0) }
+        }
+        #expect(lines[urgentAt - 1].hasPrefix("dropped "), "a notice comes right before the urgent line")
+        #expect(noticed(lines[..<urgentAt]) == dropped + 1)
+        #expect(noticed(lines[(urgentAt + 1)...]) == 1)
+    }
 }

@@ -34,7 +34,8 @@ public struct JSONLogHandler: LogHandler {
     }
 
     public func log(event: LogEvent) {
-        sink.write(Self.line(event: event, label: label, metadata: metadata, requestID: RequestLogID.current, at: Date()))
+        let line = Self.line(event: event, label: label, metadata: metadata, requestID: RequestLogID.current, at: Date())
+        sink.write(line, urgent: event.level >= .warning)
     }
 
     /// The warning the standard-error sink writes where lines were dropped

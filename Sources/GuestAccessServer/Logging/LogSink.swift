@@ -46,21 +46,23 @@ public final class LogSink: Sendable {
 
     /// Takes one line (its bytes, newline included) and returns without
     /// waiting on the descriptor: a log must never stop the service. Lines
-    /// reach the descriptor whole and in the order they were taken.
-    func write(_ line: [UInt8]) {
+    /// reach the descriptor whole and in the order they were taken. An
+    /// `urgent` line (a warning or worse) has room of its own when ordinary
+    /// lines are being dropped.
+    func write(_ line: [UInt8], urgent: Bool = false) {
         guard let writer else {
             lines.withLock { $0.append(String(decoding: line, as: UTF8.self)) }
             file.withLock { $0?.write(Data(line)) }
             return
         }
-        writer.enqueue(line)
+        writer.enqueue(line, urgent: urgent)
     }
 
     /// Takes `text` as one line of its own, outside the JSON log: the CLI's
     /// refusals, which must come after the lines already taken and must not
     /// wait on a stuck reader (a direct write would block, or land inside
     /// a batch being written).
-    public func writeLine(_ text: String) { write(Array((text + "\n").utf8)) }
+    public func writeLine(_ text: String) { write(Array((text + "\n").utf8), urgent: true) }
 
     /// Lines this sink dropped: the queue was full, or the descriptor failed.
     public var droppedLines: Int { writer?.droppedLines ?? 0 }

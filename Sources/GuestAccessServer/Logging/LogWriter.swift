@@ -26,7 +26,8 @@ final class LogWriter: Sendable {
     /// `limitBytes`: how many bytes of lines are held, queued and in the
     /// batch being written, while the descriptor takes none (a line larger
     /// than that still goes out when nothing else is held). Memory is about
-    /// twice that: the batch is copied into one buffer for `write`. `notice`: the line that says how many lines were dropped.
+    /// twice that: the batch is copied into one buffer for `write`.
+    /// `notice`: the line that says how many lines were dropped.
     init(descriptor: Int32, limitBytes: Int, notice: @escaping @Sendable (Int) -> [UInt8]) {
         self.descriptor = descriptor
         self.limitBytes = limitBytes
@@ -34,9 +35,13 @@ final class LogWriter: Sendable {
     }
 
     /// Queues `line` (newline included), or drops and counts it when the
-    /// queue is full. Never waits on the descriptor.
-    func enqueue(_ line: [UInt8]) {
-        let outcome = state.withLock { state in state.offer(line, limitBytes: limitBytes) }
+    /// queue is full. Never waits on the descriptor. An `urgent` line
+    /// (warnings and worse, the CLI's refusals) may also use a reserve of an
+    /// eighth more, which ordinary lines never reach: a flood of access lines
+    /// during a stall does not crowd out the keyring reload that failed.
+    func enqueue(_ line: [UInt8], urgent: Bool = false) {
+        let limit = urgent ? limitBytes + limitBytes / 8 : limitBytes
+        let outcome = state.withLock { state in state.offer(line, limitBytes: limit) }
         guard case .queued(let start, let signal) = outcome else { return }
         if start {
             // Not the cooperative pool, nor an event loop: this thread may block in write(2) for as long as the reader stalls.
