@@ -8,6 +8,8 @@ line-buffered through `stdbuf`). After --limit seconds it prints, to standard er
 - the process tree;
 - the pipes `swift test` reads and every process holding them open;
 - every thread's backtrace of each test process and of `swift test` (`gdb`, when installed);
+- the test PostgreSQL server's sessions that are not idle (`psql`, when the server is configured);
+- the tests in flight once more, last, since CI shows the tail of its output;
 
 then kills the test processes (and, if `swift test` still waits, whatever holds its pipes, then
 `swift test` itself), so the run ends with a failure instead of running until CI's
@@ -156,7 +158,40 @@ def report(limit, log_path, pipes):
         lines = [line for line in dump.stdout.splitlines() if line.startswith(("#", "Thread"))]
         for line in lines[:6000]:
             print("  " + line[:300], file=out)
+    postgres_activity(out)
+    # Again at the end: CI shows the tail of its output, and the backtraces above push the first list out of it.
+    print("watchdog: (again) tests started and not ended:", file=out)
+    for name in in_flight(log_path):
+        print(f"  {name}", file=out)
     out.flush()
+
+
+def postgres_activity(out):
+    """The test PostgreSQL server's sessions that are not idle: what a hung test's query waits for."""
+    url = os.environ.get("GUEST_ACCESS_TEST_POSTGRES_URL")
+    password_file = os.environ.get("GUEST_ACCESS_TEST_POSTGRES_PASSWORD_FILE")
+    psql = shutil.which("psql")
+    if not (url and password_file and psql):
+        return
+    try:
+        with open(password_file) as f:
+            password = f.read().strip()
+    except OSError:
+        return
+    query = (
+        "SELECT pid, datname, state, wait_event_type, wait_event, now() - query_start AS running, left(query, 100) "
+        "FROM pg_stat_activity WHERE backend_type = 'client backend' AND state IS DISTINCT FROM 'idle' AND pid <> pg_backend_pid() ORDER BY query_start"
+    )
+    try:
+        found = subprocess.run(
+            [psql, url, "-X", "-c", query], capture_output=True, text=True, timeout=30, env={**os.environ, "PGPASSWORD": password}
+        )
+    except (OSError, subprocess.TimeoutExpired) as error:
+        print(f"watchdog: pg_stat_activity unreadable: {error}", file=out)
+        return
+    print("watchdog: PostgreSQL sessions that are not idle:", file=out)
+    for line in (found.stdout + found.stderr).splitlines()[:200]:
+        print("  " + line[:240], file=out)
 
 
 def main():

@@ -35,19 +35,24 @@ struct EnqueueBatcherTests {
     }
 
     /// Submits `items` at once while the first flush (of item 0) is held,
-    /// lets it end, and returns each item's outcome.
+    /// lets it end, and returns each item's outcome. `stuckWaitFor`: the
+    /// test's wait for that item times out at once (as a loaded run's can).
     static func submitWhileHeld(
         _ items: ClosedRange<Int>,
         maxBatch: Int,
         maxWaiting: Int = 100,
         maxWait: Duration = .seconds(60),
         holdFor hold: Duration = .zero,
-        flush: HeldFlush
+        flush: HeldFlush,
+        stuckWaitFor stuck: Int? = nil
     ) async throws -> [Int: Bool] {
         let batcher = EnqueueBatcher<Int>(maxBatch: maxBatch, maxWaiting: maxWaiting, maxWait: maxWait) { items, limit throws(StoreError) in
             try await flush(items, within: limit)
         }
         return try await withThrowingTaskGroup(of: (Int, Bool).self) { group in
+            // On every way out: a wait that timed out (a loaded run) must end the held flush, or the group would
+            // wait for its submitters forever — every task suspended, until CI's watchdog (seen: a hung full run).
+            defer { flush.releaser.finish() }
             group.addTask { (0, (try? await batcher.submit(0)) != nil) }
             try await waitUntil("the first flush has started") { batcher.flushes == 1 }
             for item in items {
@@ -57,8 +62,8 @@ struct EnqueueBatcherTests {
                     return (item, succeeded)
                 }
                 // One at a time, so the order they wait in is known; one turned away is answered at once.
-                try await waitUntil("item \(item) waits or has been answered") {
-                    batcher.waitingCount == item - items.lowerBound + 1 || flush.answered.withLock { $0.contains(item) }
+                try await waitUntil("item \(item) waits or has been answered", timeout: item == stuck ? .zero : .seconds(10)) {
+                    item != stuck && batcher.waitingCount == item - items.lowerBound + 1 || flush.answered.withLock { $0.contains(item) }
                 }
             }
             try await Task.sleep(for: hold)
@@ -66,6 +71,15 @@ struct EnqueueBatcherTests {
             var outcomes: [Int: Bool] = [:]
             for try await (item, succeeded) in group { outcomes[item] = succeeded }
             return outcomes
+        }
+    }
+
+    @Test("A test whose wait times out while the flush is held fails with the timeout instead of hanging", .timeLimit(.minutes(1)))
+    func aTimedOutWaitEndsTheHeldFlush() async throws {
+        // Seen hanging before the held flush was ended on every way out: item 0's submitter waited for it forever.
+        let flush = HeldFlush()
+        await #expect(throws: WaitTimedOut.self) {
+            _ = try await Self.submitWhileHeld(1...10, maxBatch: 4, flush: flush, stuckWaitFor: 3)
         }
     }
 

@@ -12,7 +12,7 @@ import Testing
 /// `condition` ends the wait and is thrown on.
 func waitUntil(
     _ what: String,
-    timeout: Duration = .seconds(10),
+    timeout: Duration = .seconds(30),
     poll: Duration = .milliseconds(10),
     sourceLocation: SourceLocation = #_sourceLocation,
     _ condition: () async throws -> Bool
