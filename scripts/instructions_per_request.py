@@ -25,7 +25,9 @@ Routes: `bare`, `tracking`, `refetch`, their references (`tracking-reference`,
 `refetch-reference`: the route's own work on a bare router), and `bare-frame`, `tracking-frame`,
 `refetch-frame`: the bare route and the two reference handlers inside the service's route table and
 middleware layers, the layers empty (`baseline-server` with `BASELINE_FRAME=service`), the floor on
-this design. `--route` takes several, separated by commas.
+this design; `bare-folded`, `tracking-folded`, `refetch-folded`: the same with one empty layer
+instead of four (`BASELINE_FRAME=folded`); `tracking-headers`, `refetch-headers`: that one layer
+setting the four headers the contract puts on every response (`BASELINE_FRAME=headers`). `--route` takes several, separated by commas.
 
 `--functions N` also prints the N functions with the most inclusive instructions per request
 (`callgrind_annotate --inclusive=yes`, demangled). Only ever targets 127.0.0.1; never fails on a
@@ -46,11 +48,16 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import load_bench  # noqa: E402
 
 ROUTES = ["bare", "tracking", "tracking-reference", "tracking-frame", "refetch", "refetch-reference", "refetch-frame",
-          "bare-frame"]
-SERVED_BY_BASELINE = {"bare", "bare-frame", "tracking-reference", "tracking-frame", "refetch-reference", "refetch-frame"}
+          "bare-frame", "bare-folded", "tracking-folded", "refetch-folded", "tracking-headers", "refetch-headers"]
+SERVED_BY_BASELINE = {"bare", "bare-frame", "tracking-reference", "tracking-frame", "refetch-reference", "refetch-frame",
+                      "bare-folded", "tracking-folded", "refetch-folded", "tracking-headers", "refetch-headers"}
 # Served by the baseline server as `BASELINE_FRAME=service` starts it: the reference handlers inside
 # the service's route table and middleware layers, the layers empty (`ServiceFrame`).
 IN_SERVICE_FRAME = {"bare-frame", "tracking-frame", "refetch-frame"}
+# The same with one empty layer on the router instead of four (`BASELINE_FRAME=folded`).
+IN_FOLDED_FRAME = {"bare-folded", "tracking-folded", "refetch-folded"}
+# The folded frame, its layer setting the contract's four response headers (`BASELINE_FRAME=headers`).
+WITH_HEADERS = {"tracking-headers", "refetch-headers"}
 
 
 def total_instructions(path):
@@ -163,13 +170,20 @@ def prepare(args, work):
     return stripped
 
 
+def frame_of(route):
+    """How the baseline server is started for `route`: `BASELINE_FRAME`'s value, or None."""
+    if route in IN_SERVICE_FRAME:
+        return "service"
+    return "folded" if route in IN_FOLDED_FRAME else "headers" if route in WITH_HEADERS else None
+
+
 def measure(args, route, work):
     callgrind = ["env", f"LD_PRELOAD={work}/shim.so", "valgrind", "--tool=callgrind",
                  f"--callgrind-out-file={work}/callgrind.out", "--dump-instr=no"]
     on_baseline = route in SERVED_BY_BASELINE
     service, bare, base, baseline, admin_key, _ = load_bench.start_services(
         prepare(args, work), work, wrap_service=() if on_baseline else callgrind, wrap_baseline=callgrind if on_baseline else (),
-        timeout=180, deliveries=1, log_level=args.log_level, baseline_frame=route in IN_SERVICE_FRAME)
+        timeout=180, deliveries=1, log_level=args.log_level, baseline_frame=frame_of(route))
     try:
         tracking, access = load_bench.credentials(base, admin_key, work)
         path, header = {
@@ -181,6 +195,11 @@ def measure(args, route, work):
             "refetch": ("/v1/guest/order", "Authorization: Bearer " + access),
             "refetch-reference": ("/refetch", "Authorization: Bearer " + load_bench.reference_access_token()),
             "refetch-frame": ("/v1/guest/order", "Authorization: Bearer " + load_bench.reference_access_token()),
+            "bare-folded": ("/bare", None),
+            "tracking-folded": ("/v1/tracking/" + load_bench.REFERENCE_TOKEN, None),
+            "refetch-folded": ("/v1/guest/order", "Authorization: Bearer " + load_bench.reference_access_token()),
+            "tracking-headers": ("/v1/tracking/" + load_bench.REFERENCE_TOKEN, None),
+            "refetch-headers": ("/v1/guest/order", "Authorization: Bearer " + load_bench.reference_access_token()),
         }[route]
         served = bare if on_baseline else service
         port = int((baseline if on_baseline else base).rsplit(":", 1)[1])

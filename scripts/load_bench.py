@@ -147,14 +147,15 @@ class RSSSampler(threading.Thread):
 
 
 def start_services(args, work, wrap_service=(), wrap_baseline=(), timeout=30, deliveries=None, log_level="warning",
-                   baseline_frame=False):
+                   baseline_frame=None):
     """Starts the service and the baseline server; `wrap_*` prefix a command (a tool that runs the
     process under it, such as valgrind), `timeout` is how long each may take to listen,
     `deliveries` replaces the policy's `parallelDeliveries` (each idle delivery worker claims from
     the queue once a second, and at once when a request is queued; every 100 ms before 2026-11-28). At `warning`, the default here, the service writes no access-log line (at
-    `info`, its own default, one per request). `baseline_frame` starts the baseline server with
-    `BASELINE_FRAME=service`: the service's route table and middleware layers, empty, around the
-    reference handlers (`ServiceFrame` in Benchmarks/Sources)."""
+    `info`, its own default, one per request). `baseline_frame` ("service" or "folded") starts the
+    baseline server with `BASELINE_FRAME` set to it: the service's route table and its four
+    middleware layers, or one, empty, around the reference handlers (`ServiceFrame` in
+    Benchmarks/Sources)."""
     binary, baseline = args.binary, args.baseline
     subprocess.run([binary, "keys", "init", "--data-dir", work + "/data"], check=True, capture_output=True)
     policy = open(os.path.join(ROOT, "policy/default.yaml")).read()
@@ -178,7 +179,7 @@ def start_services(args, work, wrap_service=(), wrap_baseline=(), timeout=30, de
         stdout=subprocess.DEVNULL, stderr=open(work + "/service.log", "w"))
     environment = {key: value for key, value in os.environ.items() if key != "BASELINE_FRAME"}
     if baseline_frame:
-        environment["BASELINE_FRAME"] = "service"
+        environment["BASELINE_FRAME"] = baseline_frame
     bare = subprocess.Popen([*wrap_baseline, baseline, str(base_port), work + "/baseline.sqlite", synchronous],
                             stdout=subprocess.DEVNULL, stderr=open(work + "/baseline.log", "w"), env=environment)
     wait_port(port, timeout)
@@ -224,6 +225,12 @@ def main():
     parser.add_argument("--frame", action="store_true",
                         help="also run the reference handlers inside the service's route table and empty middleware "
                         "layers (a second baseline server, BASELINE_FRAME=service): the floor on this design")
+    parser.add_argument("--frame-layers", choices=["service", "folded", "headers"], default="service",
+                        help="with --frame: the service's four empty layers, one (folded), or one setting the "
+                        "contract's four response headers (headers)")
+    parser.add_argument("--paired", action="store_true",
+                        help="run each route's baseline again just before it and take the route's ratios against "
+                        "that run: the machine's speed drifting within a round then moves both alike")
     args = parser.parse_args()
     if not shutil.which("wrk"):
         raise SystemExit("wrk not found: apt-get install wrk")
@@ -236,7 +243,7 @@ def main():
             frame_port = free_port()
             frame = subprocess.Popen([args.baseline, str(frame_port), work + "/frame.sqlite", synchronous],
                                      stdout=subprocess.DEVNULL, stderr=open(work + "/frame.log", "w"),
-                                     env=dict(os.environ, BASELINE_FRAME="service"))
+                                     env=dict(os.environ, BASELINE_FRAME=args.frame_layers))
             wait_port(frame_port)
             frame_base = f"http://127.0.0.1:{frame_port}"
             # A misrouted frame would answer 404s fast and read as a high ratio.
@@ -261,10 +268,12 @@ def main():
              None, "Authorization: Bearer " + reference_access_token(), None, "bare", "reference"),
         ]
         if frame:
+            layers = {"service": "empty layers", "folded": "one empty layer",
+                      "headers": "one layer setting the four response headers"}[args.frame_layers]
             runs += [
-                ("tracking's reference in the service's frame (route table, empty layers)",
+                (f"tracking's reference in the service's frame (route table, {layers})",
                  frame_base + "/v1/tracking/" + REFERENCE_TOKEN, None, None, "frame", "bare", "reference"),
-                ("re-fetch's reference in the service's frame (route table, empty layers)", frame_base + "/v1/guest/order",
+                (f"re-fetch's reference in the service's frame (route table, {layers})", frame_base + "/v1/guest/order",
                  None, "Authorization: Bearer " + reference_access_token(), "frame", "bare", "reference"),
             ]
         runs += [
@@ -273,32 +282,46 @@ def main():
             ("verify, wrong code (floor off)", base + "/v1/access-codes/verify", LUA_POST % verify_body, None, "service", "commit", 0.50),
             ("request code", base + "/v1/access-codes", LUA_POST % request_body, None, "service", "commit", 0.50),
         ]
+        def measure(url, lua, header, measured):
+            sampler = RSSSampler(service.pid)
+            sampler.start()
+            served_by = {"service": service.pid, "frame": frame.pid if frame else None}.get(measured, bare.pid)
+            cpu_before = cpu_seconds(served_by)
+            result = wrk(url, args.duration, args.connections, args.threads, lua, header)
+            result["cpu_us"] = (cpu_seconds(served_by) - cpu_before) * 1e6 / max(result["requests"], 1)
+            sampler.stop.set()
+            sampler.join()
+            result["rss_peak_mib"] = (max((s for _, s in sampler.samples), default=0) / 1024 if measured == "service"
+                                      else float("nan"))
+            time.sleep(1)
+            return result
+
+        baseline_runs = {group: run for run in runs for group in [run[5]] if run[6] == "baseline"}
         rounds = []
         for _ in range(args.repeat):
             results, baselines = [], {}
             for name, url, lua, header, measured, group, target in runs:
-                sampler = RSSSampler(service.pid)
-                sampler.start()
-                served_by = {"service": service.pid, "frame": frame.pid if frame else None}.get(measured, bare.pid)
-                cpu_before = cpu_seconds(served_by)
-                result = wrk(url, args.duration, args.connections, args.threads, lua, header)
-                result["cpu_us"] = (cpu_seconds(served_by) - cpu_before) * 1e6 / max(result["requests"], 1)
-                sampler.stop.set()
-                sampler.join()
-                result["rss_peak_mib"] = (max((s for _, s in sampler.samples), default=0) / 1024 if measured == "service"
-                                          else float("nan"))
+                if args.paired and target != "baseline":
+                    _, base_url, base_lua, base_header, base_measured, _, _ = baseline_runs[group]
+                    before = measure(base_url, base_lua, base_header, base_measured)
+                    baselines[group], baselines[group + "-cpu"] = before["rps"], before["cpu_us"]
+                result = measure(url, lua, header, measured)
                 if target == "baseline":
                     baselines[group] = result["rps"]
                     baselines[group + "-cpu"] = result["cpu_us"]
+                else:
+                    result["ratio"] = result["rps"] / baselines[group]
+                    result["cpu_ratio"] = baselines[group + "-cpu"] / result["cpu_us"]
                 results.append((name, result, group, target))
-                time.sleep(1)
             for name, r, group, target in results:
-                r["ratio"] = r["rps"] / baselines[group] if target != "baseline" else 1.0
-                r["cpu_ratio"] = baselines[group + "-cpu"] / r["cpu_us"] if target != "baseline" else 1.0
+                if target == "baseline":
+                    r["ratio"], r["cpu_ratio"] = 1.0, 1.0
             rounds.append(results)
         print(f"\nwrk -t{args.threads} -c{args.connections} -d{args.duration}s --latency, loopback, "
               f"{os.cpu_count()} cores, {time.strftime('%Y-%m-%d')}"
-              + (f", median of {args.repeat} runs (ratios per run)" if args.repeat > 1 else "") + "\n")
+              + (f", median of {args.repeat} runs (ratios per run)" if args.repeat > 1 else "")
+              + (", each route's ratios against its baseline run just before it (--paired)" if args.paired else "")
+              + "\n")
         print("| route | req/s | ratio to its baseline | target | p50 ms | p99 ms | non-2xx | CPU µs per request "
               "(baseline's / this) | service RSS peak MiB |")
         print("|---|---:|---:|---:|---:|---:|---:|---:|---:|")

@@ -4,9 +4,14 @@
 lock, the locking read, the writes, each prepared, in one transaction, for a
 different unknown order each time: the enumeration case), beside the baseline
 route's one INSERT, on the same server in the same run. Also the transaction
-in parts (the lock alone, the lock and the read, the lock and the writes), to
-show where PostgreSQL's share goes, and the design BENCHMARKS.md sketches (a
-session lock on the order instead of a transaction: four statements).
+in parts (the lock alone, the lock and the read, the lock and the writes, the
+writes without the audit row, the audit row alone), to
+show where PostgreSQL's share goes; and three sketches, cost estimates rather
+than the service's statements: a session lock on the order instead of a
+transaction (four statements), and the whole verify as one call of a PL/pgSQL
+function (lock, the service's read, a decision, the service's writes, in one
+statement's transaction: one round trip), also with the read as plain
+statements inside the function.
 
 The SQL is read from the service's own sources (`OrderLockStatement`,
 `VerifyReadStatement`, `VerifyWriteStatement`), so the figures follow them.
@@ -56,18 +61,27 @@ def swift_constant(file, name):
     return str(int(re.search(rf"static let {name}: Int64 = (0x[0-9A-Fa-f_]+)", text).group(1).replace("_", ""), 16))
 
 
+NOW = "(extract(epoch FROM clock_timestamp()) * 1000)::bigint"
+
+
+def service_statements():
+    """Verify's three statements as the service prepares them ($n parameters), interpolations resolved."""
+    lock = swift_sql("OrderLockStatement.swift")
+    lock = lock.replace(r"\(PostgresCodeRequestQueue.claimLock)", swift_constant("PostgresCodeRequestQueue.swift", "claimLock"))
+    lock = lock.replace(r"\(PostgresDatabase.migrationLock)", swift_constant("PostgresDatabase.swift", "migrationLock"))
+    read = swift_sql("VerifyReadStatement.swift").replace(r"\(PostgresClock.nowMilliseconds)", NOW)
+    write = swift_sql("VerifyWriteStatement.swift")
+    if "\\(" in lock + read + write:
+        raise SystemExit("a statement interpolates something this script does not know")
+    return lock, read, write
+
+
 def statements():
     """Verify's three statements with pgbench variables: :n picks the unknown order, :d the decoy to start at."""
     order = "('ORD-U' || :n)"
     start = "('~decoy-' || lpad(:d::text, 4, '0'))"
-    now = "(extract(epoch FROM clock_timestamp()) * 1000)::bigint"
-    lock = swift_sql("OrderLockStatement.swift")
-    lock = lock.replace(r"\(PostgresCodeRequestQueue.claimLock)", swift_constant("PostgresCodeRequestQueue.swift", "claimLock"))
-    lock = lock.replace(r"\(PostgresDatabase.migrationLock)", swift_constant("PostgresDatabase.swift", "migrationLock"))
-    read = swift_sql("VerifyReadStatement.swift").replace(r"\(PostgresClock.nowMilliseconds)", now)
-    write = swift_sql("VerifyWriteStatement.swift")
-    if "\\(" in lock + read + write:
-        raise SystemExit("a statement interpolates something this script does not know")
+    now = NOW
+    lock, read, write = service_statements()
     lock = lock.replace("$1", order)
     read = read.replace("$1", order).replace("$2", start)
     # attempts, used, code key, budget key, consecutive, day, day failures, total, at, kind, order digest, kid, detail
@@ -76,6 +90,92 @@ def statements():
               "$8": "0", "$9": now}
     write = re.sub(r"\$\d+", lambda m: values[m.group(0)], write)
     return lock, read, write
+
+
+def write_parts(write):
+    """Verify's writes split in two, to weigh the audit row: the code and budget writes alone
+    (the statement without its audit CTE) and the audit row's INSERT alone."""
+    head, audit = write.split(", audit AS (", 1)
+    insert = audit.split(" RETURNING 1)", 1)[0].strip()
+    select = audit.split(" RETURNING 1)", 1)[1]
+    if not insert.startswith("INSERT INTO audit_events") or "FROM audit" not in select:
+        raise SystemExit("verify's write statement no longer has the shape this script splits")
+    without = head + " SELECT (SELECT count(*) FROM code), (SELECT count(*) FROM budget)"
+    return without, insert
+
+
+def one_call_sketch():
+    """The whole verify as one statement: a PL/pgSQL function that takes the order's lock, runs the
+    service's read, decides (the digest compared in SQL, attempts and budget counted, stand-ins
+    written back unchanged) and runs the service's writes, in the statement's own transaction: one
+    round trip, no BEGIN or COMMIT. What PostgreSQL would spend on a design that moved the decision
+    into the database; a cost estimate, not a design taken up (the decision would then live in two
+    languages, and the digest comparison would not be constant-time)."""
+    lock, read, write = service_statements()
+    if not lock.startswith("SELECT "):
+        raise SystemExit("the order's lock statement no longer has the shape this script wraps")
+    names = {"$1": "v_attempts", "$2": "v_used", "$3": "v_code", "$4": "v_budget", "$5": "v_consecutive",
+             "$6": "v_day", "$7": "v_day_failures", "$8": "v_total", "$9": NOW, "$10": "'verify.failed'",
+             "$11": "sha256(convert_to($1, 'UTF8'))", "$12": "'k1'", "$13": "NULL::text"}
+    write = re.sub(r"\$\d+", lambda m: names[m.group(0)], write)
+    columns = "is_code, stand_in, k, code_digest, email_digest, kid, expires_at_ms, attempts, used, cf, dy, df, tf, now_ms"
+    function = f"""CREATE FUNCTION ga_verify_sketch(text, text, bytea) RETURNS int LANGUAGE plpgsql AS $fn$
+DECLARE
+  r record; v_code text; v_attempts int := 0; v_used bool := false; v_match bool := false; v_own bool := false;
+  v_budget text; v_consecutive int := 0; v_day int := 0; v_day_failures int := 0; v_total int := 0;
+  a bigint; b bigint; c bigint;
+BEGIN
+  PERFORM {lock[len("SELECT "):]};
+  FOR r IN SELECT * FROM ({read}) AS t({columns}) LOOP
+    IF r.is_code AND v_code IS NULL THEN
+      v_code := r.k; v_attempts := r.attempts; v_used := r.used; v_own := NOT r.stand_in;
+      v_match := v_own AND NOT r.used AND r.expires_at_ms > r.now_ms AND r.code_digest = $3;
+    ELSIF NOT r.is_code AND v_budget IS NULL THEN
+      v_budget := r.k; v_consecutive := r.cf; v_day := r.dy; v_day_failures := r.df; v_total := r.tf;
+    END IF;
+  END LOOP;
+  IF v_own AND NOT v_match THEN
+    v_attempts := v_attempts + 1; v_consecutive := v_consecutive + 1;
+    v_day_failures := v_day_failures + 1; v_total := v_total + 1;
+  END IF;
+  v_used := v_used OR v_match OR (v_own AND v_attempts >= 5);
+  {write} INTO a, b, c;
+  RETURN v_attempts;
+END
+$fn$"""
+    call = "SELECT ga_verify_sketch('ORD-U' || :n, '~decoy-' || lpad(:d::text, 4, '0'), sha256(convert_to(:n::text, 'UTF8')))"
+    # The same with the read as plain statements inside the function (the order's own row, then as many
+    # free decoys as are missing from the start key, then wrapped round), one table after the other.
+    searches = []
+    code_taken = ("v_code := {row}.order_key; v_attempts := {row}.attempts; v_used := {row}.used;"
+                  " v_match := {own} AND NOT {row}.used AND {row}.expires_at_ms > " + NOW + " AND {row}.code_digest = $3;")
+    budget_taken = ("v_budget := {row}.order_key; v_consecutive := {row}.consecutive_failures; v_day := {row}.day;"
+                    " v_day_failures := {row}.day_failures; v_total := {row}.total_failures;")
+    for table, columns_read, first, take in (
+            ("access_codes", "code_digest, email_digest, kid, expires_at_ms, attempts, used", "v_code", code_taken),
+            ("order_budgets", "consecutive_failures, day, day_failures, total_failures", "v_budget", budget_taken)):
+        own_set = "v_own := true; " if first == "v_code" else ""
+        searches.append(f"""
+  SELECT order_key, {columns_read} INTO own FROM {table} WHERE order_key = $1 AND NOT decoy FOR UPDATE;
+  taken := 0;
+  IF FOUND THEN taken := 1; {own_set}{take.format(row="own", own="true")} END IF;
+  FOR r IN SELECT order_key, {columns_read} FROM {table} WHERE decoy AND order_key >= $2 ORDER BY order_key
+      LIMIT 2 - taken FOR UPDATE SKIP LOCKED LOOP
+    taken := taken + 1; IF {first} IS NULL THEN {take.format(row="r", own="false")} END IF;
+  END LOOP;
+  IF taken < 2 THEN
+    FOR r IN SELECT order_key, {columns_read} FROM {table} WHERE decoy AND order_key < $2 ORDER BY order_key
+        LIMIT 2 - taken FOR UPDATE SKIP LOCKED LOOP
+      taken := taken + 1; IF {first} IS NULL THEN {take.format(row="r", own="false")} END IF;
+    END LOOP;
+  END IF;""")
+    plain = function.replace("ga_verify_sketch", "ga_verify_sketch_plain")
+    plain = plain.replace("a bigint; b bigint; c bigint;", "a bigint; b bigint; c bigint; own record; taken int;")
+    loop_start = plain.index("  FOR r IN SELECT * FROM (")
+    loop_end = plain.index("  END LOOP;", loop_start) + len("  END LOOP;")
+    plain = plain[:loop_start] + "".join(searches).lstrip("\n") + plain[loop_end:]
+    plain_call = call.replace("ga_verify_sketch", "ga_verify_sketch_plain")
+    return function, call, plain, plain_call
 
 
 def session_sketch(lock, read, write):
@@ -169,6 +269,10 @@ def main():
                 service.wait()
         psql(name, "CREATE TABLE rows (id BIGSERIAL PRIMARY KEY, at_ms BIGINT NOT NULL, body BYTEA)")
         lock, read, write = statements()
+        code_and_budget, audit_row = write_parts(write)
+        function, call, plain_function, plain_call = one_call_sketch()
+        psql(name, function)
+        psql(name, plain_function)
         baseline = "INSERT INTO rows (at_ms, body) VALUES ((extract(epoch FROM clock_timestamp()) * 1000)::bigint, " \
                    "decode(md5(random()::text), 'hex'))"
         runs = [
@@ -178,6 +282,12 @@ def main():
             ("part: BEGIN, lock, COMMIT", script(work + "/lock.sql", ["BEGIN", lock, "COMMIT"])),
             ("part: BEGIN, lock, read, COMMIT", script(work + "/read.sql", ["BEGIN", lock, read, "COMMIT"])),
             ("part: BEGIN, lock, writes, COMMIT", script(work + "/write.sql", ["BEGIN", lock, write, "COMMIT"])),
+            ("part: BEGIN, lock, code and budget writes (no audit row), COMMIT",
+             script(work + "/write-no-audit.sql", ["BEGIN", lock, code_and_budget, "COMMIT"])),
+            ("part: the audit row's INSERT alone, its own commit", script(work + "/audit.sql", [audit_row])),
+            ("sketch: the whole verify in one PL/pgSQL call, its own transaction", script(work + "/one-call.sql", [call])),
+            ("sketch: the same call, the read as plain statements in the function",
+             script(work + "/one-call-plain.sql", [plain_call])),
             ("sketch: session lock, read, writes, unlock; no BEGIN or COMMIT",
              script(work + "/sketch.sql", list(session_sketch(lock, read, write)))),
         ]

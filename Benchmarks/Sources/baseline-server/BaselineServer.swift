@@ -15,7 +15,8 @@ import PostgresNIO
 /// With `BASELINE_FRAME=service` in its environment it serves the service's
 /// route table and middleware layers instead, with nothing in them, and the
 /// two reference handlers at the service's paths (`ServiceFrame`); their tables
-/// then hold the load test's handful of rows, not 10,000.
+/// then hold the load test's handful of rows, not 10,000. `BASELINE_FRAME=folded`
+/// serves the same with one empty layer instead of the service's four.
 ///
 /// Usage: baseline-server PORT DATABASE_PATH full|normal
 ///        baseline-server PORT postgres HOST:PORT/DATABASE USER PASSWORD_FILE
@@ -73,13 +74,14 @@ struct BaselineServer {
             try db.execute(sql: "CREATE TABLE IF NOT EXISTS rows (id INTEGER PRIMARY KEY AUTOINCREMENT, at_ms INTEGER NOT NULL, body BLOB)")
         }
         let frameSetting = ProcessInfo.processInfo.environment["BASELINE_FRAME"]
-        guard frameSetting == nil || frameSetting == "service" else { usage() }
-        let frame = frameSetting == "service"
+        let layers = frameSetting.flatMap(ServiceFrame.Layers.init(rawValue:))
+        guard frameSetting == nil || layers != nil else { usage() }
+        let frame = layers != nil
         let reference = try TrackingReference(path: path + "-reference", fillerRows: frame ? 3 : 10_000)
         let refetch = try RefetchReference(path: path + "-reference", fillerRows: frame ? 3 : 10_000)
         let router: Router<BasicRequestContext>
-        if frame {
-            router = ServiceFrame.router(tracking: reference, refetch: refetch)
+        if let layers {
+            router = ServiceFrame.router(tracking: reference, refetch: refetch, layers: layers)
         } else {
             router = Self.router {
                 try await pool.write { db in

@@ -1,3 +1,4 @@
+import HTTPTypes
 import Hummingbird
 
 /// The service's router with none of its work: a floor under the tracking
@@ -11,28 +12,46 @@ import Hummingbird
 /// reference routes' handlers (with the service's crypto and table
 /// definitions). Lighter than the service in what it leaves out: the
 /// service's request context (it reads the peer's address and holds a
-/// request id) and every layer's own work. Four separate layers, as the
-/// service has them: a service folding them into one would have a lighter
-/// frame (`/bare` here measures what three cost).
+/// request id) and every layer's own work. `Layers.service`: four separate
+/// layers on the API's paths, as the service has them. `Layers.folded`: one
+/// layer on the router and none on the groups, the lightest frame a service
+/// with any layer could have (BENCHMARKS.md, 2026-11-29).
 enum ServiceFrame {
-    static func router(tracking: TrackingReference, refetch: RefetchReference) -> Router<BasicRequestContext> {
+    /// How the frame's empty middleware layers are placed.
+    enum Layers: String {
+        /// Three on the router, one on each of `/v1`, `/v1/admin` and `/metrics`: the service's.
+        case service
+        /// One on the router, none on the groups: every layer folded into one.
+        case folded
+        /// `folded`, its one layer setting the four headers the contract puts on every response, the
+        /// request id a constant: a lower bound on the envelope's cost, with nothing else of any layer.
+        case headers
+    }
+
+    static func router(tracking: TrackingReference, refetch: RefetchReference, layers: Layers) -> Router<BasicRequestContext> {
         let router = Router(context: BasicRequestContext.self, options: .autoGenerateHeadEndpoints)
-        router.add(middleware: PassThrough())
-        router.add(middleware: PassThrough())
-        router.add(middleware: PassThrough())
+        router.add(middleware: FrameLayer(setsHeaders: layers == .headers))
+        if layers == .service {
+            router.add(middleware: FrameLayer())
+            router.add(middleware: FrameLayer())
+        }
         router.get("/healthz") { _, _ in #"{"status":"ok"}"# }
         router.get("/readyz") { _, _ in #"{"status":"ok"}"# }
         router.get("/openapi.yaml") { _, _ in "openapi: 3.1.0" }
-        let v1 = router.group("/v1").add(middleware: PassThrough())
+        let v1 = layers == .service ? router.group("/v1").add(middleware: FrameLayer()) : router.group("/v1")
         tracking.add(at: "/tracking/:token", to: v1)
         v1.post("/access-codes") { _, _ in HTTPResponse.Status.accepted }
         v1.post("/access-codes/verify") { _, _ in HTTPResponse.Status.unauthorized }
         refetch.add(at: "/guest/order", to: v1)
         v1.delete("/guest/token") { _, _ in HTTPResponse.Status.noContent }
-        let admin = router.group("/v1/admin").add(middleware: PassThrough())
+        let admin = layers == .service ? router.group("/v1/admin").add(middleware: FrameLayer()) : router.group("/v1/admin")
         admin.post("/tracking-tokens") { _, _ in HTTPResponse.Status.created }
         admin.post("/orders/:orderNumber/revoke") { _, _ in HTTPResponse.Status.noContent }
-        router.group("/metrics").add(middleware: PassThrough()).get { _, _ in "" }
+        if layers == .service {
+            router.group("/metrics").add(middleware: FrameLayer()).get { _, _ in "" }
+        } else {
+            router.get("/metrics") { _, _ in "" }
+        }
         // Last, so no route the service has is compared with it first; the bare route's own answer.
         router.get("/bare") { _, _ -> Response in
             Response(
@@ -44,15 +63,30 @@ enum ServiceFrame {
         return router
     }
 
-    /// A middleware layer's frame and nothing in it.
-    struct PassThrough: RouterMiddleware {
+    /// A middleware layer's frame with nothing in it, or (`Layers.headers`) setting the contract's four
+    /// response headers and doing nothing else.
+    struct FrameLayer: RouterMiddleware {
         typealias Context = BasicRequestContext
+        static let requestID = HTTPField.Name("X-Request-Id")!
+        static let referrerPolicy = HTTPField.Name("Referrer-Policy")!
+        static let contentTypeOptions = HTTPField.Name("X-Content-Type-Options")!
+
+        var setsHeaders = false
+
         func handle(
             _ request: Request,
             context: Context,
             next: (Request, Context) async throws -> Response
         ) async throws
             -> Response
-        { try await next(request, context) }
+        {
+            guard setsHeaders else { return try await next(request, context) }
+            var response = try await next(request, context)
+            response.headers[Self.requestID] = "AAAAAAAAAAAAAAAA"
+            response.headers[.cacheControl] = "no-store"
+            response.headers[Self.referrerPolicy] = "no-referrer"
+            response.headers[Self.contentTypeOptions] = "nosniff"
+            return response
+        }
     }
 }
