@@ -25,7 +25,7 @@ public struct RateLimitMiddleware: RouterMiddleware {
         context: AppRequestContext,
         next: (Request, AppRequestContext) async throws -> Response
     ) async throws -> Response {
-        let client = clients.resolve(peer: context.remoteAddress?.ipAddress, forwardedFor: request.headers[values: .forwardedFor])
+        let client = clients.resolve(peer: context.remoteAddress?.peerIPText, forwardedFor: request.headers[values: .forwardedFor])
         let key = keys.key(for: client)
         if let retryAfter = limiter.take(key) {
             metrics.count(.rateLimited)
