@@ -306,6 +306,8 @@ def main():
                     before = measure(base_url, base_lua, base_header, base_measured)
                     baselines[group], baselines[group + "-cpu"] = before["rps"], before["cpu_us"]
                 result = measure(url, lua, header, measured)
+                if args.paired and target != "baseline":
+                    result["paired_baseline_rps"] = baselines[group]
                 if target == "baseline":
                     baselines[group] = result["rps"]
                     baselines[group + "-cpu"] = result["cpu_us"]
@@ -337,6 +339,12 @@ def main():
             cpu = f"{r['cpu_us']:.1f}" + ("" if target == "baseline" else f" ({r['cpu_ratio']:.2f})")
             print(f"| {name} | {r['rps']:.0f} | {r['ratio']:.2f}{spread} | {target_text} | {r['p50']:.2f} | {r['p99']:.2f} | "
                   f"{r['non2xx']:.0f} | {cpu} | {rss} |")
+        if args.paired:
+            print("\neach route's own baseline runs (--paired), median req/s:\n")
+            for index, (name, _, _, target) in enumerate(rounds[0]):
+                if target != "baseline":
+                    paired = statistics.median(results[index][1]["paired_baseline_rps"] for results in rounds)
+                    print(f"- {name}: {paired:.0f}")
         print(f"\nservice VmHWM (peak RSS over the whole run): {rss_kib(service.pid, 'VmHWM') / 1024:.1f} MiB")
     finally:
         stop((service, bare) + ((frame,) if frame else ()))

@@ -23,6 +23,7 @@ import argparse
 import os
 import re
 import shutil
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -94,8 +95,8 @@ def postgres_cpu_seconds():
 
 
 def median(values):
-    ordered = sorted(values)
-    return ordered[len(ordered) // 2]
+    """The middle value, or the mean of the two middle ones (until 2026-11-29: the upper one)."""
+    return statistics.median(values)
 
 
 def main():

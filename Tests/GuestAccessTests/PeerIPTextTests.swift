@@ -34,4 +34,11 @@ struct PeerIPTextTests {
             #expect(address.peerIPText != nil)
         }
     }
+
+    @Test("A peer on a Unix socket has no address text, as with NIO's")
+    func unixSocketHasNone() throws {
+        let address = try SocketAddress(unixDomainSocketPath: "/tmp/guest-access-peer.sock")
+        #expect(address.ipAddress == nil)
+        #expect(address.peerIPText == nil)
+    }
 }
