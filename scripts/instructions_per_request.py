@@ -49,15 +49,13 @@ import load_bench  # noqa: E402
 
 ROUTES = ["bare", "tracking", "tracking-reference", "tracking-frame", "refetch", "refetch-reference", "refetch-frame",
           "bare-frame", "bare-folded", "tracking-folded", "refetch-folded", "tracking-headers", "refetch-headers"]
-SERVED_BY_BASELINE = {"bare", "bare-frame", "tracking-reference", "tracking-frame", "refetch-reference", "refetch-frame",
-                      "bare-folded", "tracking-folded", "refetch-folded", "tracking-headers", "refetch-headers"}
-# Served by the baseline server as `BASELINE_FRAME=service` starts it: the reference handlers inside
-# the service's route table and middleware layers, the layers empty (`ServiceFrame`).
-IN_SERVICE_FRAME = {"bare-frame", "tracking-frame", "refetch-frame"}
-# The same with one empty layer on the router instead of four (`BASELINE_FRAME=folded`).
-IN_FOLDED_FRAME = {"bare-folded", "tracking-folded", "refetch-folded"}
-# The folded frame, its layer setting the contract's four response headers (`BASELINE_FRAME=headers`).
-WITH_HEADERS = {"tracking-headers", "refetch-headers"}
+# Routes served by the baseline server in a frame, and the `BASELINE_FRAME` it is started with:
+# `service`, the reference handlers inside the service's route table and its four middleware layers,
+# empty (`ServiceFrame`); `folded`, one empty layer instead; `headers`, that one layer setting the
+# contract's four response headers. A framed route's path is the frame's, whatever its layers.
+FRAMES = {"frame": "service", "folded": "folded", "headers": "headers"}
+SERVED_BY_BASELINE = {"bare", "tracking-reference", "refetch-reference"} | {
+    route for route in ROUTES if route.rsplit("-", 1)[-1] in FRAMES}
 
 
 def total_instructions(path):
@@ -172,9 +170,7 @@ def prepare(args, work):
 
 def frame_of(route):
     """How the baseline server is started for `route`: `BASELINE_FRAME`'s value, or None."""
-    if route in IN_SERVICE_FRAME:
-        return "service"
-    return "folded" if route in IN_FOLDED_FRAME else "headers" if route in WITH_HEADERS else None
+    return FRAMES.get(route.rsplit("-", 1)[-1]) if route != "bare" else None
 
 
 def measure(args, route, work):
@@ -195,12 +191,7 @@ def measure(args, route, work):
             "refetch": ("/v1/guest/order", "Authorization: Bearer " + access),
             "refetch-reference": ("/refetch", "Authorization: Bearer " + load_bench.reference_access_token()),
             "refetch-frame": ("/v1/guest/order", "Authorization: Bearer " + load_bench.reference_access_token()),
-            "bare-folded": ("/bare", None),
-            "tracking-folded": ("/v1/tracking/" + load_bench.REFERENCE_TOKEN, None),
-            "refetch-folded": ("/v1/guest/order", "Authorization: Bearer " + load_bench.reference_access_token()),
-            "tracking-headers": ("/v1/tracking/" + load_bench.REFERENCE_TOKEN, None),
-            "refetch-headers": ("/v1/guest/order", "Authorization: Bearer " + load_bench.reference_access_token()),
-        }[route]
+        }[route.rsplit("-", 1)[0] + "-frame" if frame_of(route) else route]
         served = bare if on_baseline else service
         port = int((baseline if on_baseline else base).rsplit(":", 1)[1])
         statuses = send(port, path, header, args.warmup)

@@ -152,10 +152,10 @@ def start_services(args, work, wrap_service=(), wrap_baseline=(), timeout=30, de
     process under it, such as valgrind), `timeout` is how long each may take to listen,
     `deliveries` replaces the policy's `parallelDeliveries` (each idle delivery worker claims from
     the queue once a second, and at once when a request is queued; every 100 ms before 2026-11-28). At `warning`, the default here, the service writes no access-log line (at
-    `info`, its own default, one per request). `baseline_frame` ("service" or "folded") starts the
-    baseline server with `BASELINE_FRAME` set to it: the service's route table and its four
-    middleware layers, or one, empty, around the reference handlers (`ServiceFrame` in
-    Benchmarks/Sources)."""
+    `info`, its own default, one per request). `baseline_frame` ("service", "folded" or "headers")
+    starts the baseline server with `BASELINE_FRAME` set to it: the service's route table and its
+    four middleware layers, or one, empty or setting the contract's four response headers, around
+    the reference handlers (`ServiceFrame` in Benchmarks/Sources)."""
     binary, baseline = args.binary, args.baseline
     subprocess.run([binary, "keys", "init", "--data-dir", work + "/data"], check=True, capture_output=True)
     policy = open(os.path.join(ROOT, "policy/default.yaml")).read()
@@ -309,15 +309,10 @@ def main():
                 if args.paired and target != "baseline":
                     result["paired_baseline_rps"] = baselines[group]
                 if target == "baseline":
-                    baselines[group] = result["rps"]
-                    baselines[group + "-cpu"] = result["cpu_us"]
-                else:
-                    result["ratio"] = result["rps"] / baselines[group]
-                    result["cpu_ratio"] = baselines[group + "-cpu"] / result["cpu_us"]
+                    baselines[group], baselines[group + "-cpu"] = result["rps"], result["cpu_us"]
+                result["ratio"] = result["rps"] / baselines[group]
+                result["cpu_ratio"] = baselines[group + "-cpu"] / result["cpu_us"]
                 results.append((name, result, group, target))
-            for name, r, group, target in results:
-                if target == "baseline":
-                    r["ratio"], r["cpu_ratio"] = 1.0, 1.0
             rounds.append(results)
         print(f"\nwrk -t{args.threads} -c{args.connections} -d{args.duration}s --latency, loopback, "
               f"{os.cpu_count()} cores, {time.strftime('%Y-%m-%d')}"

@@ -16,7 +16,8 @@ import PostgresNIO
 /// route table and middleware layers instead, with nothing in them, and the
 /// two reference handlers at the service's paths (`ServiceFrame`); their tables
 /// then hold the load test's handful of rows, not 10,000. `BASELINE_FRAME=folded`
-/// serves the same with one empty layer instead of the service's four.
+/// serves the same with one empty layer instead of the service's four, and
+/// `BASELINE_FRAME=headers` with that layer setting the contract's four headers.
 ///
 /// Usage: baseline-server PORT DATABASE_PATH full|normal
 ///        baseline-server PORT postgres HOST:PORT/DATABASE USER PASSWORD_FILE
