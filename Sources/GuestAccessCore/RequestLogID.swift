@@ -1,5 +1,5 @@
 /// The id of the request the current task serves, for every log line written
-/// while serving it: set once per request (`AccessLogMiddleware`) and read
+/// while serving it: set once per request (`FrontMiddleware`) and read
 /// only when a line is written (`JSONLogHandler`). A task-local, not the
 /// request logger's metadata: setting metadata copied the logger's storage
 /// and its handler and filled a dictionary on every request, about 8,000

@@ -10,29 +10,45 @@ public enum Base64URL {
 
     /// Encodes without padding.
     public static func encode(_ bytes: [UInt8]) -> String {
-        var out = [UInt8]()
-        out.reserveCapacity((bytes.count * 4 + 2) / 3)
+        bytes.withUnsafeBytes { input in
+            String(unsafeUninitializedCapacity: encodedCount(input.count)) { encode(input, into: $0) }
+        }
+    }
+
+    /// The length of `count` bytes encoded without padding.
+    public static func encodedCount(_ count: Int) -> Int { (count * 4 + 2) / 3 }
+
+    /// Encodes `input` without padding into `output`, which holds at least
+    /// `encodedCount(input.count)` bytes; the number written. For callers that
+    /// write an encoding straight into its string, with no array between.
+    public static func encode(_ input: UnsafeRawBufferPointer, into output: UnsafeMutableBufferPointer<UInt8>) -> Int {
+        precondition(output.count >= encodedCount(input.count), "the output holds the encoding")
+        var written = 0
+        func put(_ n: UInt32, _ shift: UInt32) {
+            output[written] = alphabet[Int((n >> shift) & 63)]
+            written += 1
+        }
         var index = 0
-        while index + 3 <= bytes.count {
-            let n = (UInt32(bytes[index]) << 16) | (UInt32(bytes[index + 1]) << 8) | UInt32(bytes[index + 2])
-            out.append(alphabet[Int((n >> 18) & 63)])
-            out.append(alphabet[Int((n >> 12) & 63)])
-            out.append(alphabet[Int((n >> 6) & 63)])
-            out.append(alphabet[Int(n & 63)])
+        while index + 3 <= input.count {
+            let n = (UInt32(input[index]) << 16) | (UInt32(input[index + 1]) << 8) | UInt32(input[index + 2])
+            put(n, 18)
+            put(n, 12)
+            put(n, 6)
+            put(n, 0)
             index += 3
         }
-        let rest = bytes.count - index
+        let rest = input.count - index
         if rest == 1 {
-            let n = UInt32(bytes[index]) << 16
-            out.append(alphabet[Int((n >> 18) & 63)])
-            out.append(alphabet[Int((n >> 12) & 63)])
+            let n = UInt32(input[index]) << 16
+            put(n, 18)
+            put(n, 12)
         } else if rest == 2 {
-            let n = (UInt32(bytes[index]) << 16) | (UInt32(bytes[index + 1]) << 8)
-            out.append(alphabet[Int((n >> 18) & 63)])
-            out.append(alphabet[Int((n >> 12) & 63)])
-            out.append(alphabet[Int((n >> 6) & 63)])
+            let n = (UInt32(input[index]) << 16) | (UInt32(input[index + 1]) << 8)
+            put(n, 18)
+            put(n, 12)
+            put(n, 6)
         }
-        return String(decoding: out, as: UTF8.self)
+        return written
     }
 
     /// Decodes, or nil for anything that is not canonical unpadded base64url.

@@ -55,6 +55,10 @@ struct CryptoTests {
         #expect(Base64URL.decode("A") == nil)
         #expect(Base64URL.decode("AB") == nil)  // trailing bits set: not canonical
         #expect(Base64URL.decode("AA") == [0])
+        // RFC 4648 §10's vectors, and one byte of each alphabet end.
+        let vectors = ["": "", "f": "Zg", "fo": "Zm8", "foo": "Zm9v", "foob": "Zm9vYg", "fooba": "Zm9vYmE", "foobar": "Zm9vYmFy"]
+        for (plain, encoded) in vectors { #expect(Base64URL.encode(Array(plain.utf8)) == encoded) }
+        #expect(Base64URL.encode([0xFB, 0xFF]) == "-_8")
     }
 
     @Test("RAND_bytes never repeats a 32-byte value and 6-digit codes are 6 digits")

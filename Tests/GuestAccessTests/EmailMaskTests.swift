@@ -28,6 +28,30 @@ struct EmailMaskTests {
         #expect(EmailMask.mask(email) == masked)
     }
 
+    @Test("Found in the UTF-8 bytes, the mask is the one a search by code points gives, for random addresses of letters, marks and emoji")
+    func bytesSearchMatchesScalarSearch() {
+        var generator = SeededGenerator(seed: 0xE_3A11)
+        let pieces = [
+            "a", "Z", "0", "@", "@", ".", ".", ".", "é", "ü", "\u{301}", "\u{1F3FB}", "\u{200D}", "👩", "中", "-", "+", "\u{50917}", " ",
+        ]
+        for _ in 0..<20_000 {
+            let email = (0..<Int.random(in: 0...14, using: &generator)).map { _ in pieces.randomElement(using: &generator)! }.joined()
+            #expect(EmailMask.mask(email) == Self.maskByScalars(email), "\(email.unicodeScalars.map { String($0.value, radix: 16) })")
+        }
+    }
+
+    /// The mask as written before 2026-11-29: `@` and `.` searched for code point by code point.
+    static func maskByScalars(_ email: String) -> String {
+        let scalars = email.unicodeScalars
+        guard let at = scalars.lastIndex(of: "@") else { return "***" }
+        let local = String(scalars[..<at])
+        var domain = Substring(scalars[scalars.index(after: at)...]).unicodeScalars
+        while domain.last == "." { domain = domain.dropLast() }
+        guard let localFirst = local.first, let domainFirst = String(domain).first else { return "***" }
+        let tail = domain.lastIndex(of: ".").map { String(domain[$0...]) } ?? ""
+        return "\(localFirst)***@\(domainFirst)***\(tail)"
+    }
+
     @Test("Two addresses of different lengths on one domain mask to the same width")
     func fixedWidth() {
         #expect(EmailMask.mask("j@example.com").count == EmailMask.mask("jxxxxxxxxxxxxxxxxxxx@example.com").count)

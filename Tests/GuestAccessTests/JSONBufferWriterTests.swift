@@ -133,6 +133,33 @@ struct JSONBufferWriterTests {
         }
     }
 
+    @Test("A byte JSON escapes is escaped at every offset of runs longer than the eight bytes scanned at once, and its neighbours are not")
+    func escapesAtEveryOffsetMatchTheEncoder() throws {
+        let escaped = (0..<0x20).map { String(UnicodeScalar(UInt8($0))) } + ["\"", "\\"]
+        let neighbours = [" ", "!", "#", "[", "]", "/", "\u{7F}", "é", "😀", "\u{2028}"]
+        for special in escaped + neighbours {
+            for length in 0..<20 {
+                for offset in 0...length {
+                    let text = String(repeating: "a", count: offset) + special + String(repeating: "b", count: length - offset)
+                    var json = JSONBufferWriter(capacity: 8)
+                    json.string(text)
+                    #expect(
+                        Array(json.buffer.readableBytesView) == Array(try JSONResponseEncoder.encoder.encode(text)),
+                        "\(text.debugDescription)"
+                    )
+                }
+            }
+        }
+        let word = { (bytes: [UInt8]) in bytes.withUnsafeBytes { $0.loadUnaligned(as: UInt64.self) } }
+        for byte in UInt8.min...UInt8.max {
+            for place in 0..<8 {
+                var bytes = [UInt8](repeating: UInt8(ascii: "a"), count: 8)
+                bytes[place] = byte
+                #expect(JSONBufferWriter.needsEscape(word(bytes)) == (byte < 0x20 || byte == 0x22 || byte == 0x5C), "\(byte) at \(place)")
+            }
+        }
+    }
+
     @Test("One-character keys, empty strings, negative integers, nulls and nested arrays come out as JSONEncoder writes them")
     func edgeShapesMatchTheEncoder() throws {
         struct Shape: Encodable {

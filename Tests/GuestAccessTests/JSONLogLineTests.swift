@@ -98,7 +98,7 @@ struct JSONLogLineTests {
             [.zero, .nanoseconds(4_999), .nanoseconds(5_000), .milliseconds(1), .seconds(3), .seconds(86_400 * 400)]
             + (0..<5_000).map { _ in .nanoseconds(Int64.random(in: 0...20_000_000_000)) }
         for duration in samples {
-            let text = AccessLogMiddleware.milliseconds(duration)
+            let text = AccessLog.milliseconds(duration)
             #expect(text.wholeMatch(of: /[0-9]+\.[0-9]{2}/) != nil, "\(text)")
             let (seconds, attoseconds) = duration.components
             let exact = Double(seconds) * 1000 + Double(attoseconds) / 1e15

@@ -67,4 +67,19 @@ struct MetricsTests {
             }
         }
     }
+
+    @Test("A timer with one label looked up without an array records on the same series as one given its labels as an array")
+    func oneLabelTimerSharesTheSeries() {
+        let prometheus = PrometheusMetrics()
+        let metrics = prometheus.metrics
+        for round in 0..<3 {
+            metrics.time(.orderProvider, .milliseconds(2), .result, "found")
+            metrics.time(.orderProvider, .milliseconds(2), [(.result, "found")])
+            if round == 0 { metrics.time(.orderProvider, .milliseconds(2), .result, "unavailable") }
+        }
+        let text = String(decoding: prometheus.render(), as: UTF8.self)
+        #expect(text.contains(#"guest_access_order_provider_seconds_count{result="found"} 6"#))
+        #expect(text.contains(#"guest_access_order_provider_seconds_count{result="unavailable"} 1"#))
+        #expect(text.components(separatedBy: #"guest_access_order_provider_seconds_count{result="found"}"#).count == 2)
+    }
 }

@@ -1,3 +1,4 @@
+import GuestAccessService
 import NIOCore
 import Testing
 
@@ -23,6 +24,20 @@ struct PeerIPTextTests {
             let address = try SocketAddress(ipAddress: text, port: 443)
             #expect(address.peerIPText == address.ipAddress)
             #expect(address.peerIPText == text)
+        }
+    }
+
+    @Test("An IPv4 peer's text is already its rate-limit key, whatever the IPv6 prefix, so the limit need not parse it again")
+    func ipv4TextIsItsOwnKey() throws {
+        var generator = SeededGenerator(seed: 0xC11E_27)
+        var addresses: [[UInt8]] = (0...255).flatMap { value in (0..<4).map { place in (0..<4).map { $0 == place ? UInt8(value) : 1 } } }
+        for _ in 0..<10_000 { addresses.append((0..<4).map { _ in UInt8.random(in: 0...255, using: &generator) }) }
+        for prefix in [0, 48, 64, 128] {
+            let keys = ClientKey(ipv6PrefixLength: prefix)
+            for octets in addresses {
+                let text = try #require(try SocketAddress(ipAddress: octets.map(String.init).joined(separator: "."), port: 1).peerIPText)
+                #expect(keys.key(for: text) == text)
+            }
         }
     }
 

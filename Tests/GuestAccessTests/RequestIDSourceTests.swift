@@ -1,3 +1,4 @@
+import GuestAccessCrypto
 import Testing
 
 @testable import GuestAccessHTTP
@@ -16,5 +17,7 @@ struct RequestIDSourceTests {
         #expect(ids.count == 4 * perTask)
         #expect(Set(ids).count == ids.count)
         #expect(ids.allSatisfy { $0.count == 16 && $0.allSatisfy(alphabet.contains) })
+        // Canonical base64url of 12 bytes each: what was drawn, written whole.
+        #expect(ids.allSatisfy { Base64URL.decode($0)?.count == RequestIDSource.idBytes })
     }
 }

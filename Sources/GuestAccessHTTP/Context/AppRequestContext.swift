@@ -17,10 +17,10 @@ public struct AppRequestContext: RequestContext, RemoteAddressRequestContext {
     /// `RateLimitMiddleware`: whose turn a code request takes in the queue.
     public var clientKey: String = ""
     /// Largest body `requestDecoder` reads (the policy's `http.maxBodyBytes`,
-    /// set by `EnvelopeMiddleware`).
+    /// set by `Envelope`).
     public var maxBodyBytes: Int = 8192
     /// When reading the body gives up with 503 (start plus the policy's
-    /// `http.requestTimeoutSeconds`, set by `EnvelopeMiddleware`).
+    /// `http.requestTimeoutSeconds`, set by `Envelope`).
     public var deadline: ContinuousClock.Instant = .now + .seconds(10)
 
     public init(source: ApplicationRequestContextSource) {

@@ -25,8 +25,18 @@ public struct RateLimitMiddleware: RouterMiddleware {
         context: AppRequestContext,
         next: (Request, AppRequestContext) async throws -> Response
     ) async throws -> Response {
-        let client = clients.resolve(peer: context.remoteAddress?.peerIPText, forwardedFor: request.headers[values: .forwardedFor])
-        let key = keys.key(for: client)
+        let peer = context.remoteAddress
+        let peerText = peer?.peerIPText
+        let client = clients.resolve(peer: peerText, forwardedFor: request.headers[values: .forwardedFor])
+        // An IPv4 peer's own text is already its key: `peerIPText` writes the dotted quad without
+        // leading zeros, as `ClientKey` does (`PeerIPTextTests`). Parsing it again was about 1,000
+        // instructions of every request (BENCHMARKS.md, 2026-11-29 afternoon).
+        let key: String
+        if case .v4 = peer, client == peerText {
+            key = client
+        } else {
+            key = keys.key(for: client)
+        }
         if let retryAfter = limiter.take(key) {
             metrics.count(.rateLimited)
             throw APIError.rateLimited(retryAfter: retryAfter)

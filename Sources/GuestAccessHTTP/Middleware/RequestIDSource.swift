@@ -13,15 +13,19 @@ final class RequestIDSource: Sendable {
 
     private let pool = Mutex<(bytes: [UInt8], used: Int)>(([], 0))
 
-    /// A fresh id, 16 base64url characters.
+    /// A fresh id, 16 base64url characters, encoded straight from the pool
+    /// into the string (a slice of the pool and an array of it cost about
+    /// as much as the encoding; BENCHMARKS.md, 2026-11-29 afternoon).
     func next() -> String {
-        let raw = pool.withLock { pool -> ArraySlice<UInt8> in
+        pool.withLock { pool in
             if pool.used + Self.idBytes > pool.bytes.count {
                 pool = (SecureRandom.bytes(Self.batchBytes), 0)
             }
             defer { pool.used += Self.idBytes }
-            return pool.bytes[pool.used..<pool.used + Self.idBytes]
+            return pool.bytes.withUnsafeBytes { bytes in
+                let raw = UnsafeRawBufferPointer(rebasing: bytes[pool.used..<pool.used + Self.idBytes])
+                return String(unsafeUninitializedCapacity: Base64URL.encodedCount(Self.idBytes)) { Base64URL.encode(raw, into: $0) }
+            }
         }
-        return Base64URL.encode(Array(raw))
     }
 }

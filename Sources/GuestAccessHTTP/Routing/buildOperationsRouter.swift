@@ -11,8 +11,12 @@ public func buildOperationsRouter(
     renderMetrics: @escaping @Sendable () -> [UInt8]
 ) -> Router<AppRequestContext> {
     let router = Router(context: AppRequestContext.self, options: .autoGenerateHeadEndpoints)
-    router.add(middleware: AccessLogMiddleware())
-    router.add(middleware: EnvelopeMiddleware(maxHeaderBytes: 8192, maxHeaderCount: 64, maxBodyBytes: 0, requestTimeout: .seconds(10)))
+    router.add(
+        middleware: FrontMiddleware(
+            metrics: nil,
+            envelope: Envelope(maxHeaderBytes: 8192, maxHeaderCount: 64, maxBodyBytes: 0, requestTimeout: .seconds(10))
+        )
+    )
     router.addRoutes(HealthController(readiness: readiness).endpoints)
     let group = router.group("/metrics")
     if let credential {

@@ -3,9 +3,10 @@ public import GuestAccessService
 public import Hummingbird
 
 /// The routes and middleware over the use cases. Middleware order, outermost
-/// first: the access log (request id), metrics, the envelope (every error
-/// becomes the contract's answer); then per group the rate limit (guest
-/// routes) or the admin key (admin routes and `/metrics`). Without
+/// first: `FrontMiddleware` (the access log and request id, metrics, CORS,
+/// the envelope that makes every error the contract's answer); then per
+/// group the rate limit (guest routes) or the admin key (admin routes and
+/// `/metrics`). Without
 /// `renderMetrics` (an operations listener serves them) there is no
 /// `/metrics` route on this router. `addPages` adds the shopper pages
 /// (another module) behind the same rate limiter; `corsOrigins` lets those
@@ -22,15 +23,16 @@ public func buildRouter<Stores: GuestAccessStores, Provider: OrderDetailProvider
     addPages: ((Router<AppRequestContext>, RateLimitMiddleware) -> Void)? = nil
 ) -> Router<AppRequestContext> {
     let router = Router(context: AppRequestContext.self, options: .autoGenerateHeadEndpoints)
-    router.add(middleware: AccessLogMiddleware())
-    router.add(middleware: MetricsMiddleware(metrics: metrics))
-    if !corsOrigins.isEmpty { router.add(middleware: CORSAllowListMiddleware(origins: corsOrigins)) }
     router.add(
-        middleware: EnvelopeMiddleware(
-            maxHeaderBytes: policy.http.maxHeaderBytes,
-            maxHeaderCount: policy.http.maxHeaderCount,
-            maxBodyBytes: policy.http.maxBodyBytes,
-            requestTimeout: .seconds(policy.http.requestTimeoutSeconds)
+        middleware: FrontMiddleware(
+            metrics: metrics,
+            corsOrigins: corsOrigins,
+            envelope: Envelope(
+                maxHeaderBytes: policy.http.maxHeaderBytes,
+                maxHeaderCount: policy.http.maxHeaderCount,
+                maxBodyBytes: policy.http.maxBodyBytes,
+                requestTimeout: .seconds(policy.http.requestTimeoutSeconds)
+            )
         )
     )
     router.addRoutes(HealthController(readiness: readiness).endpoints)

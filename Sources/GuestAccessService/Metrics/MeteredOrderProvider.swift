@@ -15,10 +15,10 @@ public struct MeteredOrderProvider<Base: OrderDetailProvider>: OrderDetailProvid
         let started = ContinuousClock.now
         do {
             let order = try await base.order(number: number)
-            metrics.time(.orderProvider, ContinuousClock.now - started, [(.result, order == nil ? "not_found" : "found")])
+            metrics.time(.orderProvider, ContinuousClock.now - started, .result, order == nil ? "not_found" : "found")
             return order
         } catch {
-            metrics.time(.orderProvider, ContinuousClock.now - started, [(.result, "unavailable")])
+            metrics.time(.orderProvider, ContinuousClock.now - started, .result, "unavailable")
             metrics.count(.orderProviderErrors)
             throw error
         }

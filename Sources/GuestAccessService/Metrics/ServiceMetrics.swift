@@ -20,6 +20,8 @@ public final class ServiceMetrics: Sendable {
     /// one lookup per request, hashing the route once, where `count` and
     /// `time` would each build a label array and hash it.
     private let requests = Mutex<[RequestMetricKey: (Metrics.Counter, Metrics.Timer)]>([:])
+    /// Timers with one label, by a key that needs no array (`OneLabelKey`).
+    private let oneLabelTimers = Mutex<[OneLabelKey<Metric.Timer>: Metrics.Timer]>([:])
 
     /// `factory`: where figures go (none by default, for tests that do not read them).
     public init(factory: any MetricsFactory = NOOPMetricsHandler.instance) {
@@ -55,6 +57,19 @@ public final class ServiceMetrics: Sendable {
     static func record(_ duration: Duration, on timer: Metrics.Timer) {
         let (seconds, attoseconds) = duration.components
         timer.recordNanoseconds(seconds * 1_000_000_000 + attoseconds / 1_000_000_000)
+    }
+
+    /// `time` with one label, looked up without building an array: the
+    /// same series `time(name, duration, [(label, value)])` records on.
+    public func time(_ name: Metric.Timer, _ duration: Duration, _ label: Metric.Label, _ value: String) {
+        let key = OneLabelKey(name: name, label: label, value: value)
+        let timer = oneLabelTimers.withLock { timers in
+            if let timer = timers[key] { return timer }
+            let timer = self.timer(name, [(label, value)])
+            timers[key] = timer
+            return timer
+        }
+        Self.record(duration, on: timer)
     }
 
     /// The handle `time` records on.

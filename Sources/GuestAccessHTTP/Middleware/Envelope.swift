@@ -1,4 +1,4 @@
-public import Hummingbird
+import Hummingbird
 import Logging
 
 /// Every request, matched or not, leaves with the contract's envelope and
@@ -7,9 +7,9 @@ import Logging
 /// thrown, and `X-Request-Id`, `Cache-Control: no-store`,
 /// `Referrer-Policy: no-referrer`, `X-Content-Type-Options: nosniff` on every
 /// response. It also sets the body limit and deadline `requestDecoder` obeys.
-public struct EnvelopeMiddleware: RouterMiddleware {
-    public typealias Context = AppRequestContext
-
+/// `FrontMiddleware` runs it innermost of its parts; it never throws, so the
+/// parts outside it always see the answer the client gets.
+public struct Envelope: Sendable {
     let maxHeaderBytes: Int
     let maxHeaderCount: Int
     let maxBodyBytes: Int
@@ -22,11 +22,11 @@ public struct EnvelopeMiddleware: RouterMiddleware {
         self.requestTimeout = requestTimeout
     }
 
-    public func handle(
-        _ request: Request,
+    func respond(
+        to request: Request,
         context: AppRequestContext,
         next: (Request, AppRequestContext) async throws -> Response
-    ) async throws -> Response {
+    ) async -> Response {
         var context = context
         context.maxBodyBytes = maxBodyBytes
         context.deadline = .now + requestTimeout
