@@ -13,6 +13,8 @@ against the same bare route: the floor under those two routes on this stack.
   swift build -c release --package-path Benchmarks --product baseline-server
   python3 scripts/load_bench.py --duration 10 --connections 64
   python3 scripts/load_bench.py --soak 600          # RSS over a 10-minute mixed load
+  python3 scripts/load_bench.py --frame --frame-layers headers --paired --reads-only --repeat 5
+                                                    # the read targets only, five paired rounds
 
 Only ever targets 127.0.0.1. Prints a Markdown table; never fails on a figure.
 """
@@ -231,6 +233,9 @@ def main():
     parser.add_argument("--paired", action="store_true",
                         help="run each route's baseline again just before it and take the route's ratios against "
                         "that run: the machine's speed drifting within a round then moves both alike")
+    parser.add_argument("--reads-only", action="store_true",
+                        help="only the read routes (tracking, re-fetch, their references and the bare route), not "
+                        "verify and request code: more rounds of the read targets in the same time")
     args = parser.parse_args()
     if not shutil.which("wrk"):
         raise SystemExit("wrk not found: apt-get install wrk")
@@ -276,7 +281,7 @@ def main():
                 (f"re-fetch's reference in the service's frame (route table, {layers})", frame_base + "/v1/guest/order",
                  None, "Authorization: Bearer " + reference_access_token(), "frame", "bare", "reference"),
             ]
-        runs += [
+        runs += [] if args.reads_only else [
             (f"bare route + one WAL commit, synchronous={synchronous} (baseline)", baseline + "/commit",
              LUA_POST % "{}", None, None, "commit", "baseline"),
             ("verify, wrong code (floor off)", base + "/v1/access-codes/verify", LUA_POST % verify_body, None, "service", "commit", 0.50),

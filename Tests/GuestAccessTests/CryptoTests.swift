@@ -61,6 +61,49 @@ struct CryptoTests {
         #expect(Base64URL.encode([0xFB, 0xFF]) == "-_8")
     }
 
+    @Test(
+        "base64url decodes as the bit-by-bit decoder it replaced, for every length to 64 and a foreign or altered character at every place"
+    )
+    func base64urlDecodesAsTheBitwiseDecoder() {
+        var generator = SeededGenerator(seed: 0xB64)
+        let alphabet = Array("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_".utf8)
+        let foreign = Array("=+/ .\0\u{7F}".utf8) + [0x80, 0xC3, 0xFF]
+        for length in 0...64 {
+            for round in 0..<40 {
+                var text = (0..<length).map { _ in alphabet.randomElement(using: &generator)! }
+                if round % 2 == 1, length > 0 {
+                    let place = Int.random(in: 0..<length, using: &generator)
+                    text[place] = round % 4 == 1 ? foreign.randomElement(using: &generator)! : alphabet.randomElement(using: &generator)!
+                }
+                let decoded = Base64URL.decode(String(decoding: text, as: UTF8.self))
+                #expect(decoded == Self.bitwiseDecode(text), "\(String(decoding: text, as: UTF8.self))")
+                let canonical = decoded != nil && Base64URL.isCanonical(String(decoding: text, as: UTF8.self), byteCount: decoded!.count)
+                #expect(canonical == (decoded != nil), "\(String(decoding: text, as: UTF8.self))")
+            }
+        }
+    }
+
+    /// The decoder as written before 2026-11-29: six bits at a time into a
+    /// buffer, a byte out whenever eight are there, the leftover bits zero.
+    static func bitwiseDecode(_ input: [UInt8]) -> [UInt8]? {
+        if input.count % 4 == 1 { return nil }
+        let alphabet = Array("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_".utf8)
+        var output: [UInt8] = []
+        var buffer: UInt32 = 0
+        var bits = 0
+        for char in input {
+            guard let value = alphabet.firstIndex(of: char) else { return nil }
+            buffer = (buffer << 6) | UInt32(value)
+            bits += 6
+            if bits >= 8 {
+                bits -= 8
+                output.append(UInt8((buffer >> UInt32(bits)) & 0xFF))
+            }
+        }
+        if bits > 0 && (buffer & ((1 << UInt32(bits)) - 1)) != 0 { return nil }
+        return output
+    }
+
     @Test("RAND_bytes never repeats a 32-byte value and 6-digit codes are 6 digits")
     func randomness() {
         var seen = Set<[UInt8]>()

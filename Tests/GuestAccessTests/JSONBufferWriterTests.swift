@@ -160,6 +160,21 @@ struct JSONBufferWriterTests {
         }
     }
 
+    @Test("Integers at every power of ten and its neighbours, both signs, and both ends of Int, are written as JSONEncoder writes them")
+    func integersMatchTheEncoder() throws {
+        var values = [0, 1, -1, Int.max, Int.min, Int.min + 1]
+        var power = 1
+        while power <= Int.max / 10 {
+            power *= 10
+            values += [power - 1, power, power + 1, -(power - 1), -power, -(power + 1)]
+        }
+        for value in values {
+            var json = JSONBufferWriter(capacity: 1)
+            json.integer(value)
+            #expect(Array(json.buffer.readableBytesView) == Array(try JSONResponseEncoder.encoder.encode(value)), "\(value)")
+        }
+    }
+
     @Test("One-character keys, empty strings, negative integers, nulls and nested arrays come out as JSONEncoder writes them")
     func edgeShapesMatchTheEncoder() throws {
         struct Shape: Encodable {

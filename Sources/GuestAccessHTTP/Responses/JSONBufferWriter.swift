@@ -6,21 +6,21 @@ import NIOCore
 /// boxes, no intermediate `Data`. The caller writes keys in sorted order;
 /// `JSONBufferWriterTests` holds the bytes to `JSONEncoder`'s on random values.
 ///
-/// The bytes go to an array and into a `ByteBuffer` once, at the end: each
-/// of `ByteBuffer`'s small writes checks its storage's uniqueness and
-/// capacity, and the order's 980 bytes, written that way, were 9% of the
-/// re-fetch route's CPU (BENCHMARKS.md, 2026-11-27 evening).
-struct JSONBufferWriter {
-    private var bytes: [UInt8]
+/// The bytes go to memory of the writer's own (`GrowableBytes`) and into a
+/// `ByteBuffer` once, at the end: each of `ByteBuffer`'s small writes checks
+/// its storage's uniqueness and capacity, and the order's 980 bytes, written
+/// that way, were 9% of the re-fetch route's CPU (BENCHMARKS.md, 2026-11-27
+/// evening).
+struct JSONBufferWriter: ~Copyable {
+    private var bytes: GrowableBytes
     private var needsComma = false
 
     init(capacity: Int) {
-        bytes = []
-        bytes.reserveCapacity(capacity)
+        bytes = GrowableBytes(capacity: capacity)
     }
 
     /// The document written so far, in a buffer of its own.
-    var buffer: ByteBuffer { ByteBuffer(bytes: bytes) }
+    var buffer: ByteBuffer { bytes.withBytes { ByteBuffer(bytes: $0) } }
 
     mutating func beginObject() { open(UInt8(ascii: "{")) }
 
@@ -72,7 +72,7 @@ struct JSONBufferWriter {
                     index += 1
                     continue
                 }
-                if start < index { bytes.append(contentsOf: UnsafeBufferPointer(rebasing: utf8[start..<index])) }
+                if start < index { bytes.append(UnsafeBufferPointer(rebasing: utf8[start..<index])) }
                 switch byte {
                 case UInt8(ascii: "\""): write("\\\"")
                 case UInt8(ascii: "\\"): write("\\\\")
@@ -89,7 +89,7 @@ struct JSONBufferWriter {
                 index += 1
                 start = index
             }
-            if start < utf8.count { bytes.append(contentsOf: UnsafeBufferPointer(rebasing: utf8[start...])) }
+            if start < utf8.count { bytes.append(UnsafeBufferPointer(rebasing: utf8[start...])) }
         }
         bytes.append(UInt8(ascii: "\""))
         needsComma = true
@@ -126,7 +126,7 @@ struct JSONBufferWriter {
     mutating func integer(_ value: Int) {
         separate()
         var text = String(value)
-        text.withUTF8 { bytes.append(contentsOf: $0) }
+        text.withUTF8 { bytes.append($0) }
         needsComma = true
     }
 
@@ -139,7 +139,7 @@ struct JSONBufferWriter {
     private mutating func write(_ text: StaticString) {
         // `withUTF8Buffer`, not `utf8Start`: `utf8Start` requires a pointer representation, which a
         // `StaticString` made from a single Unicode scalar lacks; this one reads either form.
-        text.withUTF8Buffer { bytes.append(contentsOf: $0) }
+        text.withUTF8Buffer { bytes.append($0) }
     }
 
     private static func hexDigit(_ nibble: UInt8) -> UInt8 {

@@ -1,0 +1,46 @@
+/// The bytes `JSONBufferWriter` writes, in memory it owns: an append is a
+/// capacity check and a copy. An array's `append(contentsOf:)` also checks
+/// its storage's uniqueness and goes through `Sequence`'s copying, about a
+/// hundred instructions a call, and a full order makes some fifty of them
+/// (BENCHMARKS.md, 2026-11-29 afternoon). Not copyable: one owner frees the
+/// memory, once.
+struct GrowableBytes: ~Copyable {
+    private var storage: UnsafeMutablePointer<UInt8>
+    private var capacity: Int
+    private(set) var count = 0
+
+    init(capacity: Int) {
+        self.capacity = max(capacity, 16)
+        storage = .allocate(capacity: self.capacity)
+    }
+
+    deinit { storage.deallocate() }
+
+    mutating func append(_ byte: UInt8) {
+        reserve(1)
+        storage[count] = byte
+        count += 1
+    }
+
+    mutating func append(_ bytes: UnsafeBufferPointer<UInt8>) {
+        guard let source = bytes.baseAddress, !bytes.isEmpty else { return }
+        reserve(bytes.count)
+        (storage + count).initialize(from: source, count: bytes.count)
+        count += bytes.count
+    }
+
+    /// The bytes appended so far, valid for the call.
+    func withBytes<Result>(_ body: (UnsafeBufferPointer<UInt8>) throws -> Result) rethrows -> Result {
+        try body(UnsafeBufferPointer(start: storage, count: count))
+    }
+
+    private mutating func reserve(_ more: Int) {
+        guard count + more > capacity else { return }
+        let grown = max(capacity * 2, count + more)
+        let larger = UnsafeMutablePointer<UInt8>.allocate(capacity: grown)
+        larger.initialize(from: storage, count: count)
+        storage.deallocate()
+        storage = larger
+        capacity = grown
+    }
+}
