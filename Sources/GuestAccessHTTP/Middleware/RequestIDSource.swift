@@ -14,8 +14,7 @@ final class RequestIDSource: Sendable {
     private let pool = Mutex<(bytes: [UInt8], used: Int)>(([], 0))
 
     /// A fresh id, 16 base64url characters, encoded straight from the pool
-    /// into the string (a slice of the pool and an array of it cost about
-    /// as much as the encoding; BENCHMARKS.md, 2026-11-29 afternoon).
+    /// into the string, with no slice of the pool and no array of it between.
     func next() -> String {
         pool.withLock { pool in
             if pool.used + Self.idBytes > pool.bytes.count {
