@@ -48,19 +48,15 @@ public final class ServiceMetrics: Sendable {
         }
     }
 
-    /// Records a duration in the histogram `guest_access_<name>_seconds`.
-    public func time(_ name: Metric.Timer, _ duration: Duration, _ labels: [(Metric.Label, String)] = []) {
-        Self.record(duration, on: timer(name, labels))
-    }
-
     /// Records `duration` on a timer handle, in nanoseconds.
     static func record(_ duration: Duration, on timer: Metrics.Timer) {
         let (seconds, attoseconds) = duration.components
         timer.recordNanoseconds(seconds * 1_000_000_000 + attoseconds / 1_000_000_000)
     }
 
-    /// `time` with one label, looked up without building an array: the
-    /// same series `time(name, duration, [(label, value)])` records on.
+    /// Records a duration in the histogram `guest_access_<name>_seconds`
+    /// with one label, looked up without building an array: the series
+    /// `timer(name, [(label, value)])` names.
     public func time(_ name: Metric.Timer, _ duration: Duration, _ label: Metric.Label, _ value: String) {
         let key = OneLabelKey(name: name, label: label, value: value)
         let timer = oneLabelTimers.withLock { timers in
@@ -72,7 +68,7 @@ public final class ServiceMetrics: Sendable {
         Self.record(duration, on: timer)
     }
 
-    /// The handle `time` records on.
+    /// The handle `time` records on, by its labels as given.
     func timer(_ name: Metric.Timer, _ labels: [(Metric.Label, String)]) -> Metrics.Timer {
         let key = HandleKey(name: name, labels: labels)
         return timers.withLock { timers in
