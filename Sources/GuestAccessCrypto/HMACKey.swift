@@ -1,35 +1,39 @@
 import COpenSSL
 
-/// An HMAC-SHA256 key held inside OpenSSL as a pre-keyed `EVP_MAC_CTX`.
+/// An HMAC-SHA256 key, held as the SHA-256 states after its inner and outer
+/// padded blocks (`ga_hmac_sha256_key` in the OpenSSL shim): each MAC starts
+/// from copies of them on the stack, with no allocation. OpenSSL's `EVP_MAC`
+/// duplicated a heap context per message, more than half the cost of a
+/// token's MAC (BENCHMARKS.md, 2026-11-29 evening).
 ///
-/// Each MAC duplicates the template context (`EVP_MAC_CTX_dup`), the fastest
-/// measured path on this stack, and leaves the template untouched.
-///
-/// `@unchecked Sendable` is safe: the template pointer is set once in `init`,
-/// never reassigned, only read by `EVP_MAC_CTX_dup` (which takes a `const`
-/// context and does not mutate it), and freed in `deinit` when no reference is left.
+/// `@unchecked Sendable` is safe: the states are written once in `init`,
+/// only read (copied) afterwards, and wiped and freed in `deinit` when no
+/// reference is left.
 public final class HMACKey: @unchecked Sendable {
-    private let template: OpaquePointer
+    private let state: UnsafeMutablePointer<ga_hmac_sha256_key>
 
-    /// Keys a new HMAC-SHA256 context with `secret`.
+    /// Prepares the key `secret`.
     public init(secret: [UInt8]) {
         precondition(!secret.isEmpty, "an HMAC key must not be empty")
-        let ctx = secret.withUnsafeBufferPointer { ga_hmac_sha256_new($0.baseAddress, $0.count) }
-        guard let ctx else { fatalError("EVP_MAC HMAC-SHA256 initialisation failed") }
-        self.template = ctx
+        state = .allocate(capacity: 1)
+        let ok = secret.withUnsafeBufferPointer { ga_hmac_sha256_prepare(state, $0.baseAddress, $0.count) }
+        guard ok == 1 else { fatalError("HMAC-SHA256 key preparation failed") }
     }
 
-    deinit { EVP_MAC_CTX_free(template) }
+    deinit {
+        OPENSSL_cleanse(state, MemoryLayout<ga_hmac_sha256_key>.size)
+        state.deallocate()
+    }
 
     /// The 32-byte HMAC-SHA256 of `message`.
     public func authenticate(_ message: [UInt8]) -> [UInt8] {
         var out = [UInt8](repeating: 0, count: 32)
         let ok = message.withUnsafeBufferPointer { input in
             out.withUnsafeMutableBufferPointer { output in
-                ga_hmac_sha256_oneshot(template, input.baseAddress, input.count, output.baseAddress)
+                ga_hmac_sha256(state, input.baseAddress, input.count, output.baseAddress)
             }
         }
-        guard ok == 1 else { fatalError("EVP_MAC HMAC-SHA256 failed") }
+        guard ok == 1 else { fatalError("HMAC-SHA256 failed") }
         return out
     }
 
@@ -37,8 +41,8 @@ public final class HMACKey: @unchecked Sendable {
     /// for callers that have the message in place and nothing to allocate.
     public func authenticate(_ message: UnsafeBufferPointer<UInt8>, into out: UnsafeMutableBufferPointer<UInt8>) {
         precondition(out.count >= 32, "an HMAC-SHA256 needs 32 bytes")
-        guard ga_hmac_sha256_oneshot(template, message.baseAddress, message.count, out.baseAddress) == 1 else {
-            fatalError("EVP_MAC HMAC-SHA256 failed")
+        guard ga_hmac_sha256(state, message.baseAddress, message.count, out.baseAddress) == 1 else {
+            fatalError("HMAC-SHA256 failed")
         }
     }
 

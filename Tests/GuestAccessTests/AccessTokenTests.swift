@@ -197,6 +197,35 @@ struct CanonicalClaimsTests {
         #expect(try AccessTokenCodec.verifySignature(token, keyring: keyring) == claims)
     }
 
+    /// ASCII strings take a shortcut past UTF-8 validation; any other string
+    /// must still read exactly as `String(validating:)` reads it, invalid
+    /// sequences refused rather than repaired.
+    @Test("A subject of random bytes reads as UTF-8 validation reads it: ASCII and other scripts kept, invalid sequences refused")
+    func subjectBytesReadAsValidationReadsThem() {
+        let seed = UInt64.random(in: 0...UInt64.max)
+        var random = SeededGenerator(seed: seed)
+        let pieces: [[UInt8]] = [
+            Array("A".utf8), Array("z9-".utf8), Array("é".utf8), Array("中".utf8), Array("😀".utf8),
+            [0x80], [0xC3], [0xE4, 0xB8], [0xF0, 0x9F, 0x98], [0xFF], [0xC0, 0xAF], [0xED, 0xA0, 0x80], [0x7F],
+        ]
+        var refused = 0
+        var nonASCII = 0
+        for _ in 0..<5000 {
+            var subject: [UInt8] = []
+            for _ in 0..<Int.random(in: 0...6, using: &random) {
+                subject += pieces[Int.random(in: 0..<pieces.count, using: &random)]
+            }
+            let text = Array(#"{"aud":"a","exp":2,"iat":1,"iss":"i","jti":"j","scope":"s","sub":""#.utf8) + subject + Array(#""}"#.utf8)
+            let read = AccessTokenClaims.canonical(text)
+            let expected = subject.withUnsafeBufferPointer { String(validating: $0, as: UTF8.self) }
+            #expect(read?.sub == expected, "seed \(seed): \(subject)")
+            if expected == nil { refused += 1 }
+            if subject.contains(where: { $0 >= 0x80 }) { nonASCII += 1 }
+        }
+        #expect(refused > 100, "seed \(seed): the run tried invalid UTF-8")
+        #expect(nonASCII > refused, "seed \(seed): the run tried valid non-ASCII text")
+    }
+
     @Test("Any other form of the claims is left to JSONDecoder", arguments: CanonicalClaimsTests.otherForms)
     func otherFormsAreLeftToTheDecoder(_ other: OtherForm) {
         #expect(AccessTokenClaims.canonical(Array(Self.canonical.utf8)) != nil)  // the unchanged form is read

@@ -1,3 +1,4 @@
+import COpenSSL
 import Foundation
 import GuestAccessCrypto
 import Testing
@@ -17,6 +18,92 @@ struct CryptoTests {
             hex(HMACKey(secret: Array("Jefe".utf8)).authenticate("what do ya want for nothing?"))
                 == "5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843"
         )
+    }
+
+    @Test("HMAC-SHA256 matches RFC 4231 test cases 3, 4, 6 and 7, keys longer than a block among them")
+    func hmacVectorsOfEveryKeySize() {
+        let cases: [(key: [UInt8], data: [UInt8], mac: String)] = [
+            (
+                [UInt8](repeating: 0xaa, count: 20), [UInt8](repeating: 0xdd, count: 50),
+                "773ea91e36800e46854db8ebd09181a72959098b3ef8c122d9635514ced565fe"
+            ),
+            (
+                Array(1...25), [UInt8](repeating: 0xcd, count: 50),
+                "82558a389a443c0ea4cc819899f2083a85f0faa3e578f8077a2e3ff46729665b"
+            ),
+            (
+                [UInt8](repeating: 0xaa, count: 131), Array("Test Using Larger Than Block-Size Key - Hash Key First".utf8),
+                "60e431591ee0b67f0d8a26aacbf5b77f8e0bc6213728c5140546040f0ee37f54"
+            ),
+            (
+                [UInt8](repeating: 0xaa, count: 131),
+                Array(
+                    ("This is a test using a larger than block-size key and a larger than block-size data. "
+                        + "The key needs to be hashed before being used by the HMAC algorithm.").utf8
+                ),
+                "9b09ffa71b942fcb27635fbcd5b0e944bfdc63644f0713938a7f51535c3a35e2"
+            ),
+        ]
+        for (key, data, mac) in cases {
+            #expect(hex(HMACKey(secret: key).authenticate(data)) == mac)
+        }
+    }
+
+    /// The service's HMAC starts each message from the key's prepared SHA-256
+    /// states; OpenSSL's `EVP_Q_mac` keys a fresh context every call. Keys
+    /// around the block size (64) and messages around it and past it.
+    @Test("HMAC-SHA256 equals OpenSSL's own HMAC for random keys of 1 to 200 bytes and messages of 0 to 300")
+    func hmacMatchesOpenSSL() {
+        let seed = UInt64.random(in: 0...UInt64.max)
+        var random = SeededGenerator(seed: seed)
+        let lengths = [1, 31, 32, 55, 56, 63, 64, 65, 119, 128, 129, 200]
+        for round in 0..<2_000 {
+            let keyCount = round < lengths.count ? lengths[round] : Int.random(in: 1...200, using: &random)
+            let key = (0..<keyCount).map { _ in UInt8.random(in: 0...255, using: &random) }
+            let message = (0..<Int.random(in: 0...300, using: &random)).map { _ in UInt8.random(in: 0...255, using: &random) }
+            var expected = [UInt8](repeating: 0, count: 32)
+            let ok = key.withUnsafeBufferPointer { key in
+                message.withUnsafeBufferPointer { message in
+                    expected.withUnsafeMutableBufferPointer { out in
+                        ga_hmac_sha256_openssl(key.baseAddress, key.count, message.baseAddress, message.count, out.baseAddress)
+                    }
+                }
+            }
+            #expect(ok == 1)
+            let hmac = HMACKey(secret: key)
+            var inPlace = [UInt8](repeating: 0, count: 32)
+            message.withUnsafeBufferPointer { message in
+                inPlace.withUnsafeMutableBufferPointer { hmac.authenticate(message, into: $0) }
+            }
+            #expect(hmac.authenticate(message) == expected, "seed \(seed), key \(keyCount), message \(message.count)")
+            #expect(inPlace == expected, "seed \(seed), key \(keyCount), message \(message.count)")
+        }
+    }
+
+    @Test("SHA-256 equals OpenSSL's EVP digest for random messages of 0 to 300 bytes")
+    func sha256MatchesEVP() {
+        let seed = UInt64.random(in: 0...UInt64.max)
+        var random = SeededGenerator(seed: seed)
+        for _ in 0..<1_000 {
+            let message = (0..<Int.random(in: 0...300, using: &random)).map { _ in UInt8.random(in: 0...255, using: &random) }
+            var expected = [UInt8](repeating: 0, count: 32)
+            var length: Int = 0
+            let ok = message.withUnsafeBufferPointer { message in
+                expected.withUnsafeMutableBufferPointer { out in
+                    EVP_Q_digest(
+                        nil,
+                        "SHA256",
+                        nil,
+                        message.baseAddress ?? UnsafePointer(out.baseAddress!),
+                        message.count,
+                        out.baseAddress,
+                        &length
+                    )
+                }
+            }
+            #expect(ok == 1 && length == 32)
+            #expect(SHA256.hash(message) == expected, "seed \(seed), message \(message.count)")
+        }
     }
 
     @Test("SHA-256 of 'abc' is the FIPS 180-2 value")

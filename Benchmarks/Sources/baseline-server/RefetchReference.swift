@@ -81,9 +81,9 @@ final class RefetchReference: Sendable {
         return given.count == expected.count && CRYPTO_memcmp(given, expected, given.count) == 0
     }
 
-    /// The service's HMAC (`GuestAccessCrypto.HMACKey`: a pre-keyed context
-    /// copied per call), not OpenSSL's one-shot `HMAC()`, which fetches the
-    /// digest and keys a context on every call.
+    /// The service's HMAC (`GuestAccessCrypto.HMACKey`: the key's SHA-256
+    /// states prepared once, copied per call), not OpenSSL's one-shot
+    /// `HMAC()`, which fetches the digest and keys a context on every call.
     private static let signer = HMACKey(secret: key)
 
     private static func hmac(_ message: [UInt8]) -> [UInt8] { signer.authenticate(message) }

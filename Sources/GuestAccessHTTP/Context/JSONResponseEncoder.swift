@@ -8,6 +8,11 @@ import NIOCore
 public struct JSONResponseEncoder: ResponseEncoder {
     public static let contentType = "application/json; charset=utf-8"
 
+    /// The content type as a response's fields, built once: the dictionary
+    /// literal checks and stores the field anew on every response, about
+    /// 1,200 instructions of a re-fetch (BENCHMARKS.md, 2026-11-29 evening).
+    static let headers: HTTPFields = [.contentType: contentType]
+
     static let encoder: JSONEncoder = {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
@@ -21,6 +26,6 @@ public struct JSONResponseEncoder: ResponseEncoder {
     /// `value` as a response with `status`.
     static func response(_ value: some Encodable, status: HTTPResponse.Status = .ok) throws -> Response {
         let data = try encoder.encode(value)
-        return Response(status: status, headers: [.contentType: contentType], body: .init(byteBuffer: ByteBuffer(bytes: data)))
+        return Response(status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: data)))
     }
 }

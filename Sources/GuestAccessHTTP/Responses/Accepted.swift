@@ -11,6 +11,6 @@ public struct Accepted: ResponseGenerator, Sendable {
     public init() {}
 
     public func response(from request: Request, context: some RequestContext) -> Response {
-        Response(status: .accepted, headers: [.contentType: JSONResponseEncoder.contentType], body: .init(byteBuffer: Self.body))
+        Response(status: .accepted, headers: JSONResponseEncoder.headers, body: .init(byteBuffer: Self.body))
     }
 }

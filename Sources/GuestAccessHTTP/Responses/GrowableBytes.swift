@@ -16,12 +16,14 @@ struct GrowableBytes: ~Copyable {
 
     deinit { storage.deallocate() }
 
+    @inline(__always)
     mutating func append(_ byte: UInt8) {
         reserve(1)
         storage[count] = byte
         count += 1
     }
 
+    @inline(__always)
     mutating func append(_ bytes: UnsafeBufferPointer<UInt8>) {
         guard let source = bytes.baseAddress, !bytes.isEmpty else { return }
         reserve(bytes.count)
@@ -29,13 +31,36 @@ struct GrowableBytes: ~Copyable {
         count += bytes.count
     }
 
+    /// A literal's bytes. `withUTF8Buffer`, not `utf8Start`: `utf8Start`
+    /// requires a pointer representation, which a `StaticString` made from a
+    /// single Unicode scalar lacks; this reads either form.
+    @inline(__always)
+    mutating func append(static text: StaticString) {
+        text.withUTF8Buffer { append($0) }
+    }
+
+    /// Appends `count` bytes that `body` initializes, all of them, at the
+    /// pointer it is given: one capacity check for a run of small writes.
+    @inline(__always)
+    mutating func append(count more: Int, _ body: (UnsafeMutablePointer<UInt8>) -> Void) {
+        reserve(more)
+        body(storage + count)
+        count += more
+    }
+
     /// The bytes appended so far, valid for the call.
     func withBytes<Result>(_ body: (UnsafeBufferPointer<UInt8>) throws -> Result) rethrows -> Result {
         try body(UnsafeBufferPointer(start: storage, count: count))
     }
 
+    @inline(__always)
     private mutating func reserve(_ more: Int) {
-        guard count + more > capacity else { return }
+        if count + more > capacity { grow(more) }
+    }
+
+    /// Kept out of line: the appends inline only the check.
+    @inline(never)
+    private mutating func grow(_ more: Int) {
         let grown = max(capacity * 2, count + more)
         let larger = UnsafeMutablePointer<UInt8>.allocate(capacity: grown)
         larger.initialize(from: storage, count: count)

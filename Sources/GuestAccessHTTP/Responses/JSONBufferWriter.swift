@@ -30,69 +30,116 @@ struct JSONBufferWriter: ~Copyable {
 
     mutating func endArray() { close(UInt8(ascii: "]")) }
 
+    @inline(__always)
     private mutating func open(_ bracket: UInt8) {
         separate()
         bytes.append(bracket)
         needsComma = false
     }
 
+    @inline(__always)
     private mutating func close(_ bracket: UInt8) {
         bytes.append(bracket)
         needsComma = true
     }
 
     /// A key of plain ASCII letters (the views' own), followed by its value.
+    /// Its comma, quotes and colon go in with the name in one reservation:
+    /// appended one by one, a key was about 100 instructions, and an order
+    /// has 29 (BENCHMARKS.md, 2026-11-29 evening).
     mutating func key(_ name: StaticString) {
-        separate()
-        bytes.append(UInt8(ascii: "\""))
-        write(name)
-        bytes.append(UInt8(ascii: "\""))
-        bytes.append(UInt8(ascii: ":"))
+        let comma = needsComma
+        name.withUTF8Buffer { name in
+            bytes.append(count: name.count + (comma ? 4 : 3)) { out in
+                var next = out
+                if comma {
+                    next.initialize(to: UInt8(ascii: ","))
+                    next += 1
+                }
+                next.initialize(to: UInt8(ascii: "\""))
+                (next + 1).initialize(from: name.baseAddress!, count: name.count)
+                next += 1 + name.count
+                next.initialize(to: UInt8(ascii: "\""))
+                (next + 1).initialize(to: UInt8(ascii: ":"))
+            }
+        }
         needsComma = false
     }
 
     mutating func string(_ value: String) {
         separate()
         bytes.append(UInt8(ascii: "\""))
-        var value = value
-        value.withUTF8 { utf8 in
-            var start = 0
-            var index = 0
-            while index < utf8.count {
-                // Eight bytes at a time past a run that needs no escape: byte by byte, the scan was
-                // about 2,000 instructions of a tracking view (BENCHMARKS.md, 2026-11-29 afternoon).
-                if index + 8 <= utf8.count,
-                    !Self.needsEscape(UnsafeRawPointer(utf8.baseAddress! + index).loadUnaligned(as: UInt64.self))
-                {
-                    index += 8
-                    continue
-                }
-                let byte = utf8[index]
-                guard byte < 0x20 || byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\") else {
-                    index += 1
-                    continue
-                }
-                if start < index { bytes.append(UnsafeBufferPointer(rebasing: utf8[start..<index])) }
-                switch byte {
-                case UInt8(ascii: "\""): write("\\\"")
-                case UInt8(ascii: "\\"): write("\\\\")
-                case 0x08: write("\\b")
-                case 0x0C: write("\\f")
-                case 0x0A: write("\\n")
-                case 0x0D: write("\\r")
-                case 0x09: write("\\t")
-                default:
-                    write("\\u00")
-                    bytes.append(Self.hexDigit(byte >> 4))
-                    bytes.append(Self.hexDigit(byte & 0x0F))
-                }
-                index += 1
-                start = index
-            }
-            if start < utf8.count { bytes.append(UnsafeBufferPointer(rebasing: utf8[start...])) }
+        // The string's own bytes where it has them (every native string, small ones copied to the
+        // stack), without the copy `withUTF8` needs as a mutating call.
+        if value.utf8.withContiguousStorageIfAvailable({ Self.escape($0, into: &bytes) }) == nil {
+            var value = value
+            value.withUTF8 { Self.escape($0, into: &bytes) }
         }
         bytes.append(UInt8(ascii: "\""))
         needsComma = true
+    }
+
+    /// Appends `utf8` to `bytes`, escaped as `JSONEncoder` escapes a string's content.
+    private static func escape(_ utf8: UnsafeBufferPointer<UInt8>, into bytes: inout GrowableBytes) {
+        // Most strings need no escape at all: checked whole, they are one copy.
+        guard needsEscape(utf8) else {
+            bytes.append(utf8)
+            return
+        }
+        var start = 0
+        var index = 0
+        while index < utf8.count {
+            // Eight bytes at a time past a run that needs no escape: byte by byte, the scan was
+            // about 2,000 instructions of a tracking view (BENCHMARKS.md, 2026-11-29 afternoon).
+            if index + 8 <= utf8.count,
+                !Self.needsEscape(UnsafeRawPointer(utf8.baseAddress! + index).loadUnaligned(as: UInt64.self))
+            {
+                index += 8
+                continue
+            }
+            let byte = utf8[index]
+            guard byte < 0x20 || byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\") else {
+                index += 1
+                continue
+            }
+            if start < index { bytes.append(UnsafeBufferPointer(rebasing: utf8[start..<index])) }
+            switch byte {
+            case UInt8(ascii: "\""): bytes.append(static: "\\\"")
+            case UInt8(ascii: "\\"): bytes.append(static: "\\\\")
+            case 0x08: bytes.append(static: "\\b")
+            case 0x0C: bytes.append(static: "\\f")
+            case 0x0A: bytes.append(static: "\\n")
+            case 0x0D: bytes.append(static: "\\r")
+            case 0x09: bytes.append(static: "\\t")
+            default:
+                bytes.append(static: "\\u00")
+                bytes.append(Self.hexDigit(byte >> 4))
+                bytes.append(Self.hexDigit(byte & 0x0F))
+            }
+            index += 1
+            start = index
+        }
+        if start < utf8.count { bytes.append(UnsafeBufferPointer(rebasing: utf8[start...])) }
+    }
+
+    /// Whether any byte of `utf8` is one JSON escapes: eight bytes at a time,
+    /// the last eight read again when the length is not a multiple of eight.
+    static func needsEscape(_ utf8: UnsafeBufferPointer<UInt8>) -> Bool {
+        guard let base = utf8.baseAddress else { return false }
+        let count = utf8.count
+        guard count >= 8 else {
+            for index in 0..<count {
+                let byte = base[index]
+                if byte < 0x20 || byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\") { return true }
+            }
+            return false
+        }
+        var offset = 0
+        while offset + 8 <= count {
+            if needsEscape(UnsafeRawPointer(base + offset).loadUnaligned(as: UInt64.self)) { return true }
+            offset += 8
+        }
+        return offset < count && needsEscape(UnsafeRawPointer(base + count - 8).loadUnaligned(as: UInt64.self))
     }
 
     /// Whether any of the eight bytes in `word` is one JSON escapes: below
@@ -123,10 +170,22 @@ struct JSONBufferWriter: ~Copyable {
         string(value)
     }
 
+    /// The integer's decimal digits, written from the last without a `String`
+    /// (`String(value)` went through `description`, about 200 instructions a
+    /// number; an order has sixteen).
     mutating func integer(_ value: Int) {
         separate()
-        var text = String(value)
-        text.withUTF8 { bytes.append($0) }
+        if value < 0 { bytes.append(UInt8(ascii: "-")) }
+        var magnitude = value.magnitude
+        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 20) { digits in
+            var first = digits.count
+            repeat {
+                first -= 1
+                digits[first] = UInt8(ascii: "0") + UInt8(truncatingIfNeeded: magnitude % 10)
+                magnitude /= 10
+            } while magnitude > 0
+            bytes.append(UnsafeBufferPointer(rebasing: digits[first...]))
+        }
         needsComma = true
     }
 
@@ -136,16 +195,14 @@ struct JSONBufferWriter: ~Copyable {
         needsComma = true
     }
 
-    private mutating func write(_ text: StaticString) {
-        // `withUTF8Buffer`, not `utf8Start`: `utf8Start` requires a pointer representation, which a
-        // `StaticString` made from a single Unicode scalar lacks; this one reads either form.
-        text.withUTF8Buffer { bytes.append($0) }
-    }
+    @inline(__always)
+    private mutating func write(_ text: StaticString) { bytes.append(static: text) }
 
     private static func hexDigit(_ nibble: UInt8) -> UInt8 {
         nibble < 10 ? UInt8(ascii: "0") + nibble : UInt8(ascii: "a") + nibble - 10
     }
 
+    @inline(__always)
     private mutating func separate() {
         if needsComma { bytes.append(UInt8(ascii: ",")) }
     }

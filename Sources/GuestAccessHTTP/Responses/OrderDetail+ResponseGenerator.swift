@@ -9,7 +9,7 @@ extension OrderDetail: ResponseGenerator {
     public func response(from request: Request, context: some RequestContext) throws -> Response {
         var json = JSONBufferWriter(capacity: 1024 + items.count * 192 + fulfillments.count * 192)
         write(to: &json)
-        return Response(status: .ok, headers: [.contentType: JSONResponseEncoder.contentType], body: .init(byteBuffer: json.buffer))
+        return Response(status: .ok, headers: JSONResponseEncoder.headers, body: .init(byteBuffer: json.buffer))
     }
 
     /// The order's JSON object, keys in sorted order.

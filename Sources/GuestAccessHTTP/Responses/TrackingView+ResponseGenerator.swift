@@ -9,7 +9,7 @@ extension TrackingView: ResponseGenerator {
     public func response(from request: Request, context: some RequestContext) throws -> Response {
         Response(
             status: .ok,
-            headers: [.contentType: JSONResponseEncoder.contentType],
+            headers: JSONResponseEncoder.headers,
             body: .init(byteBuffer: jsonBuffer())
         )
     }
