@@ -44,10 +44,17 @@ let package = Package(
             pkgConfig: "libcrypto",
             providers: [.apt(["libssl-dev"])]
         ),
+        /// SHA-256 and HMAC-SHA256 in C over libcrypto's SHA-256, the one place
+        /// that uses OpenSSL's deprecated low-level digest calls (see digest.c).
+        .target(
+            name: "CGuestAccessDigest",
+            dependencies: ["COpenSSL"],
+            linkerSettings: [.linkedLibrary("crypto")]
+        ),
         /// Primitives and the keyring: no knowledge of orders or HTTP.
         .target(
             name: "GuestAccessCrypto",
-            dependencies: ["COpenSSL"],
+            dependencies: ["COpenSSL", "CGuestAccessDigest"],
             swiftSettings: swiftSettings
         ),
         /// Domain, policy values and ports. No I/O, no Hummingbird, no SQLite, no YAML.
@@ -209,7 +216,7 @@ let package = Package(
             name: "GuestAccessTests",
             dependencies: [
                 "guest-access", "GuestAccessCLI", "GuestAccessServer", "GuestAccessHTTP", "GuestAccessService", "GuestAccessPolicy",
-                "GuestAccessClient", "GuestAccessPostgres", "GuestAccessPages",
+                "GuestAccessClient", "GuestAccessPostgres", "GuestAccessPages", "COpenSSL", "CGuestAccessDigest",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),

@@ -1,29 +1,26 @@
-import COpenSSL
+import CGuestAccessDigest
 
 /// An HMAC-SHA256 key, held as the SHA-256 states after its inner and outer
-/// padded blocks (`ga_hmac_sha256_key` in the OpenSSL shim): each MAC starts
-/// from copies of them on the stack, with no allocation. OpenSSL's `EVP_MAC`
-/// duplicated a heap context per message, more than half the cost of a
-/// token's MAC (BENCHMARKS.md, 2026-11-29 evening).
+/// padded blocks (`ga_hmac_sha256_key`, `CGuestAccessDigest`): each MAC
+/// starts from copies of them on the stack, with no allocation. OpenSSL's
+/// `EVP_MAC` duplicated a heap context per message, more than half the cost
+/// of a token's MAC (BENCHMARKS.md, 2026-11-29, evening).
 ///
 /// `@unchecked Sendable` is safe: the states are written once in `init`,
 /// only read (copied) afterwards, and wiped and freed in `deinit` when no
 /// reference is left.
 public final class HMACKey: @unchecked Sendable {
-    private let state: UnsafeMutablePointer<ga_hmac_sha256_key>
+    private let state: OpaquePointer
 
     /// Prepares the key `secret`.
     public init(secret: [UInt8]) {
         precondition(!secret.isEmpty, "an HMAC key must not be empty")
-        state = .allocate(capacity: 1)
-        let ok = secret.withUnsafeBufferPointer { ga_hmac_sha256_prepare(state, $0.baseAddress, $0.count) }
-        guard ok == 1 else { fatalError("HMAC-SHA256 key preparation failed") }
+        let state = secret.withUnsafeBufferPointer { ga_hmac_sha256_key_new($0.baseAddress, $0.count) }
+        guard let state else { fatalError("HMAC-SHA256 key preparation failed") }
+        self.state = state
     }
 
-    deinit {
-        OPENSSL_cleanse(state, MemoryLayout<ga_hmac_sha256_key>.size)
-        state.deallocate()
-    }
+    deinit { ga_hmac_sha256_key_free(state) }
 
     /// The 32-byte HMAC-SHA256 of `message`.
     public func authenticate(_ message: [UInt8]) -> [UInt8] {

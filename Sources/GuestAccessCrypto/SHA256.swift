@@ -1,6 +1,7 @@
-import COpenSSL
+import CGuestAccessDigest
 
-/// SHA-256 through OpenSSL's libcrypto, on a context on the stack.
+/// SHA-256 through OpenSSL's libcrypto, on a context on the stack
+/// (`CGuestAccessDigest`): `EVP_Digest` allocated and freed one per call.
 public enum SHA256 {
     /// The 32-byte digest of `bytes`.
     public static func hash(_ bytes: [UInt8]) -> [UInt8] {

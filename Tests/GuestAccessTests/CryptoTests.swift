@@ -1,3 +1,4 @@
+import CGuestAccessDigest
 import COpenSSL
 import Foundation
 import GuestAccessCrypto
@@ -106,9 +107,14 @@ struct CryptoTests {
         }
     }
 
-    @Test("SHA-256 of 'abc' is the FIPS 180-2 value")
+    @Test("SHA-256 of 'abc', the empty message and the 448-bit message are the FIPS 180-2 values")
     func sha256Vector() {
         #expect(hex(SHA256.hash("abc")) == "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad")
+        #expect(hex(SHA256.hash("")) == "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855")
+        #expect(
+            hex(SHA256.hash("abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq"))
+                == "248d6a61d20638b8e5c026930c3e6039a33ce45964ff2167f6ecedd419db06c1"
+        )
     }
 
     @Test("HMAC verification refuses a tag with one flipped bit")

@@ -39,12 +39,15 @@ struct GrowableBytes: ~Copyable {
         text.withUTF8Buffer { append($0) }
     }
 
-    /// Appends `count` bytes that `body` initializes, all of them, at the
-    /// pointer it is given: one capacity check for a run of small writes.
+    /// Appends the bytes `body` initializes at the pointer it is given, at
+    /// most `more`: one capacity check for a run of small writes. `body`
+    /// returns how many it wrote, and anything but `more` stops the process
+    /// rather than send memory no one wrote.
     @inline(__always)
-    mutating func append(count more: Int, _ body: (UnsafeMutablePointer<UInt8>) -> Void) {
+    mutating func append(count more: Int, _ body: (UnsafeMutablePointer<UInt8>) -> Int) {
         reserve(more)
-        body(storage + count)
+        let written = body(storage + count)
+        precondition(written == more, "GrowableBytes: \(written) bytes written of \(more) reserved")
         count += more
     }
 

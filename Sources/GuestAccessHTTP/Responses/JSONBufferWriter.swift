@@ -61,6 +61,7 @@ struct JSONBufferWriter: ~Copyable {
                 next += 1 + name.count
                 next.initialize(to: UInt8(ascii: "\""))
                 (next + 1).initialize(to: UInt8(ascii: ":"))
+                return next + 2 - out
             }
         }
         needsComma = false
