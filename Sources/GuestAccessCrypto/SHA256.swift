@@ -1,7 +1,8 @@
 import CGuestAccessDigest
 
 /// SHA-256 through OpenSSL's libcrypto, on a context on the stack
-/// (`CGuestAccessDigest`): `EVP_Digest` allocated and freed one per call.
+/// (`CGuestAccessDigest`): `EVP_Digest` allocated and freed a context per
+/// call.
 public enum SHA256 {
     /// The 32-byte digest of `bytes`.
     public static func hash(_ bytes: [UInt8]) -> [UInt8] {

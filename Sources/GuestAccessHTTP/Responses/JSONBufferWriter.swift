@@ -45,8 +45,8 @@ struct JSONBufferWriter: ~Copyable {
 
     /// A key of plain ASCII letters (the views' own), followed by its value.
     /// Its comma, quotes and colon go in with the name in one reservation:
-    /// appended one by one, a key was about 100 instructions, and an order
-    /// has 29 (BENCHMARKS.md, 2026-11-29 evening).
+    /// appended one by one, a key was about 100 instructions, and an order's
+    /// own object has 29, its addresses more (BENCHMARKS.md, 2026-11-29 evening).
     mutating func key(_ name: StaticString) {
         let comma = needsComma
         name.withUTF8Buffer { name in
@@ -192,12 +192,9 @@ struct JSONBufferWriter: ~Copyable {
 
     mutating func null() {
         separate()
-        write("null")
+        bytes.append(static: "null")
         needsComma = true
     }
-
-    @inline(__always)
-    private mutating func write(_ text: StaticString) { bytes.append(static: text) }
 
     private static func hexDigit(_ nibble: UInt8) -> UInt8 {
         nibble < 10 ? UInt8(ascii: "0") + nibble : UInt8(ascii: "a") + nibble - 10
