@@ -288,4 +288,54 @@ struct InPlaceTokenTests {
         #expect(agreed == 4000)
         #expect(readInPlace >= 800, "only \(readInPlace) tokens read in place (seed \(seed))")
     }
+
+    @Test("Dots anywhere but the two separators, and empty or missing segments, are never read in place")
+    func misplacedDotsAreNotReadInPlace() throws {
+        let keyring = try Keyring(document: .generate())
+        let claims = AccessTokenClaims(
+            iss: "guest-access",
+            aud: "guest-access-storefront",
+            sub: "ORD-1",
+            scope: AccessTokenClaims.orderReadScope,
+            iat: 1_790_000_000,
+            exp: 1_790_001_800,
+            jti: Base64URL.encode([UInt8](repeating: 7, count: 16))
+        )
+        let token = AccessTokenCodec.sign(claims, keyring: keyring)
+        let parts = token.split(separator: ".").map(String.init)
+        #expect(parts.count == 3)
+        let (header, payload, signature) = (parts[0], parts[1], parts[2])
+        var cases = [
+            "", ".", "..", "...", header, header + ".", header + "..", header + ".." + signature,
+            header + "." + payload + ".", header + "." + payload + "." + signature + ".",
+            "." + header + "." + payload + "." + signature, header + "." + payload + ".." + signature,
+        ]
+        for offset in 0..<signature.utf8.count {
+            var bytes = Array(signature.utf8)
+            bytes[offset] = UInt8(ascii: ".")
+            cases.append(header + "." + payload + "." + String(decoding: bytes, as: UTF8.self))
+        }
+        for candidate in cases {
+            var copy = candidate
+            #expect(copy.withUTF8 { AccessTokenCodec.inPlace($0, keyring: keyring) } == nil, "\(candidate)")
+            #expect((try? AccessTokenCodec.verifySignature(candidate, keyring: keyring)) == nil, "\(candidate)")
+        }
+        var valid = token
+        #expect(valid.withUTF8 { AccessTokenCodec.inPlace($0, keyring: keyring) } == claims)
+    }
+
+    @Test("The dot search finds the first dot at or after its start, and nothing past the end")
+    func dotSearch() {
+        var text = ".a.b."
+        text.withUTF8 { bytes in
+            #expect(AccessTokenCodec.dot(in: bytes, from: 0) == 0)
+            #expect(AccessTokenCodec.dot(in: bytes, from: 1) == 2)
+            #expect(AccessTokenCodec.dot(in: bytes, from: 3) == 4)
+            #expect(AccessTokenCodec.dot(in: bytes, from: 4) == 4)
+            #expect(AccessTokenCodec.dot(in: bytes, from: 5) == nil)
+        }
+        var none = "abc"
+        none.withUTF8 { #expect(AccessTokenCodec.dot(in: $0, from: 0) == nil) }
+        #expect(AccessTokenCodec.dot(in: UnsafeBufferPointer(start: nil, count: 0), from: 0) == nil)
+    }
 }

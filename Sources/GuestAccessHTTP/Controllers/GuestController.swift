@@ -5,17 +5,17 @@ public import Hummingbird
 /// `GET /v1/guest/order` and `DELETE /v1/guest/token`, with an access token.
 /// Anything wrong with the token is the same 401 `unauthorized`.
 public struct GuestController<Stores: GuestAccessStores, Provider: OrderDetailProvider>: Sendable {
-    let app: GuestAccess<Stores, Provider>
+    @usableFromInline let app: GuestAccess<Stores, Provider>
 
-    public init(_ app: GuestAccess<Stores, Provider>) { self.app = app }
+    @inlinable public init(_ app: GuestAccess<Stores, Provider>) { self.app = app }
 
-    public var endpoints: RouteCollection<AppRequestContext> {
+    @inlinable public var endpoints: RouteCollection<AppRequestContext> {
         RouteCollection(context: AppRequestContext.self)
             .get("/guest/order", use: order)
             .delete("/guest/token", use: signOut)
     }
 
-    @Sendable func order(_ request: Request, context: AppRequestContext) async throws -> OrderDetail {
+    @inlinable @Sendable func order(_ request: Request, context: AppRequestContext) async throws -> OrderDetail {
         do {
             return try await app.readOrder(accessToken: request.headers.bearerToken, logger: context.logger)
         } catch {
@@ -23,7 +23,7 @@ public struct GuestController<Stores: GuestAccessStores, Provider: OrderDetailPr
         }
     }
 
-    @Sendable func signOut(_ request: Request, context: AppRequestContext) async throws -> HTTPResponse.Status {
+    @inlinable @Sendable func signOut(_ request: Request, context: AppRequestContext) async throws -> HTTPResponse.Status {
         do {
             try await app.signOut(accessToken: request.headers.bearerToken, logger: context.logger)
         } catch {

@@ -5,16 +5,16 @@ public import Hummingbird
 /// `GET /v1/tracking/{trackingToken}`: the minimized, masked view. Every
 /// token that leads nowhere gets the same 404 body.
 public struct TrackingController<Stores: GuestAccessStores, Provider: OrderDetailProvider>: Sendable {
-    let app: GuestAccess<Stores, Provider>
+    @usableFromInline let app: GuestAccess<Stores, Provider>
 
-    public init(_ app: GuestAccess<Stores, Provider>) { self.app = app }
+    @inlinable public init(_ app: GuestAccess<Stores, Provider>) { self.app = app }
 
-    public var endpoints: RouteCollection<AppRequestContext> {
+    @inlinable public var endpoints: RouteCollection<AppRequestContext> {
         RouteCollection(context: AppRequestContext.self)
             .get("/tracking/{trackingToken}", use: track)
     }
 
-    @Sendable func track(_ request: Request, context: AppRequestContext) async throws -> TrackingView {
+    @inlinable @Sendable func track(_ request: Request, context: AppRequestContext) async throws -> TrackingView {
         guard let token = context.parameters.get("trackingToken") else { throw APIError.notFound }
         do {
             return try await app.trackOrder(token, logger: context.logger)

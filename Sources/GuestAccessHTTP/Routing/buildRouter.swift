@@ -11,6 +11,15 @@ public import Hummingbird
 /// `/metrics` route on this router. `addPages` adds the shopper pages
 /// (another module) behind the same rate limiter; `corsOrigins` lets those
 /// browser origins call the guest API.
+///
+/// `@inlinable`, as are the read paths under it (the tracking and guest
+/// controllers, `TrackOrder`, `ReadOrder`, the access-token check and the
+/// order lookup): the server module, which names the concrete stores and
+/// provider, then compiles those paths specialised. Generic across modules,
+/// each request looked up its controllers' and use cases' type metadata at
+/// run time, about 4,000 instructions a tracking lookup (BENCHMARKS.md,
+/// 2026-11-29 (night)). The other routes are called generically, as before.
+@inlinable
 public func buildRouter<Stores: GuestAccessStores, Provider: OrderDetailProvider>(
     _ app: GuestAccess<Stores, Provider>,
     policy: Policy,

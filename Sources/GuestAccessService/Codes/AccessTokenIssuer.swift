@@ -6,7 +6,7 @@ public import GuestAccessCrypto
 /// the header) against the live keyring, the revocation store and order
 /// revocations.
 public struct AccessTokenIssuer: Sendable {
-    let policy: AccessTokenPolicy
+    @usableFromInline let policy: AccessTokenPolicy
 
     public init(policy: AccessTokenPolicy) { self.policy = policy }
 
@@ -29,7 +29,7 @@ public struct AccessTokenIssuer: Sendable {
 
     /// The claims of a valid token: signature, time, issuer, audience, scope,
     /// then `jti` revocation and the order's revocation time.
-    public func authenticate(
+    @inlinable public func authenticate(
         _ token: String,
         keyring: Keyring,
         now: Date,

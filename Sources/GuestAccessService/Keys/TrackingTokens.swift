@@ -14,8 +14,8 @@ public struct TrackingTokens<Store: TrackingTokenStore>: Sendable {
     /// Exact length of a well-formed token.
     public static var length: Int { prefix.count + 32 }
 
-    let store: Store
-    let clock: any WallClock
+    @usableFromInline let store: Store
+    @usableFromInline let clock: any WallClock
     let ttl: TimeInterval
 
     public init(store: Store, clock: any WallClock, ttlDays: Int) {
@@ -36,7 +36,7 @@ public struct TrackingTokens<Store: TrackingTokenStore>: Sendable {
 
     /// The order number of a live token, or nil for malformed, unknown,
     /// expired and revoked tokens alike.
-    public func resolve(_ token: String) async throws(StoreError) -> String? {
+    @inlinable public func resolve(_ token: String) async throws(StoreError) -> String? {
         guard Self.isWellFormed(token) else { return nil }
         guard let record = try await store.find(digest: Self.digest(token)), record.isLive(at: clock.now()) else {
             return nil
@@ -47,7 +47,7 @@ public struct TrackingTokens<Store: TrackingTokenStore>: Sendable {
     /// Checked on the token's UTF-8 bytes in place: decoding it into an array
     /// only to count the bytes, after a Unicode-aware `hasPrefix`, took about
     /// as many instructions as the token's SHA-256 (`instructions_per_request.py`).
-    static func isWellFormed(_ token: String) -> Bool {
+    @usableFromInline static func isWellFormed(_ token: String) -> Bool {
         guard token.utf8.count == length else { return false }
         var token = token
         return token.withUTF8 { bytes in
@@ -56,7 +56,7 @@ public struct TrackingTokens<Store: TrackingTokenStore>: Sendable {
         }
     }
 
-    static func digest(_ token: String) -> [UInt8] {
+    @usableFromInline static func digest(_ token: String) -> [UInt8] {
         var input = [UInt8]()
         input.reserveCapacity(trackingTokenDigestDomain.count + token.utf8.count)
         input.append(contentsOf: trackingTokenDigestDomain)

@@ -1,12 +1,12 @@
-import GuestAccessCore
+public import GuestAccessCore
 
 /// Fetches an order for a use case: the one place where the provider's
 /// answers become the contract's — an unknown order is `notFound`, a provider
 /// that cannot answer is `unavailable` (retryable), nothing else is said.
-struct OrderLookup<Provider: OrderDetailProvider>: Sendable {
-    let provider: Provider
+@usableFromInline struct OrderLookup<Provider: OrderDetailProvider>: Sendable {
+    @usableFromInline let provider: Provider
 
-    func order(_ number: String) async throws(UseCaseError) -> OrderDetail {
+    @inlinable func order(_ number: String) async throws(UseCaseError) -> OrderDetail {
         let order: OrderDetail?
         do {
             order = try await provider.order(number: number)

@@ -1,6 +1,6 @@
-import Foundation
+public import Foundation
 public import GuestAccessCore
-import GuestAccessCrypto
+public import GuestAccessCrypto
 public import Logging
 
 /// `GET /v1/guest/order`: the full order again, for the holder of a valid
@@ -8,18 +8,21 @@ public import Logging
 public struct ReadOrder<Revocations: AccessTokenRevocationStore, Provider: OrderDetailProvider>:
     Sendable
 {
-    let authenticator: AccessTokenAuthenticator<Revocations>
-    let orders: OrderLookup<Provider>
+    @usableFromInline let authenticator: AccessTokenAuthenticator<Revocations>
+    @usableFromInline let orders: OrderLookup<Provider>
 
     /// Throws `unauthorized` for any token not accepted, `notFound` when the
     /// provider no longer knows the order, `unavailable` on an outage.
-    public func callAsFunction(accessToken: String?, logger: Logger) async throws(UseCaseError) -> OrderDetail {
+    @inlinable public func callAsFunction(accessToken: String?, logger: Logger) async throws(UseCaseError) -> OrderDetail {
         try await withLifetime(accessToken: accessToken, logger: logger).order
     }
 
     /// The order and how many seconds the token has left (by the service's
     /// clock): the pages give their page cookie that lifetime.
-    public func withLifetime(accessToken: String?, logger: Logger) async throws(UseCaseError) -> (order: OrderDetail, secondsLeft: Int) {
+    @inlinable public func withLifetime(
+        accessToken: String?,
+        logger: Logger
+    ) async throws(UseCaseError) -> (order: OrderDetail, secondsLeft: Int) {
         let claims = try await authenticator.claims(accessToken, logger: logger)
         let order = try await orders.order(claims.sub)
         let now = Int64(authenticator.clock.now().timeIntervalSince1970)

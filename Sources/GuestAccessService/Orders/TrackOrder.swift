@@ -6,10 +6,10 @@ public import Logging
 /// tokens, and tokens whose order the provider no longer knows, are all the
 /// same `notFound`.
 public struct TrackOrder<Store: TrackingTokenStore, Provider: OrderDetailProvider>: Sendable {
-    let tokens: TrackingTokens<Store>
-    let orders: OrderLookup<Provider>
+    @usableFromInline let tokens: TrackingTokens<Store>
+    @usableFromInline let orders: OrderLookup<Provider>
 
-    public func callAsFunction(_ trackingToken: String, logger: Logger) async throws(UseCaseError) -> TrackingView {
+    @inlinable public func callAsFunction(_ trackingToken: String, logger: Logger) async throws(UseCaseError) -> TrackingView {
         let orderNumber: String?
         do {
             orderNumber = try await tokens.resolve(trackingToken)

@@ -1,18 +1,18 @@
-import GuestAccessCore
-import GuestAccessCrypto
-import Logging
+public import GuestAccessCore
+public import GuestAccessCrypto
+public import Logging
 
 /// Accepts an access token or refuses it with one `unauthorized`, whatever
 /// was wrong (missing, malformed, bad signature, retired key, expired,
 /// signed out, order revoked); the reason goes only to the log and metrics.
-struct AccessTokenAuthenticator<Revocations: AccessTokenRevocationStore>: Sendable {
-    let issuer: AccessTokenIssuer
-    let keyring: KeyringHolder
-    let revocations: Revocations
-    let clock: any WallClock
-    let metrics: ServiceMetrics
+@usableFromInline struct AccessTokenAuthenticator<Revocations: AccessTokenRevocationStore>: Sendable {
+    @usableFromInline let issuer: AccessTokenIssuer
+    @usableFromInline let keyring: KeyringHolder
+    @usableFromInline let revocations: Revocations
+    @usableFromInline let clock: any WallClock
+    @usableFromInline let metrics: ServiceMetrics
 
-    func claims(_ token: String?, logger: Logger) async throws(UseCaseError) -> AccessTokenClaims {
+    @inlinable func claims(_ token: String?, logger: Logger) async throws(UseCaseError) -> AccessTokenClaims {
         guard let token else {
             metrics.count(.accessTokensRefused, [(.reason, "missing")])
             throw .unauthorized
