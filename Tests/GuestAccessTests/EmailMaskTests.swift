@@ -1,7 +1,7 @@
-import GuestAccessCore
 import GuestAccessPolicy
 import Testing
 
+@testable import GuestAccessCore
 @testable import GuestAccessService
 
 @Suite("Fixed-width email masks")
@@ -33,10 +33,23 @@ struct EmailMaskTests {
         var generator = SeededGenerator(seed: 0xE_3A11)
         let pieces = [
             "a", "Z", "0", "@", "@", ".", ".", ".", "é", "ü", "\u{301}", "\u{1F3FB}", "\u{200D}", "👩", "中", "-", "+", "\u{50917}", " ",
+            "\r", "\n",
         ]
         for _ in 0..<20_000 {
             let email = (0..<Int.random(in: 0...14, using: &generator)).map { _ in pieces.randomElement(using: &generator)! }.joined()
             #expect(EmailMask.mask(email) == Self.maskByScalars(email), "\(email.unicodeScalars.map { String($0.value, radix: 16) })")
+        }
+    }
+
+    @Test("Parts that begin with a lone ASCII character are masked byte for byte; any other is left to the character path")
+    func asciiLeadsTakeTheBytePath() {
+        for (email, expected) in [
+            ("jane.doe@example.com", "j***@e***.com"), ("bob@localhost", "b***@l***"), ("a@b.io", "a***@b***.io"),
+            ("émile@example.fr", nil), ("e\u{301}mile@example.fr", nil), ("jane@e\u{301}xample.fr", nil), ("\r\n@example.com", nil),
+        ] as [(String, String?)] {
+            var copy = email
+            #expect(copy.withUTF8 { EmailMask.maskOfASCIILeads($0) } == expected, "\(email)")
+            #expect(EmailMask.mask(email) == Self.maskByScalars(email), "\(email)")
         }
     }
 
