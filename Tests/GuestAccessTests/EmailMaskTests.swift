@@ -45,7 +45,10 @@ struct EmailMaskTests {
     func asciiLeadsTakeTheBytePath() {
         for (email, expected) in [
             ("jane.doe@example.com", "j***@e***.com"), ("bob@localhost", "b***@l***"), ("a@b.io", "a***@b***.io"),
+            ("a@b", "a***@b***"), ("a@.com", "a***@.***.com"), ("a@b.", "a***@b***"), ("a@", "***"), ("@b", "***"),
+            ("a@...", "***"), ("\n@x.com", "\n***@x***.com"), ("a\r@x.com", "a***@x***.com"),
             ("émile@example.fr", nil), ("e\u{301}mile@example.fr", nil), ("jane@e\u{301}xample.fr", nil), ("\r\n@example.com", nil),
+            ("a中@x.com", nil),
         ] as [(String, String?)] {
             var copy = email
             #expect(copy.withUTF8 { EmailMask.maskOfASCIILeads($0) } == expected, "\(email)")

@@ -4,7 +4,10 @@
 /// domain's first label and the domain from its last dot, with fixed `***`
 /// between, so neither the length of any part nor the full domain leaks.
 public enum EmailMask {
-    /// The masked form. Anything without an `@` masks to `***`.
+    /// The masked form. Anything without an `@`, or with nothing before it or
+    /// after it (trailing dots dropped), masks to `***`. Addresses whose parts
+    /// each begin with a lone ASCII character are written byte for byte
+    /// (`maskOfASCIILeads`); any other takes `maskByCharacters`.
     ///
     /// `@` and `.` are found as code points, as `EmailAddress` splits: a
     /// combining mark after a dot joins it into one character, and a character
@@ -22,10 +25,11 @@ public enum EmailMask {
     /// The mask written byte for byte when each part's first character is one
     /// ASCII byte, which it is when the byte after it, in its part, is ASCII
     /// too or there is none: two ASCII bytes are always two characters, but
-    /// for CR LF, and a CR is left to `maskByCharacters`. Nil otherwise. Each
-    /// part made into a string to take its first character, and the three
-    /// pieces interpolated, were about 3,500 instructions of every tracking
-    /// request (BENCHMARKS.md, 2026-11-29 (night)).
+    /// for CR LF, and a CR is left to `maskByCharacters`. `***` for a missing
+    /// `@` or an empty part, as there; nil for any other lead, which
+    /// `maskByCharacters` then masks. Each part made into a string to take its
+    /// first character, and the pieces interpolated, cost about 3,500
+    /// instructions a tracking request (BENCHMARKS.md, 2026-11-29 (night)).
     static func maskOfASCIILeads(_ bytes: UnsafeBufferPointer<UInt8>) -> String? {
         guard let at = bytes.lastIndex(of: UInt8(ascii: "@")) else { return "***" }
         let domainStart = at + 1
@@ -56,7 +60,7 @@ public enum EmailMask {
         }
     }
 
-    /// The mask by characters, for parts that begin with anything but a lone ASCII byte.
+    /// The mask by characters, for any address `maskOfASCIILeads` declines.
     static func maskByCharacters(_ email: String) -> String {
         let utf8 = email.utf8
         guard let at = utf8.lastIndex(of: UInt8(ascii: "@")) else { return "***" }
