@@ -18,32 +18,38 @@ public enum EmailMask {
     /// 2026-11-29 afternoon). `EmailMaskTests` holds it to the scalar search.
     public static func mask(_ email: String) -> String {
         var contiguous = email
-        if let masked = contiguous.withUTF8({ maskOfASCIILeads($0) }) { return masked }
-        return maskByCharacters(email)
+        return contiguous.withUTF8 { maskOfASCIILeads($0) ?? maskByCharacters($0) }
+    }
+
+    /// Where an address's parts are, as byte offsets: the last `@`, the
+    /// domain's end with trailing dots dropped, and where the tail (the
+    /// domain from its last dot) starts, the domain's end if it has no dot.
+    /// Nil for a missing `@` or an empty part. Both masks read these.
+    static func parts(of bytes: UnsafeBufferPointer<UInt8>) -> (at: Int, domainEnd: Int, tail: Int)? {
+        guard let at = bytes.lastIndex(of: UInt8(ascii: "@")) else { return nil }
+        var domainEnd = bytes.count
+        while domainEnd > at + 1, bytes[domainEnd - 1] == UInt8(ascii: ".") { domainEnd -= 1 }
+        guard at > 0, domainEnd > at + 1 else { return nil }
+        let tail = bytes[(at + 1)..<domainEnd].lastIndex(of: UInt8(ascii: ".")) ?? domainEnd
+        return (at, domainEnd, tail)
     }
 
     /// The mask written byte for byte when each part's first character is one
     /// ASCII byte, which it is when the byte after it, in its part, is ASCII
     /// too or there is none: two ASCII bytes are always two characters, but
     /// for CR LF, and a CR is left to `maskByCharacters`. `***` for a missing
-    /// `@` or an empty part, as there; nil for any other lead, which
-    /// `maskByCharacters` then masks. Each part made into a string to take its
-    /// first character, and the pieces interpolated, cost about 3,500
-    /// instructions a tracking request (BENCHMARKS.md, 2026-11-29 (night)).
+    /// `@` or an empty part; nil for any other lead, which `maskByCharacters`
+    /// then masks. Each part made into a string to take its first character,
+    /// and the pieces interpolated, cost about 3,500 instructions a tracking
+    /// request (BENCHMARKS.md, 2026-11-29 (night)).
     static func maskOfASCIILeads(_ bytes: UnsafeBufferPointer<UInt8>) -> String? {
-        guard let at = bytes.lastIndex(of: UInt8(ascii: "@")) else { return "***" }
-        let domainStart = at + 1
-        var domainEnd = bytes.count
-        while domainEnd > domainStart, bytes[domainEnd - 1] == UInt8(ascii: ".") { domainEnd -= 1 }
-        guard at > 0, domainEnd > domainStart else { return "***" }
+        guard let (at, domainEnd, tail) = parts(of: bytes) else { return "***" }
         func isOneByteCharacter(_ index: Int, before end: Int) -> Bool {
             bytes[index] < 0x80 && bytes[index] != UInt8(ascii: "\r") && (index + 1 == end || bytes[index + 1] < 0x80)
         }
-        guard isOneByteCharacter(0, before: at), isOneByteCharacter(domainStart, before: domainEnd) else { return nil }
-        let domain = UnsafeBufferPointer(rebasing: bytes[domainStart..<domainEnd])
-        let tail = domain.lastIndex(of: UInt8(ascii: ".")).map { UnsafeBufferPointer(rebasing: domain[$0...]) }
+        guard isOneByteCharacter(0, before: at), isOneByteCharacter(at + 1, before: domainEnd) else { return nil }
         // "x***@y***" and the tail: nine bytes, then the tail's.
-        let count = 9 + (tail?.count ?? 0)
+        let count = 9 + domainEnd - tail
         return String(unsafeUninitializedCapacity: count) { out in
             let star = UInt8(ascii: "*")
             out[0] = bytes[0]
@@ -51,30 +57,23 @@ public enum EmailMask {
             out[2] = star
             out[3] = star
             out[4] = UInt8(ascii: "@")
-            out[5] = bytes[domainStart]
+            out[5] = bytes[at + 1]
             out[6] = star
             out[7] = star
             out[8] = star
-            if let tail { _ = UnsafeMutableBufferPointer(rebasing: out[9..<count]).initialize(fromContentsOf: tail) }
+            _ = UnsafeMutableBufferPointer(rebasing: out[9..<count]).initialize(fromContentsOf: bytes[tail..<domainEnd])
             return count
         }
     }
 
     /// The mask by characters, for any address `maskOfASCIILeads` declines.
-    static func maskByCharacters(_ email: String) -> String {
-        let utf8 = email.utf8
-        guard let at = utf8.lastIndex(of: UInt8(ascii: "@")) else { return "***" }
-        let domainStart = utf8.index(after: at)
-        var domainEnd = utf8.endIndex
-        while domainEnd > domainStart, utf8[utf8.index(before: domainEnd)] == UInt8(ascii: ".") {
-            domainEnd = utf8.index(before: domainEnd)
-        }
-        // Each part's first character is read from a string of its own, so a mark after the `@`
-        // begins the domain's character rather than joining the `@`'s.
-        guard let localFirst = String(email[..<at]).first, let domainFirst = String(email[domainStart..<domainEnd]).first else {
-            return "***"
-        }
-        let tail = utf8[domainStart..<domainEnd].lastIndex(of: UInt8(ascii: ".")).map { String(email[$0..<domainEnd]) } ?? ""
-        return "\(localFirst)***@\(domainFirst)***\(tail)"
+    static func maskByCharacters(_ bytes: UnsafeBufferPointer<UInt8>) -> String {
+        guard let (at, domainEnd, tail) = parts(of: bytes) else { return "***" }
+        // Cut at ASCII bytes, so on scalar boundaries. Each part's first character is read from a
+        // string of its own, so a mark after the `@` begins the domain's character rather than
+        // joining the `@`'s.
+        func text(_ range: Range<Int>) -> String { String(decoding: UnsafeBufferPointer(rebasing: bytes[range]), as: UTF8.self) }
+        guard let localFirst = text(0..<at).first, let domainFirst = text((at + 1)..<domainEnd).first else { return "***" }
+        return "\(localFirst)***@\(domainFirst)***\(text(tail..<domainEnd))"
     }
 }
