@@ -58,7 +58,9 @@ struct MetricsTests {
             ] {
                 #expect(text.contains(line), "missing \(line)")
             }
-            #expect(text.contains(#"guest_access_order_provider_seconds_count{result="found"}"#))
+            // The series exists from start-up; the tracking view above called the provider.
+            #expect(text.contains(#"guest_access_order_provider_seconds_count{result="found"} "#))
+            #expect(!text.contains(#"guest_access_order_provider_seconds_count{result="found"} 0"#))
             #expect(text.contains(#"guest_access_http_requests_total{route="/v1/tracking/{trackingToken}",status="200"} 1"#))
             #expect(text.contains(#"guest_access_http_requests_total{route="unmatched",status="405"} 1"#))
             #expect(text.contains(#"guest_access_http_requests_total{route="NotFound",status="404"} 1"#))
@@ -68,18 +70,52 @@ struct MetricsTests {
         }
     }
 
-    @Test("A timer with one label looked up without an array records on the same series as the handle found by its labels as an array")
-    func oneLabelTimerSharesTheSeries() {
+    @Test("The order provider's histogram counts each call on the series of its result, and each failure on the error counter")
+    func providerCallsCountByResult() async {
         let prometheus = PrometheusMetrics()
-        let metrics = prometheus.metrics
-        for round in 0..<3 {
-            metrics.time(.orderProvider, .milliseconds(2), .result, "found")
-            ServiceMetrics.record(.milliseconds(2), on: metrics.timer(.orderProvider, [(.result, "found")]))
-            if round == 0 { metrics.time(.orderProvider, .milliseconds(2), .result, "unavailable") }
+        let provider = MeteredOrderProvider(ScriptedProvider(), metrics: prometheus.metrics)
+        let order = Fixtures.orders[0]
+        for number in [order.orderNumber, "ORD-0000-0000", order.orderNumber, "down", order.orderNumber, "ORD-0000-0001"] {
+            _ = try? await provider.order(number: number)
         }
         let text = String(decoding: prometheus.render(), as: UTF8.self)
-        #expect(text.contains(#"guest_access_order_provider_seconds_count{result="found"} 6"#))
-        #expect(text.contains(#"guest_access_order_provider_seconds_count{result="unavailable"} 1"#))
-        #expect(text.components(separatedBy: #"guest_access_order_provider_seconds_count{result="found"}"#).count == 2)
+        #expect(text.contains(#"guest_access_order_provider_seconds_count{result="found"} 3\#n"#))
+        #expect(text.contains(#"guest_access_order_provider_seconds_count{result="not_found"} 2\#n"#))
+        #expect(text.contains(#"guest_access_order_provider_seconds_count{result="unavailable"} 1\#n"#))
+        #expect(text.contains("guest_access_order_provider_errors_total 1\n"))
+    }
+
+    @Test("Answers are counted by route and status as a plain tally would count them, routes of one length included")
+    func requestCountsMatchATally() {
+        let prometheus = PrometheusMetrics()
+        // Four names of eight bytes (the key hashes the length, not the bytes) beside others.
+        let routes = ["/v1/aaaa", "/v1/bbbb", "/v1/cccc", "/v1/tracking/{trackingToken}", "unmatched", "NotFound"]
+        let statuses = [200, 202, 401, 404, 429]
+        var tally: [String: Int] = [:]
+        let seed = UInt64.random(in: 0...UInt64.max)
+        var generator = SeededGenerator(seed: seed)
+        for _ in 0..<2_000 {
+            let route = routes.randomElement(using: &generator)!
+            let status = statuses.randomElement(using: &generator)!
+            prometheus.metrics.recordRequest(route: route, status: status, duration: .microseconds(5))
+            tally[#"{route="\#(route)",status="\#(status)"}"#, default: 0] += 1
+        }
+        let text = String(decoding: prometheus.render(), as: UTF8.self)
+        for (labels, count) in tally {
+            #expect(text.contains("guest_access_http_requests_total\(labels) \(count)\n"), "seed \(seed): \(labels)")
+        }
+        let series = text.split(separator: "\n").filter { $0.hasPrefix("guest_access_http_requests_total{") }
+        #expect(series.count == tally.count, "seed \(seed)")
+    }
+
+    /// An order provider for the metering tests: the fixtures' first order
+    /// found, "down" unavailable, any other number not found.
+    private struct ScriptedProvider: OrderDetailProvider {
+        func order(number: String) async throws(ProviderError) -> OrderDetail? {
+            if number == "down" { throw .unavailable(reason: "down") }
+            return number == Fixtures.orders[0].orderNumber ? Fixtures.orders[0] : nil
+        }
+
+        func isReachable() async -> Bool { true }
     }
 }

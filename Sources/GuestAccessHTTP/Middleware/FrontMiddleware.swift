@@ -48,6 +48,7 @@ public struct FrontMiddleware: RouterMiddleware {
                 if let cors, let origin { cors.decorate(&response, origin: origin) }
             }
             let elapsed = ContinuousClock.now - started
+            // The route template the router matched, never the request's path.
             metrics?.recordRequest(route: context.endpointPath ?? "unmatched", status: response.status.code, duration: elapsed)
             accessLog.write(request, context: context, response: response, elapsed: elapsed)
             return response

@@ -49,8 +49,18 @@ public enum Metric {
     public enum Timer: String, Sendable, CaseIterable {
         /// Time to answer, by `route` template.
         case httpRequest = "http_request"
-        /// Time of an order provider call, by `result` (`found`, `not_found`, `unavailable`).
+        /// Time of an order provider call, by `result` (a `ProviderResult`).
         case orderProvider = "order_provider"
+    }
+
+    /// The values of `Timer.orderProvider`'s `result` label.
+    public enum ProviderResult: String, Sendable, CaseIterable {
+        /// The provider answered with the order.
+        case found
+        /// The provider answered that it has no such order.
+        case notFound = "not_found"
+        /// The provider failed (unreachable, timed out, or an answer it could not read).
+        case unavailable
     }
 
     /// Label keys.

@@ -17,11 +17,10 @@ public final class ServiceMetrics: Sendable {
     private let counters = Mutex<[HandleKey<Metric.Counter>: Metrics.Counter]>([:])
     private let timers = Mutex<[HandleKey<Metric.Timer>: Metrics.Timer]>([:])
     /// Every answer's counter and timer, by route template and status code:
-    /// one lookup per request, hashing the route once, where `count` and
-    /// `time` would each build a label array and hash it.
+    /// one lookup per request with a key that builds nothing
+    /// (`RequestMetricKey`), where `counter` and `timer` would each build a
+    /// label array and hash it.
     private let requests = Mutex<[RequestMetricKey: (Metrics.Counter, Metrics.Timer)]>([:])
-    /// Timers with one label, by a key that needs no array (`OneLabelKey`).
-    private let oneLabelTimers = Mutex<[OneLabelKey<Metric.Timer>: Metrics.Timer]>([:])
 
     /// `factory`: where figures go (none by default, for tests that do not read them).
     public init(factory: any MetricsFactory = NOOPMetricsHandler.instance) {
@@ -54,21 +53,8 @@ public final class ServiceMetrics: Sendable {
         timer.recordNanoseconds(seconds * 1_000_000_000 + attoseconds / 1_000_000_000)
     }
 
-    /// Records a duration in the histogram `guest_access_<name>_seconds`
-    /// with one label, looked up without building an array: the series
-    /// `timer(name, [(label, value)])` names.
-    public func time(_ name: Metric.Timer, _ duration: Duration, _ label: Metric.Label, _ value: String) {
-        let key = OneLabelKey(name: name, label: label, value: value)
-        let timer = oneLabelTimers.withLock { timers in
-            if let timer = timers[key] { return timer }
-            let timer = self.timer(name, [(label, value)])
-            timers[key] = timer
-            return timer
-        }
-        Self.record(duration, on: timer)
-    }
-
-    /// The handle `time` records on, by its labels as given.
+    /// The handle of the histogram `guest_access_<name>_seconds` with these
+    /// labels, made on first use; `record(_:on:)` records on it.
     func timer(_ name: Metric.Timer, _ labels: [(Metric.Label, String)]) -> Metrics.Timer {
         let key = HandleKey(name: name, labels: labels)
         return timers.withLock { timers in
@@ -85,7 +71,10 @@ public final class ServiceMetrics: Sendable {
 
     /// Counts one answer of `route` with `status` (`Metric.Counter.httpRequests`)
     /// and times it (`Metric.Timer.httpRequest`, by route): the same series
-    /// `count` and `time` would make.
+    /// `counter` and `timer` make for those labels. `route` must be a route
+    /// template (or a fixed name such as `unmatched`), never anything a
+    /// request sent: each distinct value is a series of its own, and the
+    /// key's hash assumes few of them.
     public func recordRequest(route: String, status: Int, duration: Duration) {
         let key = RequestMetricKey(route: route, status: status)
         let (counter, timer) = requests.withLock { requests in
