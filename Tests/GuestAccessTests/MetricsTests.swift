@@ -33,13 +33,7 @@ struct MetricsTests {
                 )
             }
             _ = try await client.get("/v1/guest/order", headers: bearer("not.a.token"))
-            let mint = try await client.postJSON(
-                "/v1/admin/tracking-tokens",
-                #"{"orderNumber":"\#(order.orderNumber)"}"#,
-                headers: bearer(env.adminKey)
-            )
-            let token = try #require(mint.json["trackingToken"] as? String)
-            TestLogs.secret(token)
+            let token = try await client.mintTrackingToken(order.orderNumber, adminKey: env.adminKey)
             #expect(try await client.get("/v1/tracking/\(token)").status == .ok)
             while try await client.get("/v1/tracking/gt_x").status != .tooManyRequests {}
             // A served path asked with another method, and a path nobody serves: neither is a route.

@@ -16,6 +16,12 @@ public struct TrackingController<Stores: GuestAccessStores, Provider: OrderDetai
 
     @inlinable @Sendable func track(_ request: Request, context: AppRequestContext) async throws -> TrackingView {
         guard let token = context.parameters.get("trackingToken") else { throw APIError.notFound }
+        return try await track(token: token, context: context)
+    }
+
+    /// The route's work once the token is read: the router's route and
+    /// `ReadRoutes` both end here.
+    @inlinable func track(token: String, context: AppRequestContext) async throws -> TrackingView {
         do {
             return try await app.trackOrder(token, logger: context.logger)
         } catch {

@@ -8,7 +8,9 @@ public import Hummingbird
 /// group the rate limit (guest routes) or the admin key (admin routes and
 /// `/metrics`). Without
 /// `renderMetrics` (an operations listener serves them) there is no
-/// `/metrics` route on this router. `addPages` adds the shopper pages
+/// `/metrics` route on this router. The answer is the router and, beside
+/// it, the two reads that `ServiceResponder` serves ahead of it, in plain
+/// form, through the same front layer and rate limit. `addPages` adds the shopper pages
 /// (another module) behind the same rate limiter; `corsOrigins` lets those
 /// browser origins call the guest API.
 ///
@@ -30,29 +32,28 @@ public func buildRouter<Stores: GuestAccessStores, Provider: OrderDetailProvider
     renderMetrics: (@Sendable () -> [UInt8])?,
     corsOrigins: [String] = [],
     addPages: ((Router<AppRequestContext>, RateLimitMiddleware) -> Void)? = nil
-) -> Router<AppRequestContext> {
+) -> ServiceRoutes {
     let router = Router(context: AppRequestContext.self, options: .autoGenerateHeadEndpoints)
-    router.add(
-        middleware: FrontMiddleware(
-            metrics: metrics,
-            corsOrigins: corsOrigins,
-            envelope: Envelope(
-                maxHeaderBytes: policy.http.maxHeaderBytes,
-                maxHeaderCount: policy.http.maxHeaderCount,
-                maxBodyBytes: policy.http.maxBodyBytes,
-                requestTimeout: .seconds(policy.http.requestTimeoutSeconds)
-            )
+    let front = FrontMiddleware(
+        metrics: metrics,
+        corsOrigins: corsOrigins,
+        envelope: Envelope(
+            maxHeaderBytes: policy.http.maxHeaderBytes,
+            maxHeaderCount: policy.http.maxHeaderCount,
+            maxBodyBytes: policy.http.maxBodyBytes,
+            requestTimeout: .seconds(policy.http.requestTimeoutSeconds)
         )
     )
-    router.addRoutes(HealthController(readiness: readiness).endpoints)
-    router.addRoutes(OpenAPIController().endpoints)
-
+    router.add(middleware: front)
     let limits = RateLimitMiddleware(
         limiter: RateLimiter(burst: policy.rateLimits.perClientBurst, perSecond: policy.rateLimits.perClientPerSecond),
         clients: clients,
         keys: ClientKey(ipv6PrefixLength: policy.rateLimits.ipv6PrefixLength),
         metrics: metrics
     )
+    router.addRoutes(HealthController(readiness: readiness).endpoints)
+    router.addRoutes(OpenAPIController().endpoints)
+
     router.group("/v1").add(middleware: limits)
         .addRoutes(TrackingController(app).endpoints)
         .addRoutes(AccessCodeController(app).endpoints)
@@ -65,5 +66,8 @@ public func buildRouter<Stores: GuestAccessStores, Provider: OrderDetailProvider
         router.group("/metrics").add(middleware: AdminAuthMiddleware(key: adminKey))
             .addRoutes(MetricsController(render: renderMetrics).endpoints)
     }
-    return router
+    let reads = ReadRoutes(app, limits: limits)
+    return ServiceRoutes(router: router, front: front) { route, request, context in
+        try await reads.respond(to: route, request: request, context: context)
+    }
 }

@@ -122,7 +122,7 @@ public func buildApplication(reader: ConfigReader, clock: any WallClock = System
     if let mailer { logger.info("mailer configured", metadata: ["mailer": "\(mailer.kind)"]) }
     let readiness = Readiness(checks: [{ await storage.isReachable() }, { await provider.isReachable() }])
     services.append(ReadinessService(readiness: readiness))
-    let router: Router<AppRequestContext>
+    let router: ServiceRoutes
     switch storage {
     case .sqlite(let database):
         router = try assemble(
@@ -222,7 +222,7 @@ private func assemble<Stores: GuestAccessStores, Provider: OrderDetailProvider>(
     renderMetrics: @escaping @Sendable () -> [UInt8],
     logger: Logger,
     services: inout [any Service]
-) throws -> Router<AppRequestContext> {
+) throws -> ServiceRoutes {
     let app = GuestAccess(
         stores: stores,
         provider: provider,

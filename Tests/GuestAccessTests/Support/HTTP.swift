@@ -2,6 +2,7 @@ import Foundation
 import HTTPTypes
 import HummingbirdTesting
 import NIOCore
+import Testing
 
 /// Small helpers over HummingbirdTesting's live client (real HTTP on loopback).
 extension TestClientProtocol {
@@ -13,6 +14,19 @@ extension TestClientProtocol {
         var headers = headers
         if headers[.contentType] == nil { headers[.contentType] = "application/json" }
         return try await execute(uri: uri, method: .post, headers: headers, body: ByteBuffer(string: body))
+    }
+
+    /// Mints a tracking token for `orderNumber` through the admin API; the
+    /// token is registered as a secret the captured logs must not hold.
+    func mintTrackingToken(_ orderNumber: String, adminKey: String) async throws -> String {
+        let response = try await postJSON(
+            "/v1/admin/tracking-tokens",
+            #"{"orderNumber":"\#(orderNumber)"}"#,
+            headers: bearer(adminKey)
+        )
+        let token = try #require(response.json["trackingToken"] as? String, "mint answered \(response.status)")
+        TestLogs.secret(token)
+        return token
     }
 }
 
