@@ -15,7 +15,10 @@ import Hummingbird
 /// request id) and every layer's own work. `Layers.service`: four separate
 /// layers on the API's paths, as the service has them. `Layers.folded`: one
 /// layer on the router and none on the groups, the lightest frame a service
-/// with any layer could have (BENCHMARKS.md, 2026-11-29).
+/// with any layer could have (BENCHMARKS.md, 2026-11-29). Since 2026-11-29
+/// (late) the service answers the two reads' plain paths ahead of its router
+/// (`ServiceResponder`), so it no longer pays the router's resolve on them,
+/// and this frame, which does, is no longer a floor under those two routes.
 enum ServiceFrame {
     /// How the frame's empty middleware layers are placed.
     enum Layers: String {

@@ -20,7 +20,7 @@ public struct TrackingController<Stores: GuestAccessStores, Provider: OrderDetai
     }
 
     /// The route's work once the token is read: the router's route and
-    /// `ReadRoutes` both end here.
+    /// `ServiceResponder` (through `ReadHandlers`) both end here.
     @inlinable func track(token: String, context: AppRequestContext) async throws -> TrackingView {
         do {
             return try await app.trackOrder(token, logger: context.logger)

@@ -1,11 +1,11 @@
 /// One of the two read routes, recognised from the request target's bytes
-/// ahead of the router (`ReadRoutes`). It recognises only the plain form of
-/// each path: `/v1/guest/order`, and `/v1/tracking/` followed by one segment
-/// in the base64url alphabet (`A–Z a–z 0–9 - _`), which tracking tokens are
-/// written in (`gt_` and 32 of them). Anything else, a query, a
-/// second slash, a percent escape, a non-ASCII byte, is nil and goes to the
+/// ahead of the router (`ServiceResponder`). Only the plain form of each
+/// path is recognised: `/v1/guest/order`, and `/v1/tracking/` followed by one
+/// segment in the base64url alphabet (`A–Z a–z 0–9 - _`), which tracking
+/// tokens are written in (`gt_` and 32 of them). Anything else (a query, a
+/// second slash, a percent escape, a non-ASCII byte) is nil and goes to the
 /// router, which serves it as before. So every target recognised here is one
-/// the router matches to the same route with the same token; it never sees a
+/// the router matches to the same route with the same token; it never takes a
 /// path the router would read differently (the router splits on `Character`s,
 /// so a `/` followed by a combining mark is not a separator there).
 @usableFromInline

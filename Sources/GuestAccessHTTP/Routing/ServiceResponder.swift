@@ -5,11 +5,12 @@ public import Hummingbird
 /// without Hummingbird's router; every other request goes to the router.
 ///
 /// Why: the router resolves the path before any middleware runs, and its
-/// trie splits the path one `Character` at a time, about 340 instructions a
-/// character. A tracking path's 48 characters cost 27,500 instructions to
-/// route, an eighth of the whole request, against 4,100 for the bare
-/// baseline's five (BENCHMARKS.md, 2026-11-29 (evening)). Recognising these
-/// two paths' bytes costs a few hundred.
+/// trie walks the path one `Character` at a time, each step a call into the
+/// standard library's grapheme breaking. Resolving a tracking path (48
+/// characters) took 27,500 instructions, an eighth of the whole request,
+/// and the request about 36,000 fewer without the router's resolve and layers
+/// (BENCHMARKS.md, 2026-11-29 (late)). Recognising the two paths' bytes
+/// costs a few hundred.
 ///
 /// For those requests it does what the router does and nothing else: it
 /// labels the request with the route's template (the metrics and the access
@@ -23,8 +24,11 @@ public import Hummingbird
 public struct ServiceResponder: HTTPResponder {
     public typealias Context = AppRequestContext
 
+    /// Every other request's responder.
     let router: RouterResponder<AppRequestContext>
+    /// The front layer the router's routes run first, the same instance.
     let front: FrontMiddleware
+    /// The reads' work after the front layer (`ReadHandlers`).
     let reads: @Sendable (ReadRoute, Request, AppRequestContext) async throws -> Response
 
     public func respond(to request: Request, context: AppRequestContext) async throws -> Response {

@@ -6,13 +6,15 @@ public import Hummingbird
 /// first: `FrontMiddleware` (the access log and request id, metrics, CORS,
 /// the envelope that makes every error the contract's answer); then per
 /// group the rate limit (guest routes) or the admin key (admin routes and
-/// `/metrics`). Without
-/// `renderMetrics` (an operations listener serves them) there is no
-/// `/metrics` route on this router. The answer is the router and, beside
-/// it, the two reads that `ServiceResponder` serves ahead of it, in plain
-/// form, through the same front layer and rate limit. `addPages` adds the shopper pages
-/// (another module) behind the same rate limiter; `corsOrigins` lets those
-/// browser origins call the guest API.
+/// `/metrics`). Without `renderMetrics` (an operations listener serves them)
+/// there is no `/metrics` route on this router. `addPages` adds the shopper
+/// pages (another module) behind the same rate limiter; `corsOrigins` lets
+/// those browser origins call the guest API.
+///
+/// The answer is the router with every route and, beside it, the two reads
+/// that `ServiceResponder` serves ahead of the router in their plain form,
+/// through the same front layer, rate limit and controllers
+/// (`ReadHandlers`).
 ///
 /// `@inlinable`, as are the read paths under it (the tracking and guest
 /// controllers, `TrackOrder`, `ReadOrder`, the access-token check and the
@@ -54,6 +56,7 @@ public func buildRouter<Stores: GuestAccessStores, Provider: OrderDetailProvider
     router.addRoutes(HealthController(readiness: readiness).endpoints)
     router.addRoutes(OpenAPIController().endpoints)
 
+    // `ReadHandlers` repeats this group's middleware for the plain-form reads: keep the two alike.
     router.group("/v1").add(middleware: limits)
         .addRoutes(TrackingController(app).endpoints)
         .addRoutes(AccessCodeController(app).endpoints)
@@ -66,7 +69,7 @@ public func buildRouter<Stores: GuestAccessStores, Provider: OrderDetailProvider
         router.group("/metrics").add(middleware: AdminAuthMiddleware(key: adminKey))
             .addRoutes(MetricsController(render: renderMetrics).endpoints)
     }
-    let reads = ReadRoutes(app, limits: limits)
+    let reads = ReadHandlers(app, limits: limits)
     return ServiceRoutes(router: router, front: front) { route, request, context in
         try await reads.respond(to: route, request: request, context: context)
     }

@@ -4,9 +4,12 @@ public import Hummingbird
 
 /// The work of the two reads' routes once `ServiceResponder` has recognised
 /// them: the `/v1` group's rate limit, then the same controller function the
-/// router's route calls.
+/// router's route calls. It repeats the `/v1` group's middleware by hand:
+/// a middleware added to that group in `buildRouter` must be added here too,
+/// or plain-form reads would skip it (`ReadRoutesTests` compares the two
+/// forms' answers, so one that changes an answer would show there).
 @usableFromInline
-struct ReadRoutes<Stores: GuestAccessStores, Provider: OrderDetailProvider>: Sendable {
+struct ReadHandlers<Stores: GuestAccessStores, Provider: OrderDetailProvider>: Sendable {
     @usableFromInline let tracking: TrackingController<Stores, Provider>
     @usableFromInline let guest: GuestController<Stores, Provider>
     /// The `/v1` group's rate limit, the same instance (the same buckets).
